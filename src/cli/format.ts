@@ -1,0 +1,67 @@
+// Human-readable output for the CLI (the --json forms print the model objects as they are).
+import type { AgentProfile, BranchInfo, RepoConfig, SessionInfo } from '../shared/model.ts';
+
+export function table(rows: string[][]): string {
+  if (rows.length === 0) return '';
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => [...(r[i] ?? '')].length)));
+  return (
+    rows
+      .map((r) =>
+        r
+          .map((c, i) => (i === r.length - 1 ? c : c + ' '.repeat(widths[i]! - [...c].length)))
+          .join('  ')
+          .trimEnd(),
+      )
+      .join('\n') + '\n'
+  );
+}
+
+export function stateLabel(s: SessionInfo): string {
+  if (s.state === 'exited') return s.exitCode !== undefined ? `exited(${s.exitCode})` : 'exited';
+  if (s.state === 'waiting') return `waiting(${s.reason ?? 'input'})`;
+  return s.state;
+}
+
+export function formatSessions(list: SessionInfo[]): string {
+  if (!list.length) return 'no sessions\n';
+  return table([
+    ['ID', 'HOST', 'REPO', 'BRANCH', 'AGENT', 'STATE', 'PID', 'CREATED'],
+    ...list.map((s) => [
+      s.id,
+      s.host,
+      s.repo,
+      s.branch,
+      s.agent,
+      stateLabel(s),
+      String(s.pid ?? '-'),
+      s.createdAt,
+    ]),
+  ]);
+}
+
+export function formatBranches(list: BranchInfo[]): string {
+  if (!list.length) return 'no branches\n';
+  return table([
+    ['BRANCH', 'UPSTREAM', '+/-', 'SESSION', 'WORKTREE', 'LAST COMMIT'],
+    ...list.map((b) => [
+      b.kind === 'remote' ? `(remote) ${b.name}` : b.name,
+      b.upstream ?? '-',
+      b.upstream ? `+${b.ahead}/-${b.behind}` : '',
+      b.sessionId ?? '-',
+      b.worktree ?? '-',
+      `${b.lastCommit.sha.slice(0, 8)} ${b.lastCommit.subject}`,
+    ]),
+  ]);
+}
+
+export function formatRepos(list: RepoConfig[]): string {
+  if (!list.length) return 'no repos (add one with: orchard repo add <path>)\n';
+  return table([['NAME', 'HOST', 'PATH'], ...list.map((r) => [r.name, r.host, r.path])]);
+}
+
+export function formatProfiles(list: AgentProfile[], defaultId: string): string {
+  return table([
+    ['ID', 'LABEL', 'KIND', 'COMMAND'],
+    ...list.map((p) => [p.id + (p.id === defaultId ? ' *' : ''), p.label, p.kind, p.command.join(' ')]),
+  ]);
+}

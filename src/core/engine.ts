@@ -1,0 +1,196 @@
+// The engine's face: every operation the CLI, the router and the app use. Stateless between calls
+// apart from open host connections; sessions and worktrees are read from tmux and git each time.
+import { OrchardError } from '../shared/errors.ts';
+import {
+  LOCAL_HOST,
+  type AgentProfile,
+  type BranchInfo,
+  type RepoConfig,
+  type SessionInfo,
+} from '../shared/model.ts';
+import { customCommandProfile, mergeProfiles } from './agents/profiles.ts';
+import { Git } from './git/git.ts';
+import type { HostRegistry } from './hosts/registry.ts';
+import { resolveRepo, uniqueRepoName } from './repos.ts';
+import { listHostSessions, orchardPanes } from './sessions/list.ts';
+import { spawnSession, type SpawnOptions } from './sessions/spawn.ts';
+import type { Store } from './store/store.ts';
+import type { Disposable } from './util/lifecycle.ts';
+
+export interface EngineSpawnOptions extends SpawnOptions {
+  repo: string;
+  agent?: string;
+  command?: string;
+}
+
+export interface KillOptions {
+  removeWorktree?: boolean;
+  force?: boolean;
+}
+
+export interface KillResult {
+  id: string;
+  killed: boolean;
+  worktreeRemoved: boolean;
+  worktree: string;
+}
+
+export class Engine implements Disposable {
+  readonly store: Store;
+  readonly hosts: HostRegistry;
+
+  constructor(store: Store, hosts: HostRegistry) {
+    this.store = store;
+    this.hosts = hosts;
+  }
+
+  async addRepo(path: string, opts: { name?: string; host?: string } = {}): Promise<RepoConfig> {
+    const ref = opts.host && opts.host !== LOCAL_HOST ? `${opts.host}:${path}` : path;
+    const config = await this.store.read();
+    const found = await resolveRepo({ ...config, repos: [] }, this.hosts, ref);
+    const already = config.repos.find((r) => r.host === found.host && r.path === found.path);
+    if (already) return already;
+    if (opts.name && config.repos.some((r) => r.name === opts.name))
+      throw new OrchardError('invalid-argument', `a repo named ${opts.name} is already registered`);
+    const repo: RepoConfig = { ...found, name: opts.name ?? uniqueRepoName(config, found.name) };
+    await this.store.update((c) => {
+      c.repos.push(repo);
+    });
+    return repo;
+  }
+
+  async listRepos(): Promise<RepoConfig[]> {
+    return (await this.store.read()).repos;
+  }
+
+  async removeRepo(ref: string): Promise<RepoConfig> {
+    const config = await this.store.read();
+    const repo = config.repos.find((r) => r.name === ref) ?? (await resolveRepo(config, this.hosts, ref));
+    if (!config.repos.some((r) => r.name === repo.name && r.path === repo.path))
+      throw new OrchardError('repo-not-found', `not a registered repo: ${ref}`);
+    await this.store.update((c) => {
+      c.repos = c.repos.filter((r) => !(r.name === repo.name && r.host === repo.host));
+    });
+    return repo;
+  }
+
+  async profiles(): Promise<AgentProfile[]> {
+    return mergeProfiles((await this.store.read()).profiles);
+  }
+
+  async profile(id?: string): Promise<AgentProfile> {
+    const config = await this.store.read();
+    const wanted = id ?? config.preferences.defaultAgent;
+    const p = mergeProfiles(config.profiles).find((x) => x.id === wanted);
+    if (!p)
+      throw new OrchardError('profile-not-found', `no agent profile named ${wanted} (see orchard profiles)`);
+    return p;
+  }
+
+  async branches(repoRef: string): Promise<BranchInfo[]> {
+    const config = await this.store.read();
+    const repo = await resolveRepo(config, this.hosts, repoRef);
+    const ctx = await this.hosts.get(repo.host);
+    const [branches, panes] = await Promise.all([
+      new Git(ctx.host, repo.path).branches(),
+      ctx.tmux.listPanes(),
+    ]);
+    const sessions = orchardPanes(panes).filter((p) => p['@orchard_repo_path'] === repo.path);
+    for (const b of branches) {
+      if (b.kind !== 'local') continue;
+      const s = sessions.find((p) => (b.worktree ? p['@orchard_worktree'] === b.worktree : false));
+      b.sessionId = s ? s['@orchard_id'] : null;
+    }
+    return branches;
+  }
+
+  async spawn(opts: EngineSpawnOptions): Promise<SessionInfo> {
+    const config = await this.store.read();
+    const repo = await resolveRepo(config, this.hosts, opts.repo);
+    const profile =
+      opts.command !== undefined ? customCommandProfile(opts.command) : await this.profile(opts.agent);
+    const ctx = await this.hosts.get(repo.host);
+    const made = await spawnSession(ctx, repo, profile, opts);
+    const s = (await listHostSessions(ctx, config.repos, Date.now(), false)).find((x) => x.id === made.id);
+    if (!s) throw new OrchardError('internal', `session ${made.id} vanished right after it started`);
+    return s;
+  }
+
+  /** All sessions on all hosts, hosts in parallel. */
+  async list(): Promise<SessionInfo[]> {
+    const config = await this.store.read();
+    const names = await this.hosts.names();
+    const perHost = await Promise.all(
+      names.map(async (name) => listHostSessions(await this.hosts.get(name), config.repos)),
+    );
+    return perHost.flat().sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  }
+
+  async find(id: string): Promise<SessionInfo> {
+    if (!/^[0-9a-f]{1,64}$/i.test(id))
+      throw new OrchardError('session-not-found', `no session with id ${JSON.stringify(id)}`);
+    const config = await this.store.read();
+    for (const name of await this.hosts.names()) {
+      const ctx = await this.hosts.get(name);
+      const s = (await listHostSessions(ctx, config.repos, Date.now(), false)).find((x) => x.id === id);
+      if (s) return s;
+    }
+    throw new OrchardError('session-not-found', `no session with id ${id} (see orchard ls)`);
+  }
+
+  async send(id: string, text: string, enter = true): Promise<void> {
+    const s = await this.find(id);
+    if (s.state === 'exited')
+      throw new OrchardError('invalid-argument', `session ${id} has exited; it cannot take input`);
+    await (await this.hosts.get(s.host)).tmux.sendText(s.paneId, text, enter);
+  }
+
+  async capture(id: string): Promise<string> {
+    const s = await this.find(id);
+    return (await this.hosts.get(s.host)).tmux.capture(s.paneId);
+  }
+
+  async attachArgv(id: string): Promise<{ host: string; argv: string[] }> {
+    const s = await this.find(id);
+    return { host: s.host, argv: (await this.hosts.get(s.host)).tmux.attachArgv(s.tmuxSession) };
+  }
+
+  /** Kill a session; with removeWorktree, also its worktree, which must be clean unless forced. */
+  async kill(id: string, opts: KillOptions = {}): Promise<KillResult> {
+    const s = await this.find(id);
+    const ctx = await this.hosts.get(s.host);
+    const git = new Git(ctx.host, s.repoPath);
+    if (opts.removeWorktree) {
+      const wts = await git.worktrees();
+      if (wts[0]?.path === s.worktree)
+        throw new OrchardError(
+          'worktree-main',
+          `${s.worktree} is the repo's main work tree; it is never removed`,
+        );
+      const others = (await listHostSessions(ctx, [], Date.now(), false)).filter(
+        (x) => x.worktree === s.worktree && x.id !== id,
+      );
+      if (others.length)
+        throw new OrchardError(
+          'invalid-argument',
+          `session ${others[0]!.id} also uses ${s.worktree}; kill it first`,
+        );
+      if (!opts.force && wts.some((w) => w.path === s.worktree) && (await git.isDirty(s.worktree)))
+        throw new OrchardError(
+          'worktree-dirty',
+          `worktree ${s.worktree} has uncommitted changes; nothing was killed or removed (use --force to discard them)`,
+        );
+    }
+    await ctx.tmux.killSession(s.tmuxSession);
+    let worktreeRemoved = false;
+    if (opts.removeWorktree && (await ctx.host.exists(s.worktree))) {
+      await git.removeWorktree(s.worktree, !!opts.force);
+      worktreeRemoved = true;
+    }
+    return { id, killed: true, worktreeRemoved, worktree: s.worktree };
+  }
+
+  dispose(): void {
+    this.hosts.dispose();
+  }
+}

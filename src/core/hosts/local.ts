@@ -1,0 +1,90 @@
+import { spawn } from 'node:child_process';
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { OrchardError } from '../../shared/errors.ts';
+import type { ExecOptions, ExecResult, Host, PtyOptions, PtyStream } from './host.ts';
+import { openLocalPty } from './local-pty.ts';
+
+/** Counts every process this host starts; benchmarks and tests read it (and ORCHARD_TRACE_EXEC=1 logs). */
+export interface ExecCounter {
+  count: number;
+}
+
+export class LocalHost implements Host {
+  readonly name = 'local';
+  readonly execs: ExecCounter = { count: 0 };
+  private readonly trace = process.env.ORCHARD_TRACE_EXEC === '1';
+
+  exec(argv: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
+    const [file, ...args] = argv;
+    if (!file) return Promise.reject(new OrchardError('invalid-argument', 'empty command'));
+    this.execs.count++;
+    if (this.trace) process.stderr.write(`[orchard exec] ${argv.join(' ')}\n`);
+    return new Promise((resolve, reject) => {
+      const child = spawn(file, args, {
+        cwd: opts.cwd,
+        env: opts.env ? { ...process.env, ...opts.env } : process.env,
+        stdio: ['pipe', 'pipe', 'pipe'],
+        timeout: opts.timeoutMs,
+        windowsHide: true,
+      });
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      child.stdout.on('data', (b: Buffer) => out.push(b));
+      child.stderr.on('data', (b: Buffer) => err.push(b));
+      child.on('error', (e: NodeJS.ErrnoException) => {
+        if (e.code === 'ENOENT') {
+          const where = opts.cwd ? ` (or directory ${opts.cwd} does not exist)` : '';
+          reject(new OrchardError('tool-missing', `${file} is not installed or not on PATH${where}`));
+        } else reject(new OrchardError('command-failed', `${file}: ${e.message}`));
+      });
+      child.on('close', (code, signal) => {
+        resolve({
+          code: code ?? (signal ? 128 : 1),
+          stdout: Buffer.concat(out).toString('utf8'),
+          stderr: Buffer.concat(err).toString('utf8'),
+        });
+      });
+      // EPIPE when the child exits without reading stdin is not our failure.
+      child.stdin.on('error', () => {});
+      if (opts.input !== undefined) child.stdin.end(opts.input);
+      else child.stdin.end();
+    });
+  }
+
+  readFile(path: string): Promise<string> {
+    return readFile(path, 'utf8');
+  }
+
+  async writeFile(path: string, data: string, mode = 0o644): Promise<void> {
+    await mkdir(dirname(path), { recursive: true });
+    const tmp = join(dirname(path), `.${randomBytes(6).toString('hex')}.tmp`);
+    await writeFile(tmp, data, { mode });
+    await rename(tmp, path);
+  }
+
+  async mkdirp(path: string): Promise<void> {
+    await mkdir(path, { recursive: true });
+  }
+
+  async exists(path: string): Promise<boolean> {
+    try {
+      await stat(path);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async homeDir(): Promise<string> {
+    return homedir();
+  }
+
+  openPty(argv: readonly string[], opts: PtyOptions): Promise<PtyStream> {
+    return openLocalPty(argv, opts);
+  }
+
+  dispose(): void {}
+}

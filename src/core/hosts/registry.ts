@@ -1,0 +1,76 @@
+// Hosts by name, each with its tmux server and Orchard's folder on that host.
+import { posix } from 'node:path';
+import { OrchardError } from '../../shared/errors.ts';
+import { LOCAL_HOST } from '../../shared/model.ts';
+import { Tmux } from '../tmux/tmux.ts';
+import { DisposableStore, type Disposable } from '../util/lifecycle.ts';
+import type { Host } from './host.ts';
+import { LocalHost } from './local.ts';
+
+export interface HostContext {
+  host: Host;
+  tmux: Tmux;
+  /** Orchard's own folder on that host (hooks settings and the like). */
+  home(): Promise<string>;
+}
+
+/** Opens remote hosts on demand; the SSH layer plugs in here. */
+export interface RemoteHostFactory {
+  names(): Promise<string[]>;
+  open(name: string): Promise<Host>;
+}
+
+export class HostRegistry implements Disposable {
+  private readonly contexts = new Map<string, Promise<HostContext>>();
+  private readonly disposables = new DisposableStore();
+
+  private readonly localHome: string;
+  private readonly remote: RemoteHostFactory | undefined;
+  private readonly local: Host;
+
+  constructor(localHome: string, remote?: RemoteHostFactory, local: Host = new LocalHost()) {
+    this.localHome = localHome;
+    this.remote = remote;
+    this.local = local;
+    this.disposables.add(this.local);
+  }
+
+  get localHost(): Host {
+    return this.local;
+  }
+
+  async names(): Promise<string[]> {
+    return [LOCAL_HOST, ...((await this.remote?.names()) ?? [])];
+  }
+
+  get(name: string): Promise<HostContext> {
+    let ctx = this.contexts.get(name);
+    if (!ctx) {
+      ctx = this.open(name);
+      this.contexts.set(name, ctx);
+      ctx.catch(() => this.contexts.delete(name));
+    }
+    return ctx;
+  }
+
+  private async open(name: string): Promise<HostContext> {
+    if (name === LOCAL_HOST) {
+      const home = this.localHome;
+      return { host: this.local, tmux: new Tmux(this.local), home: async () => home };
+    }
+    if (!this.remote) throw new OrchardError('host-not-found', `unknown host: ${name}`);
+    const host = await this.remote.open(name);
+    this.disposables.add(host);
+    let home: string | undefined;
+    return {
+      host,
+      tmux: new Tmux(host),
+      home: async () => (home ??= posix.join(await host.homeDir(), '.orchard')),
+    };
+  }
+
+  dispose(): void {
+    this.contexts.clear();
+    this.disposables.dispose();
+  }
+}

@@ -1,0 +1,181 @@
+// Spawn = worktree (made or reused) + tmux session + agent, as one operation: what it made is
+// rolled back when a later step fails (claude-squad's Start defers Kill on error).
+import { randomUUID } from 'node:crypto';
+import { posix } from 'node:path';
+import { OrchardError } from '../../shared/errors.ts';
+import type { AgentProfile, BranchInfo, RepoConfig, WorktreeInfo } from '../../shared/model.ts';
+import { CLAUDE_SETTINGS_FILE, claudeSettings } from '../agents/claude-hooks.ts';
+import { Git } from '../git/git.ts';
+import type { HostContext } from '../hosts/registry.ts';
+import type { NewSessionSpec } from '../tmux/tmux.ts';
+import { worktreePathFor } from '../repos.ts';
+import { orchardPanes } from './list.ts';
+import { branchSlug, randomId } from '../util/slug.ts';
+
+export interface SpawnOptions {
+  branch: string;
+  newBranch?: boolean;
+  from?: string;
+  cols?: number;
+  rows?: number;
+}
+
+export interface SpawnPlan {
+  branch: string;
+  worktree: string;
+  /** What this spawn creates and must undo on failure. */
+  createsWorktree: boolean;
+  create?: { base: string; track: boolean };
+}
+
+function remoteMatch(refs: BranchInfo[], name: string): BranchInfo | undefined {
+  const exact = refs.find((b) => b.kind === 'remote' && b.name === name);
+  if (exact) return exact;
+  const tails = refs.filter((b) => b.kind === 'remote' && b.name.slice(b.name.indexOf('/') + 1) === name);
+  return tails.length === 1 ? tails[0] : undefined;
+}
+
+/** Decide what worktree serves `branch`, without changing anything. */
+export async function planWorktree(
+  ctx: HostContext,
+  git: Git,
+  repo: RepoConfig,
+  opts: SpawnOptions,
+): Promise<SpawnPlan> {
+  const [refs, wts] = await Promise.all([git.branchRefs(), git.worktrees()]);
+  const holder = (b: string): WorktreeInfo | undefined => wts.find((w) => w.branch === b);
+  const local = (b: string) => refs.some((r) => r.kind === 'local' && r.name === b);
+  const freshPath = async (b: string) => {
+    const path = worktreePathFor(repo, b);
+    if (wts.some((w) => w.path === path) || (await ctx.host.exists(path)))
+      throw new OrchardError(
+        'command-failed',
+        `worktree path already in use: ${path} (move it away or run git worktree prune)`,
+      );
+    return path;
+  };
+
+  if (opts.newBranch) {
+    if (!(await git.isValidBranchName(opts.branch)))
+      throw new OrchardError(
+        'invalid-branch-name',
+        `not a valid branch name: ${JSON.stringify(opts.branch)}`,
+      );
+    if (local(opts.branch))
+      throw new OrchardError('branch-exists', `branch already exists: ${opts.branch} (drop --new to use it)`);
+    if (opts.from && !refs.some((r) => r.name === opts.from) && !/^[0-9a-f]{7,64}$/i.test(opts.from))
+      throw new OrchardError('branch-not-found', `base not found: ${opts.from}`);
+    const base = opts.from ?? (await git.headBranch()) ?? 'HEAD';
+    const worktree = await freshPath(opts.branch);
+    return { branch: opts.branch, worktree, createsWorktree: true, create: { base, track: false } };
+  }
+  if (local(opts.branch)) {
+    const held = holder(opts.branch);
+    if (held) return { branch: opts.branch, worktree: held.path, createsWorktree: false };
+    return { branch: opts.branch, worktree: await freshPath(opts.branch), createsWorktree: true };
+  }
+  const remote = remoteMatch(refs, opts.branch);
+  if (remote) {
+    const localName = remote.name.slice(remote.name.indexOf('/') + 1);
+    if (local(localName)) return planWorktree(ctx, git, repo, { ...opts, branch: localName });
+    const worktree = await freshPath(localName);
+    return { branch: localName, worktree, createsWorktree: true, create: { base: remote.name, track: true } };
+  }
+  throw new OrchardError(
+    'branch-not-found',
+    `branch not found in ${repo.name}: ${opts.branch} (use --new to create it)`,
+  );
+}
+
+async function ensureCommand(ctx: HostContext, profile: AgentProfile): Promise<void> {
+  const cmd = profile.command[0];
+  if (!cmd) throw new OrchardError('invalid-argument', `agent profile ${profile.id} has an empty command`);
+  const r = await ctx.host.exec(['sh', '-c', 'command -v "$1" >/dev/null 2>&1', 'sh', cmd]);
+  if (r.code !== 0)
+    throw new OrchardError(
+      'tool-missing',
+      `agent command not found on ${ctx.host.name}: ${cmd} (install it or pick another profile)`,
+    );
+}
+
+/** The agent's argv; Claude Code gets its session id and the hooks settings file. */
+async function agentArgv(
+  ctx: HostContext,
+  profile: AgentProfile,
+  agentSessionId: string | undefined,
+): Promise<string[]> {
+  if (profile.kind !== 'claude' || !agentSessionId) return [...profile.command];
+  const file = posix.join(await ctx.home(), 'hooks', CLAUDE_SETTINGS_FILE);
+  await ctx.host.writeFile(file, JSON.stringify(claudeSettings(), null, 2) + '\n');
+  return [...profile.command, '--session-id', agentSessionId, '--settings', file];
+}
+
+export function tmuxSessionName(branch: string, id: string): string {
+  return `${branchSlug(branch).replace(/[.:]/g, '_').slice(0, 40)}-${id}`;
+}
+
+export interface SpawnResult {
+  id: string;
+  branch: string;
+  worktree: string;
+}
+
+export async function spawnSession(
+  ctx: HostContext,
+  repo: RepoConfig,
+  profile: AgentProfile,
+  opts: SpawnOptions,
+): Promise<SpawnResult> {
+  await ctx.tmux.ensureVersion();
+  const git = new Git(ctx.host, repo.path);
+  const plan = await planWorktree(ctx, git, repo, opts);
+  const live = orchardPanes(await ctx.tmux.listPanes()).find(
+    (p) => p['@orchard_worktree'] === plan.worktree && p.pane_dead !== '1',
+  );
+  if (live)
+    throw new OrchardError(
+      'session-exists',
+      `session ${live['@orchard_id']} already runs on ${plan.branch} (${plan.worktree})`,
+    );
+  await ensureCommand(ctx, profile);
+
+  const id = randomId();
+  const agentSessionId = profile.kind === 'claude' ? randomUUID() : undefined;
+  const argv = await agentArgv(ctx, profile, agentSessionId);
+  const name = tmuxSessionName(plan.branch, id);
+  const spec: NewSessionSpec = {
+    name,
+    cwd: plan.worktree,
+    argv,
+    env: { ORCHARD_SESSION_ID: id, ...(profile.env ?? {}) },
+    tags: {
+      '@orchard_id': id,
+      '@orchard_repo': repo.name,
+      '@orchard_repo_path': repo.path,
+      '@orchard_branch': plan.branch,
+      '@orchard_worktree': plan.worktree,
+      '@orchard_agent': profile.id,
+      '@orchard_agent_session': agentSessionId ?? '',
+      '@orchard_created': new Date().toISOString(),
+    },
+    ...(opts.cols ? { cols: opts.cols } : {}),
+    ...(opts.rows ? { rows: opts.rows } : {}),
+  };
+
+  const undo: Array<() => Promise<void>> = [];
+  try {
+    if (plan.createsWorktree) {
+      await ctx.host.mkdirp(posix.dirname(plan.worktree));
+      if (plan.create)
+        await git.addWorktreeNewBranch(plan.worktree, plan.branch, plan.create.base, plan.create.track);
+      else await git.addWorktree(plan.worktree, plan.branch);
+      // Only the worktree is undone: a branch, once made, is never deleted.
+      undo.push(() => git.removeWorktree(plan.worktree, true));
+    }
+    await ctx.tmux.newSession(spec);
+  } catch (e) {
+    for (const u of undo.reverse()) await u().catch(() => undefined);
+    throw e;
+  }
+  return { id, branch: plan.branch, worktree: plan.worktree };
+}

@@ -1,0 +1,52 @@
+// The one list-panes format that carries everything Orchard needs about every pane of its server.
+import { FIELD_SEP, RECORD_END } from './escape.ts';
+
+export const PANE_FIELDS = [
+  'session_name',
+  'pane_id',
+  'pane_pid',
+  'pane_dead',
+  'pane_dead_status',
+  'pane_index',
+  'window_index',
+  'session_created',
+  'pane_current_command',
+  '@orchard_id',
+  '@orchard_repo',
+  '@orchard_repo_path',
+  '@orchard_branch',
+  '@orchard_worktree',
+  '@orchard_agent',
+  '@orchard_agent_session',
+  '@orchard_created',
+  '@orchard_state',
+  '@orchard_reason',
+  '@orchard_state_at',
+] as const;
+
+export type PaneField = (typeof PANE_FIELDS)[number];
+export type PaneRecord = Record<PaneField, string>;
+
+export const PANE_FORMAT = PANE_FIELDS.map((f) => `#{${f}}`).join(FIELD_SEP) + RECORD_END;
+
+export function parsePanes(out: string): PaneRecord[] {
+  const records: PaneRecord[] = [];
+  for (let chunk of out.split(RECORD_END)) {
+    if (chunk.startsWith('\n')) chunk = chunk.slice(1);
+    if (!chunk) continue;
+    const values = chunk.split(FIELD_SEP);
+    if (values.length !== PANE_FIELDS.length) continue;
+    const rec = {} as PaneRecord;
+    PANE_FIELDS.forEach((f, i) => (rec[f] = values[i] ?? ''));
+    records.push(rec);
+  }
+  return records;
+}
+
+/** "tmux 3.3a", "tmux next-3.5", "tmux master" → [major, minor] (master counts as new). */
+export function parseTmuxVersion(out: string): [number, number] | null {
+  const m = /(\d+)\.(\d+)/.exec(out);
+  if (m) return [Number(m[1]), Number(m[2])];
+  if (/master|next/.test(out)) return [99, 0];
+  return null;
+}

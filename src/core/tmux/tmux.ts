@@ -1,0 +1,164 @@
+// Orchard's own tmux server on one host (`tmux -L orchard`, ORCHARD_TMUX_SOCKET overrides).
+import { OrchardError } from '../../shared/errors.ts';
+import type { ExecResult, Host } from '../hosts/host.ts';
+import { tmuxFormatLiteral, tmuxLiteral } from './escape.ts';
+import { PANE_FORMAT, parsePanes, parseTmuxVersion, type PaneRecord } from './format.ts';
+
+export const MIN_TMUX: [number, number] = [3, 2];
+
+export function tmuxSocketName(): string {
+  return process.env.ORCHARD_TMUX_SOCKET || 'orchard';
+}
+
+export interface NewSessionSpec {
+  name: string;
+  cwd: string;
+  argv: readonly string[];
+  env: Record<string, string>;
+  /** Session-level user options, `@orchard_*`. */
+  tags: Record<string, string>;
+  cols?: number;
+  rows?: number;
+}
+
+const NO_SERVER = /no server running|error connecting|No such file or directory/i;
+
+export class Tmux {
+  private version: Promise<void> | undefined;
+
+  readonly host: Host;
+  readonly socket: string;
+
+  constructor(host: Host, socket: string = tmuxSocketName()) {
+    this.host = host;
+    this.socket = socket;
+  }
+
+  /** argv prefix for this server; `-f /dev/null` keeps the user's ~/.tmux.conf out of Orchard's server. */
+  base(): string[] {
+    return ['tmux', '-L', this.socket, '-f', '/dev/null'];
+  }
+
+  /** Fails clearly when tmux is missing or older than 3.2; checked once per instance. */
+  ensureVersion(): Promise<void> {
+    this.version ??= (async () => {
+      const r = await this.host.exec(['tmux', '-V']);
+      const v = parseTmuxVersion(r.stdout);
+      if (r.code !== 0 || !v)
+        throw new OrchardError('tool-missing', `cannot tell tmux's version on ${this.host.name}`);
+      if (v[0] < MIN_TMUX[0] || (v[0] === MIN_TMUX[0] && v[1] < MIN_TMUX[1]))
+        throw new OrchardError(
+          'tool-too-old',
+          `tmux ${v.join('.')} on ${this.host.name} is too old: Orchard needs tmux >= ${MIN_TMUX.join('.')}`,
+        );
+    })();
+    this.version.catch(() => (this.version = undefined));
+    return this.version;
+  }
+
+  async run(args: readonly string[], input?: string): Promise<ExecResult> {
+    return this.host.exec([...this.base(), ...args], input === undefined ? {} : { input });
+  }
+
+  private async check(args: readonly string[], what: string, input?: string): Promise<ExecResult> {
+    const r = await this.run(args, input);
+    if (r.code !== 0)
+      throw new OrchardError('command-failed', `tmux ${what} failed: ${r.stderr.trim() || `exit ${r.code}`}`);
+    return r;
+  }
+
+  /** Every pane on the server in one call; an absent server means no panes. */
+  async listPanes(): Promise<PaneRecord[]> {
+    await this.ensureVersion();
+    const r = await this.run(['list-panes', '-a', '-F', PANE_FORMAT]);
+    if (r.code !== 0) {
+      if (NO_SERVER.test(r.stderr)) return [];
+      throw new OrchardError('command-failed', `tmux list-panes failed: ${r.stderr.trim()}`);
+    }
+    return parsePanes(r.stdout);
+  }
+
+  /** Create the session, tag it and set its options in one tmux invocation (one command queue). */
+  async newSession(spec: NewSessionSpec): Promise<void> {
+    await this.ensureVersion();
+    const target = `=${spec.name}:`;
+    const args: string[] = [
+      'new-session',
+      '-d',
+      '-s',
+      spec.name,
+      '-c',
+      tmuxFormatLiteral(spec.cwd),
+      '-x',
+      String(spec.cols ?? 200),
+      '-y',
+      String(spec.rows ?? 50),
+    ];
+    for (const [k, v] of Object.entries(spec.env)) args.push('-e', tmuxLiteral(`${k}=${v}`));
+    // `env --` keeps tmux from handing a single-word command to `sh -c`.
+    args.push('--', 'env', '--', ...spec.argv.map(tmuxLiteral));
+    for (const [k, v] of Object.entries(spec.tags))
+      args.push(';', 'set-option', '-t', target, k, tmuxLiteral(v));
+    args.push(';', 'set-option', '-w', '-t', target, 'remain-on-exit', 'on');
+    args.push(';', 'set-option', '-w', '-t', target, 'window-size', 'latest');
+    args.push(';', 'set-option', '-t', target, 'status', 'off');
+    // Start the server with a long scrollback; harmless when it already runs.
+    await this.check(
+      ['start-server', ';', 'set-option', '-g', 'history-limit', '50000', ';', ...args],
+      'new-session',
+    );
+  }
+
+  async killSession(name: string): Promise<void> {
+    const r = await this.run(['kill-session', '-t', `=${name}:`]);
+    if (r.code !== 0 && !/can't find session|no server running|error connecting/i.test(r.stderr))
+      throw new OrchardError('command-failed', `tmux kill-session failed: ${r.stderr.trim()}`);
+  }
+
+  /** Paste text literally (stdin → buffer → pane), then optionally press Enter: one invocation. */
+  async sendText(paneId: string, text: string, enter: boolean): Promise<void> {
+    const buffer = `orchard-send-${paneId.replace('%', '')}`;
+    const args = [
+      'load-buffer',
+      '-b',
+      buffer,
+      '-',
+      ';',
+      'paste-buffer',
+      '-d',
+      '-p',
+      '-b',
+      buffer,
+      '-t',
+      paneId,
+    ];
+    if (enter) args.push(';', 'send-keys', '-t', paneId, 'Enter');
+    if (text === '') {
+      if (enter) await this.check(['send-keys', '-t', paneId, 'Enter'], 'send-keys');
+      return;
+    }
+    await this.check(args, 'paste', text);
+  }
+
+  async sendKeys(paneId: string, keys: readonly string[]): Promise<void> {
+    await this.check(['send-keys', '-t', paneId, ...keys.map(tmuxLiteral)], 'send-keys');
+  }
+
+  /** The visible screen (with -e: colours kept). */
+  async capture(paneId: string, escapes = false): Promise<string> {
+    const r = await this.check(
+      ['capture-pane', '-p', ...(escapes ? ['-e'] : []), '-t', paneId],
+      'capture-pane',
+    );
+    return r.stdout;
+  }
+
+  async setPaneOption(paneId: string, key: string, value: string): Promise<void> {
+    await this.check(['set-option', '-p', '-t', paneId, key, tmuxLiteral(value)], 'set-option');
+  }
+
+  /** argv that attaches a terminal to the session (for node-pty, ssh pty, or `orchard attach`). */
+  attachArgv(name: string): string[] {
+    return [...this.base(), 'attach-session', '-t', `=${name}:`];
+  }
+}
