@@ -2,7 +2,7 @@
 import { posix } from 'node:path';
 import { OrchardError } from '../../shared/errors.ts';
 import { LOCAL_HOST } from '../../shared/model.ts';
-import { Tmux } from '../tmux/tmux.ts';
+import { Tmux, tmuxSocketName } from '../tmux/tmux.ts';
 import { DisposableStore, type Disposable } from '../util/lifecycle.ts';
 import type { Host } from './host.ts';
 import { LocalHost } from './local.ts';
@@ -20,6 +20,13 @@ export interface RemoteHostFactory {
   open(name: string): Promise<Host>;
 }
 
+export interface HostRegistryOptions {
+  remote?: RemoteHostFactory;
+  local?: Host;
+  /** tmux socket name on every host (default ORCHARD_TMUX_SOCKET or "orchard"). */
+  tmuxSocket?: string;
+}
+
 export class HostRegistry implements Disposable {
   private readonly contexts = new Map<string, Promise<HostContext>>();
   private readonly disposables = new DisposableStore();
@@ -27,11 +34,13 @@ export class HostRegistry implements Disposable {
   private readonly localHome: string;
   private readonly remote: RemoteHostFactory | undefined;
   private readonly local: Host;
+  private readonly socket: string;
 
-  constructor(localHome: string, remote?: RemoteHostFactory, local: Host = new LocalHost()) {
+  constructor(localHome: string, opts: HostRegistryOptions = {}) {
     this.localHome = localHome;
-    this.remote = remote;
-    this.local = local;
+    this.remote = opts.remote;
+    this.local = opts.local ?? new LocalHost();
+    this.socket = opts.tmuxSocket ?? tmuxSocketName();
     this.disposables.add(this.local);
   }
 
@@ -56,7 +65,7 @@ export class HostRegistry implements Disposable {
   private async open(name: string): Promise<HostContext> {
     if (name === LOCAL_HOST) {
       const home = this.localHome;
-      return { host: this.local, tmux: new Tmux(this.local), home: async () => home };
+      return { host: this.local, tmux: new Tmux(this.local, this.socket), home: async () => home };
     }
     if (!this.remote) throw new OrchardError('host-not-found', `unknown host: ${name}`);
     const host = await this.remote.open(name);
@@ -64,7 +73,7 @@ export class HostRegistry implements Disposable {
     let home: string | undefined;
     return {
       host,
-      tmux: new Tmux(host),
+      tmux: new Tmux(host, this.socket),
       home: async () => (home ??= posix.join(await host.homeDir(), '.orchard')),
     };
   }

@@ -13,11 +13,10 @@ export interface DerivedState {
 
 export function deriveState(p: PaneRecord, nowMs: number): DerivedState {
   if (p.pane_dead === '1') {
-    const code = Number(p.pane_dead_status);
-    return {
-      state: 'exited',
-      ...(Number.isFinite(code) && p.pane_dead_status !== '' ? { exitCode: code } : {}),
-    };
+    // Our wrapper's record first: tmux 3.3a sometimes loses pane_dead_status.
+    const raw = p['@orchard_exit'] !== '' ? p['@orchard_exit'] : p.pane_dead_status;
+    const code = Number(raw);
+    return { state: 'exited', ...(raw !== '' && Number.isFinite(code) ? { exitCode: code } : {}) };
   }
   const reason = p['@orchard_reason'] || undefined;
   switch (p['@orchard_state']) {

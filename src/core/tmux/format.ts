@@ -22,6 +22,7 @@ export const PANE_FIELDS = [
   '@orchard_state',
   '@orchard_reason',
   '@orchard_state_at',
+  '@orchard_exit',
 ] as const;
 
 export type PaneField = (typeof PANE_FIELDS)[number];

@@ -21,6 +21,19 @@ export interface NewSessionSpec {
   rows?: number;
 }
 
+/**
+ * The pane runs the agent under a tiny fixed sh script that records its exit status in the pane
+ * option @orchard_exit: tmux 3.3a sometimes loses `pane_dead_status` (seen here in about one exit in
+ * four). The script is constant; the agent's argv is passed as positional parameters, never parsed.
+ * `trap :` keeps Ctrl-C meant for the agent from killing the wrapper (handlers are reset in children).
+ */
+export const AGENT_WRAPPER =
+  'trap : INT QUIT; "$@"; c=$?; tmux set-option -p -t "$TMUX_PANE" @orchard_exit "$c" >/dev/null 2>&1; exit "$c"';
+
+export function agentWrapper(argv: readonly string[]): string[] {
+  return ['sh', '-c', AGENT_WRAPPER, 'orchard-agent', ...argv];
+}
+
 const NO_SERVER = /no server running|error connecting|No such file or directory/i;
 
 export class Tmux {
@@ -95,8 +108,7 @@ export class Tmux {
       String(spec.rows ?? 50),
     ];
     for (const [k, v] of Object.entries(spec.env)) args.push('-e', tmuxLiteral(`${k}=${v}`));
-    // `env --` keeps tmux from handing a single-word command to `sh -c`.
-    args.push('--', 'env', '--', ...spec.argv.map(tmuxLiteral));
+    args.push('--', ...agentWrapper(spec.argv).map(tmuxLiteral));
     for (const [k, v] of Object.entries(spec.tags))
       args.push(';', 'set-option', '-t', target, k, tmuxLiteral(v));
     args.push(';', 'set-option', '-w', '-t', target, 'remain-on-exit', 'on');
