@@ -1,0 +1,172 @@
+// Repos, branches, sessions, profiles: the engine's basic commands.
+import { spawnSync } from 'node:child_process';
+import { OrchardError } from '../../shared/errors.ts';
+import { flag, need, str, UsageError, type Command } from '../command.ts';
+import { formatBranches, formatProfiles, formatRepos, formatSessions } from '../format.ts';
+
+const json = { json: { type: 'boolean' } } as const;
+
+export const coreCommands: Command[] = [
+  {
+    name: 'repo add',
+    usage: 'repo add <path> [--name N] [--host H] [--json]',
+    summary: 'register a git repo',
+    options: { ...json, name: { type: 'string' }, host: { type: 'string' } },
+    async run({ args, values, engine, emit }) {
+      need(args, 1, this.usage);
+      const name = str(values, 'name');
+      const host = str(values, 'host');
+      const repo = await engine().addRepo(args[0]!, { ...(name ? { name } : {}), ...(host ? { host } : {}) });
+      emit(repo, `added ${repo.name} (${repo.host}:${repo.path})\n`);
+      return 0;
+    },
+  },
+  {
+    name: 'repo ls',
+    usage: 'repo ls [--json]',
+    summary: 'list registered repos',
+    options: json,
+    async run({ args, engine, emit }) {
+      need(args, 0, this.usage);
+      const repos = await engine().listRepos();
+      emit(repos, formatRepos(repos));
+      return 0;
+    },
+  },
+  {
+    name: 'repo rm',
+    usage: 'repo rm <repo> [--json]',
+    summary: 'unregister a repo (nothing on disk is touched)',
+    options: json,
+    async run({ args, engine, emit }) {
+      need(args, 1, this.usage);
+      const repo = await engine().removeRepo(args[0]!);
+      emit(repo, `removed ${repo.name} from Orchard (nothing on disk was touched)\n`);
+      return 0;
+    },
+  },
+  {
+    name: 'branches',
+    usage: 'branches <repo> [--json]',
+    summary: 'branches with upstream, ahead/behind, worktree and session',
+    options: json,
+    async run({ args, engine, emit }) {
+      need(args, 1, this.usage);
+      const list = await engine().branches(args[0]!);
+      emit(list, formatBranches(list));
+      return 0;
+    },
+  },
+  {
+    name: 'spawn',
+    usage: 'spawn <repo> <branch> [--new [--from <base>]] [--agent <profile> | --command <cmd>] [--json]',
+    summary: 'worktree (made or reused) + tmux session + agent',
+    options: {
+      ...json,
+      new: { type: 'boolean' },
+      from: { type: 'string' },
+      agent: { type: 'string' },
+      command: { type: 'string' },
+    },
+    async run({ args, values, engine, emit }) {
+      need(args, 2, this.usage);
+      const agent = str(values, 'agent');
+      const command = str(values, 'command');
+      const from = str(values, 'from');
+      if (agent && command !== undefined) throw new UsageError('--agent and --command exclude each other');
+      if (from && !flag(values, 'new')) throw new UsageError('--from goes with --new');
+      const s = await engine().spawn({
+        repo: args[0]!,
+        branch: args[1]!,
+        newBranch: flag(values, 'new'),
+        ...(from ? { from } : {}),
+        ...(agent ? { agent } : {}),
+        ...(command !== undefined ? { command } : {}),
+      });
+      const { id, repo, branch, worktree, host, agent: a, state, createdAt } = s;
+      emit(
+        { id, repo, branch, worktree, host, agent: a, state, createdAt },
+        `${id}  ${branch}  ${worktree}\n`,
+      );
+      return 0;
+    },
+  },
+  {
+    name: 'ls',
+    usage: 'ls [--json]',
+    summary: 'sessions on every host',
+    options: json,
+    async run({ args, engine, emit }) {
+      need(args, 0, this.usage);
+      const list = await engine().list();
+      emit(list, formatSessions(list));
+      return 0;
+    },
+  },
+  {
+    name: 'send',
+    usage: 'send <id> <text> [--no-enter]',
+    summary: "type text into a session's agent (then Enter)",
+    options: { 'no-enter': { type: 'boolean' } },
+    async run({ args, values, engine }) {
+      need(args, 2, this.usage);
+      await engine().send(args[0]!, args[1]!, !flag(values, 'no-enter'));
+      return 0;
+    },
+  },
+  {
+    name: 'capture',
+    usage: 'capture <id>',
+    summary: "print the session's visible screen",
+    async run({ args, engine, io }) {
+      need(args, 1, this.usage);
+      io.out(await engine().capture(args[0]!));
+      return 0;
+    },
+  },
+  {
+    name: 'attach',
+    usage: 'attach <id>',
+    summary: 'hand this terminal to tmux attach (detach: Ctrl-b d)',
+    async run({ args, engine }) {
+      need(args, 1, this.usage);
+      const { host, argv } = await engine().attachArgv(args[0]!);
+      if (host !== 'local')
+        throw new OrchardError('invalid-argument', `session ${args[0]} runs on ${host}; attach from the app`);
+      if (!process.stdin.isTTY) throw new OrchardError('invalid-argument', 'orchard attach needs a terminal');
+      const r = spawnSync(argv[0]!, argv.slice(1), { stdio: 'inherit' });
+      return r.status ?? 1;
+    },
+  },
+  {
+    name: 'kill',
+    usage: 'kill <id> [--remove-worktree [--force]] [--json]',
+    summary: 'end a session; optionally remove its (clean) worktree',
+    options: { ...json, 'remove-worktree': { type: 'boolean' }, force: { type: 'boolean' } },
+    async run({ args, values, engine, emit }) {
+      need(args, 1, this.usage);
+      if (flag(values, 'force') && !flag(values, 'remove-worktree'))
+        throw new UsageError('--force goes with --remove-worktree');
+      const r = await engine().kill(args[0]!, {
+        removeWorktree: flag(values, 'remove-worktree'),
+        force: flag(values, 'force'),
+      });
+      emit(r, `killed ${r.id}${r.worktreeRemoved ? `, removed ${r.worktree}` : ''}\n`);
+      return 0;
+    },
+  },
+  {
+    name: 'profiles',
+    usage: 'profiles [--json]',
+    summary: 'agent profiles (* = default)',
+    options: json,
+    async run({ args, engine, emit }) {
+      need(args, 0, this.usage);
+      const e = engine();
+      const list = await e.profiles();
+      const def = (await e.store.read()).preferences.defaultAgent;
+      emit(list, formatProfiles(list, def));
+      return 0;
+    },
+  },
+];

@@ -1,0 +1,5 @@
+// Every CLI command, by feature. Add a feature's commands here.
+import type { Command } from '../command.ts';
+import { coreCommands } from './core.ts';
+
+export const COMMANDS: Command[] = [...coreCommands];
