@@ -1,0 +1,302 @@
+// The one contract between a front end (renderer, browser) and the engine. Declared once here;
+// the preload bridge, the Electron IPC transport, the WebSocket transport, the router in
+// src/core/rpc and the renderer client (src/renderer/src/api.ts) are all typed from it, and the
+// runtime allow-lists below are what each side checks channel names against.
+// Model: VS Code IPtyService (src/vs/platform/terminal/common/terminal.ts).
+//
+// Three kinds of channels:
+//  - requests: request/response; the reply is a value or an ErrorValue (never a thrown stack).
+//  - sends: fire-and-forget from the client (terminal input, resize, acks, detach, subscriptions).
+//  - events: pushed by the server. `sessionsChanged`, `sessionState` and `stats` are pushed only to
+//    clients that subscribed (the client module does that for you when you call `on`); terminal
+//    events go to the client that attached the terminal.
+//
+// Terminals: the client picks a terminal id (`term`, unique per client, [A-Za-z0-9_.:-]{1,64}),
+// registers its listeners, then requests `attach`. Output arrives as `terminalData` batched ~5 ms;
+// once xterm has parsed a chunk (the `term.write(data, callback)` callback), the client sends
+// `terminalAck` with the number of chars parsed (acks may be grouped up to FLOW.ackSize chars). The
+// server pauses the pty above FLOW.highWatermark unacknowledged chars and resumes below
+// FLOW.lowWatermark. `detach` (or the client going away) closes that pty; the agent keeps running
+// in tmux. Several clients may attach to one session at once.
+// The layer rule's '!./*' exception does not match in eslint's gitignore-style patterns; these are
+// sibling files inside src/shared, which the rule means to allow.
+// eslint-disable-next-line no-restricted-imports
+import type { ErrorValue } from './errors.ts';
+// eslint-disable-next-line no-restricted-imports
+import type { AgentProfile, BranchInfo, HostName, RepoConfig, SessionInfo, SessionState } from './model.ts';
+
+// ---------------------------------------------------------------------------------------------
+// Payload types
+
+export type Empty = Record<string, never>;
+
+export interface AddRepoParams {
+  /** Path of a git work tree on `host`. */
+  path: string;
+  name?: string;
+  host?: HostName;
+}
+
+export interface SpawnParams {
+  /** Registered repo name or path. */
+  repo: string;
+  branch: string;
+  /** Create `branch` (from `from`, default the repo's HEAD). */
+  newBranch?: boolean;
+  from?: string;
+  /** Agent profile id; default: the configured default agent. Excludes `command`. */
+  agent?: string;
+  /** A plain command instead of an agent profile (run via `sh -c`). Excludes `agent`. */
+  command?: string;
+  /** Initial terminal size of the tmux window. */
+  cols?: number;
+  rows?: number;
+}
+
+export interface KillParams {
+  id: string;
+  /** Also remove the session's worktree (must be clean unless `force`). Never the main work tree. */
+  removeWorktree?: boolean;
+  force?: boolean;
+}
+
+export interface KillResult {
+  id: string;
+  killed: boolean;
+  worktreeRemoved: boolean;
+  worktree: string;
+}
+
+export interface SendTextParams {
+  id: string;
+  /** Pasted literally into the agent's pane. */
+  text: string;
+  /** Press Enter after the text (default true). */
+  enter?: boolean;
+}
+
+export interface ProfilesResult {
+  profiles: AgentProfile[];
+  defaultAgent: string;
+}
+
+export interface HostSummary {
+  name: HostName;
+  kind: 'local' | 'ssh';
+  /** user@host[:port] or the ssh config alias, for ssh hosts. */
+  address?: string;
+}
+
+export interface AddHostParams {
+  name: HostName;
+  /** user@host[:port]; absent: `name` is an ssh config alias. */
+  ssh?: string;
+  identity?: string;
+}
+
+export interface AttachParams {
+  /** Client-chosen terminal id, unique per client. */
+  term: string;
+  /** Session id (SessionInfo.id). */
+  session: string;
+  cols: number;
+  rows: number;
+}
+
+export interface AttachResult {
+  term: string;
+  session: string;
+}
+
+/**
+ * Resource figures. Deliberately loose: the status/monitor work refines it (keep `at`).
+ * `sessions` is keyed by session id.
+ */
+export interface StatsSnapshot {
+  /** ISO time of the sample. */
+  at: string;
+  hosts?: Record<HostName, Record<string, unknown>>;
+  sessions?: Record<string, Record<string, unknown>>;
+  [key: string]: unknown;
+}
+
+export interface TerminalDataEvent {
+  term: string;
+  data: string;
+}
+
+export interface TerminalExitEvent {
+  term: string;
+  /** Exit code of the attach process (tmux attach); null when unknown. */
+  code: number | null;
+  /** Set when the terminal could not be kept open (session gone, host unreachable...). */
+  error?: ErrorValue;
+}
+
+export interface SessionStateEvent {
+  id: string;
+  /** null: the session is new to this server. */
+  from: SessionState | null;
+  to: SessionState;
+  session: SessionInfo;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Channel maps
+
+export interface RequestMap {
+  listRepos: { params: Empty; result: RepoConfig[] };
+  addRepo: { params: AddRepoParams; result: RepoConfig };
+  removeRepo: { params: { repo: string }; result: RepoConfig };
+  branches: { params: { repo: string }; result: BranchInfo[] };
+  spawn: { params: SpawnParams; result: SessionInfo };
+  listSessions: { params: Empty; result: SessionInfo[] };
+  kill: { params: KillParams; result: KillResult };
+  sendText: { params: SendTextParams; result: null };
+  capture: { params: { id: string }; result: string };
+  profiles: { params: Empty; result: ProfilesResult };
+  listHosts: { params: Empty; result: HostSummary[] };
+  addHost: { params: AddHostParams; result: HostSummary };
+  removeHost: { params: { name: HostName }; result: HostSummary };
+  attach: { params: AttachParams; result: AttachResult };
+  stats: { params: Empty; result: StatsSnapshot };
+}
+
+export interface SendMap {
+  terminalInput: { term: string; data: string };
+  terminalResize: { term: string; cols: number; rows: number };
+  /** Chars of `terminalData` that xterm has parsed. */
+  terminalAck: { term: string; chars: number };
+  detach: { term: string };
+  subscribe: { event: SubscribableEvent };
+  unsubscribe: { event: SubscribableEvent };
+}
+
+export interface EventMap {
+  sessionsChanged: SessionInfo[];
+  sessionState: SessionStateEvent;
+  terminalData: TerminalDataEvent;
+  terminalExit: TerminalExitEvent;
+  stats: StatsSnapshot;
+}
+
+/** Client-side only: the transport's own state (browser mode reconnects; Electron is always up). */
+export interface ClientEventMap extends EventMap {
+  /** After a reconnect, terminals must be attached again: the server closed them with the socket. */
+  connection: { connected: boolean };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Runtime allow-lists (checked at compile time to list exactly the keys of the maps above)
+
+export const REQUESTS = [
+  'listRepos',
+  'addRepo',
+  'removeRepo',
+  'branches',
+  'spawn',
+  'listSessions',
+  'kill',
+  'sendText',
+  'capture',
+  'profiles',
+  'listHosts',
+  'addHost',
+  'removeHost',
+  'attach',
+  'stats',
+] as const;
+
+export const SENDS = [
+  'terminalInput',
+  'terminalResize',
+  'terminalAck',
+  'detach',
+  'subscribe',
+  'unsubscribe',
+] as const;
+
+export const EVENTS = ['sessionsChanged', 'sessionState', 'terminalData', 'terminalExit', 'stats'] as const;
+
+/** Events a client must subscribe to (polling runs only while someone listens). */
+export const SUBSCRIBABLE_EVENTS = ['sessionsChanged', 'sessionState', 'stats'] as const;
+
+export type RequestName = (typeof REQUESTS)[number];
+export type SendName = (typeof SENDS)[number];
+export type EventName = (typeof EVENTS)[number];
+export type SubscribableEvent = (typeof SUBSCRIBABLE_EVENTS)[number];
+export type ClientEventName = keyof ClientEventMap;
+
+export type RequestParams<K extends RequestName> = RequestMap[K]['params'];
+export type RequestResult<K extends RequestName> = RequestMap[K]['result'];
+export type SendPayload<K extends SendName> = SendMap[K];
+export type EventPayload<K extends ClientEventName> = ClientEventMap[K];
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _requestsComplete: Same<RequestName, keyof RequestMap> = true;
+const _sendsComplete: Same<SendName, keyof SendMap> = true;
+const _eventsComplete: Same<EventName, keyof EventMap> = true;
+void [_requestsComplete, _sendsComplete, _eventsComplete];
+
+export const isRequestName = (x: unknown): x is RequestName =>
+  typeof x === 'string' && (REQUESTS as readonly string[]).includes(x);
+export const isSendName = (x: unknown): x is SendName =>
+  typeof x === 'string' && (SENDS as readonly string[]).includes(x);
+export const isEventName = (x: unknown): x is EventName =>
+  typeof x === 'string' && (EVENTS as readonly string[]).includes(x);
+export const isSubscribableEvent = (x: unknown): x is SubscribableEvent =>
+  typeof x === 'string' && (SUBSCRIBABLE_EVENTS as readonly string[]).includes(x);
+
+/** Terminal flow control (VS Code FlowControlConstants), in chars (UTF-16 code units). */
+export const FLOW = {
+  /** Pause the pty when this many chars are sent but not acknowledged. */
+  highWatermark: 100_000,
+  /** Resume it when the unacknowledged count drops below this. */
+  lowWatermark: 5_000,
+  /** Clients may group acks up to this many chars. */
+  ackSize: 5_000,
+  /** Server-side output batching window. */
+  batchMs: 5,
+} as const;
+
+// ---------------------------------------------------------------------------------------------
+// Wire messages: the same envelope over Electron IPC (one channel, IPC_CHANNEL) and the WebSocket.
+
+export const IPC_CHANNEL = 'orchard:rpc';
+/** WebSocket path served by `orchard web` (token in the `token` query parameter or cookie). */
+export const WS_PATH = '/rpc';
+
+export type Reply<T = unknown> = { ok: true; value: T } | { ok: false; error: ErrorValue };
+
+export type ClientMessage =
+  { t: 'req'; id: number; ch: RequestName; p: unknown } | { t: 'send'; ch: SendName; p: unknown };
+
+export type ServerMessage =
+  | ({ t: 'res'; id: number } & Reply)
+  | { t: 'evt'; ch: EventName; p: unknown }
+  /** A message the server could not take at all (not JSON, unknown kind, no id): nothing changed. */
+  | { t: 'err'; error: ErrorValue };
+
+// ---------------------------------------------------------------------------------------------
+// What the renderer sees
+
+/**
+ * The renderer's API (src/renderer/src/api.ts implements it over the preload bridge or a WebSocket).
+ * `request` rejects with an OrchardError (from ./errors.ts: `.code`, `.message`, `.detail`).
+ */
+export interface OrchardApi {
+  request<K extends RequestName>(name: K, params: RequestParams<K>): Promise<RequestResult<K>>;
+  send<K extends SendName>(name: K, payload: SendPayload<K>): void;
+  /** Returns the unsubscribe function. Subscribable events are (un)subscribed on the server for you. */
+  on<K extends ClientEventName>(name: K, listener: (payload: EventPayload<K>) => void): () => void;
+}
+
+/**
+ * What the preload exposes as `window.orchard` (contextBridge cannot carry Error subclasses, so
+ * requests resolve to a Reply; src/renderer/src/api.ts turns it into an OrchardApi).
+ */
+export interface OrchardBridge {
+  request(name: RequestName, params: unknown): Promise<Reply>;
+  send(name: SendName, payload: unknown): void;
+  on(name: EventName, listener: (payload: unknown) => void): () => void;
+}
