@@ -1,0 +1,28 @@
+// The host matrix: the engine's integration suite runs once per entry, with the same assertions.
+import { makeEnv, type TestEnv } from './env.ts';
+
+export interface HostSetup {
+  env: TestEnv;
+  /** The host name sessions report (`local`, or the SSH host's name). */
+  hostName: string;
+  /** How a user names a repo at `path` on this host (a path locally, host:path remotely). */
+  repoRef(path: string): string;
+  teardown(): Promise<void>;
+}
+
+export interface HostKind {
+  name: string;
+  setup(): Promise<HostSetup>;
+}
+
+const local: HostKind = {
+  name: 'local',
+  async setup() {
+    const env = await makeEnv();
+    return { env, hostName: 'local', repoRef: (p) => p, teardown: async () => env.cleanup() };
+  },
+};
+
+export function hostKinds(): HostKind[] {
+  return [local];
+}
