@@ -1,5 +1,5 @@
 // Spawn is one operation: a later failure undoes what it made (but never deletes a branch).
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createRequire } from 'node:module';
@@ -82,4 +82,15 @@ test('orchard attach hands a real terminal (node-pty) to tmux attach', async () 
     term.kill();
   }
   expect((await t.engine.find(s.id)).state).not.toBe('exited');
+});
+
+test('a worktree folder deleted by hand is pruned and made again', async () => {
+  const repo = makeRepo(t.dir, 'repo4', ['gone']);
+  const first = await t.engine.spawn({ repo, branch: 'gone', command: 'sleep 600' });
+  await t.engine.kill(first.id);
+  rmSync(first.worktree, { recursive: true, force: true });
+  const again = await t.engine.spawn({ repo, branch: 'gone', command: 'sleep 600' });
+  expect(again.worktree).toBe(first.worktree);
+  expect(existsSync(again.worktree)).toBe(true);
+  await t.engine.kill(again.id, { removeWorktree: true });
 });

@@ -35,14 +35,19 @@ function remoteMatch(refs: BranchInfo[], name: string): BranchInfo | undefined {
   return tails.length === 1 ? tails[0] : undefined;
 }
 
-/** Decide what worktree serves `branch`, without changing anything. */
+/**
+ * Decide what worktree serves `branch`. Changes nothing, except pruning git's records of worktrees
+ * whose folders are gone (a user deleted one by hand), so their branches can be checked out again.
+ */
 export async function planWorktree(
   ctx: HostContext,
   git: Git,
   repo: RepoConfig,
   opts: SpawnOptions,
 ): Promise<SpawnPlan> {
-  const [refs, wts] = await Promise.all([git.branchRefs(), git.worktrees()]);
+  const [refs, listed] = await Promise.all([git.branchRefs(), git.worktrees()]);
+  if (listed.some((w) => w.prunable)) await git.prune();
+  const wts = listed.filter((w) => !w.prunable);
   const holder = (b: string): WorktreeInfo | undefined => wts.find((w) => w.branch === b);
   const local = (b: string) => refs.some((r) => r.kind === 'local' && r.name === b);
   const freshPath = async (b: string) => {
