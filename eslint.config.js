@@ -55,7 +55,7 @@ export default tseslint.config(
     [
       noElectron,
       noNode,
-      { group: ['*', '!./*', '!../*'], message: 'src/shared imports nothing outside itself.' },
+      { regex: '^(?!\\./)', message: 'src/shared imports nothing outside itself.' },
     ],
   ),
   layer('core', ['main', 'preload', 'renderer', 'cli'], [noElectron]),

@@ -18,12 +18,16 @@
 // server pauses the pty above FLOW.highWatermark unacknowledged chars and resumes below
 // FLOW.lowWatermark. `detach` (or the client going away) closes that pty; the agent keeps running
 // in tmux. Several clients may attach to one session at once.
-// The layer rule's '!./*' exception does not match in eslint's gitignore-style patterns; these are
-// sibling files inside src/shared, which the rule means to allow.
-// eslint-disable-next-line no-restricted-imports
 import type { ErrorValue } from './errors.ts';
-// eslint-disable-next-line no-restricted-imports
-import type { AgentProfile, BranchInfo, HostName, RepoConfig, SessionInfo, SessionState } from './model.ts';
+import type {
+  AgentProfile,
+  BranchInfo,
+  HostName,
+  RepoConfig,
+  ResourceStats,
+  SessionInfo,
+  SessionState,
+} from './model.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Payload types
@@ -109,16 +113,10 @@ export interface AttachResult {
 }
 
 /**
- * Resource figures. Deliberately loose: the status/monitor work refines it (keep `at`).
- * `sessions` is keyed by session id.
+ * Resource figures (src/core/monitor): per host and per session, CPU in percent of one core, memory
+ * in bytes. The same shape as `orchard stats --json`.
  */
-export interface StatsSnapshot {
-  /** ISO time of the sample. */
-  at: string;
-  hosts?: Record<HostName, Record<string, unknown>>;
-  sessions?: Record<string, Record<string, unknown>>;
-  [key: string]: unknown;
-}
+export type StatsSnapshot = ResourceStats;
 
 export interface TerminalDataEvent {
   term: string;
