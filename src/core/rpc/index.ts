@@ -1,0 +1,26 @@
+// The router: the contract in src/shared/api.ts mapped onto the Engine, transport-agnostic.
+// Used by the Electron IPC transport (src/main) and the WebSocket transport (src/cli/web).
+//
+// How a transport plugs in:
+//
+//   const router = createRouter(engine, { stats: monitor.sample });     // one per process
+//   // for each client (a BrowserWindow's webContents, a WebSocket):
+//   const conn = router.connect({
+//     id: `ipc:${webContents.id}`,                                      // unique per live client
+//     send: (msg) => webContents.send(IPC_CHANNEL, msg),                 // ServerMessage, structured-cloneable
+//   });
+//   ipcMain.on(IPC_CHANNEL, (e, msg) => {                                // check e.sender / e.senderFrame first
+//     if (e.sender.id === webContents.id) void conn.handle(msg);         // or router.handle(peerId, msg)
+//   });
+//   webContents.once('destroyed', () => conn.dispose());                 // detaches its terminals, drops its subscriptions
+//   // on quit: router.dispose()
+//
+// `conn.handle(message)` takes a ClientMessage as an object (IPC) or a JSON string (WebSocket),
+// never throws, and answers through `peer.send`: `{t:'res', id, ok, value|error}` for requests,
+// `{t:'err', error}` for anything it could not take (nothing changed). Events arrive as
+// `{t:'evt', ch, p}`. The session list is polled (engine.list(), once per second) only while a
+// client subscribed to `sessionsChanged`/`sessionState`; `router.broadcast('stats', snapshot)` pushes
+// stats to subscribers and `router.onDidChangeSubscribers` tells when to start/stop sampling.
+export { Connection, type Peer } from './connection.ts';
+export { createRouter, Router, type RouterOptions } from './router.ts';
+export { SessionWatcher } from './watch.ts';

@@ -1,0 +1,118 @@
+// The router: the contract (src/shared/api.ts) mapped onto the engine, for any number of clients
+// over any transport. See index.ts for how a transport plugs in.
+import {
+  SUBSCRIBABLE_EVENTS,
+  type EventMap,
+  type StatsSnapshot,
+  type SubscribableEvent,
+} from '../../shared/api.ts';
+import type { Engine } from '../engine.ts';
+import type { TerminalOptions } from '../terminal/terminal.ts';
+import { engineOpener, type PtyOpener } from '../terminal/viewer.ts';
+import { DisposableStore, Emitter, toDisposable, type Disposable } from '../util/lifecycle.ts';
+import { Connection, type Peer } from './connection.ts';
+import type { HandlerContext } from './handlers.ts';
+import { SessionWatcher } from './watch.ts';
+
+export interface RouterOptions {
+  /** Session list polling interval while someone listens (default 1000 ms). */
+  pollMs?: number;
+  /** The monitor's sampler for the `stats` request (status/monitor work plugs in here). */
+  stats?: () => Promise<StatsSnapshot>;
+  /** How terminals are opened (default: `tmux attach` through the session's Host). */
+  opener?: PtyOpener;
+  /** Flow-control and batching overrides (tests). */
+  terminal?: TerminalOptions;
+}
+
+/** What a Connection needs from its router. */
+export interface RouterCore {
+  readonly opener: PtyOpener;
+  readonly terminalOptions: TerminalOptions;
+  readonly handlerContext: HandlerContext;
+  retain(event: SubscribableEvent, conn: Connection): Disposable;
+}
+
+export class Router implements RouterCore, Disposable {
+  readonly opener: PtyOpener;
+  readonly terminalOptions: TerminalOptions;
+  readonly handlerContext: HandlerContext;
+  private readonly connections = new Map<string, Connection>();
+  private readonly subscribers = new Map<SubscribableEvent, Set<Connection>>(
+    SUBSCRIBABLE_EVENTS.map((e) => [e, new Set<Connection>()]),
+  );
+  private readonly watcher: SessionWatcher;
+  private readonly disposables = new DisposableStore();
+  private readonly subscribersChanged = new Emitter<SubscribableEvent>();
+  /** Fires when the set of clients subscribed to an event changes (e.g. start/stop stats sampling). */
+  readonly onDidChangeSubscribers = this.subscribersChanged.event;
+
+  constructor(engine: Engine, opts: RouterOptions = {}) {
+    this.opener = opts.opener ?? engineOpener(engine);
+    this.terminalOptions = opts.terminal ?? {};
+    this.watcher = this.disposables.add(new SessionWatcher(() => engine.list(), opts.pollMs ?? 1000));
+    this.handlerContext = {
+      engine,
+      sessionsTouched: () => this.watcher.refresh(),
+      ...(opts.stats ? { stats: opts.stats } : {}),
+    };
+    this.disposables.add(this.watcher.onDidChangeSessions((list) => this.broadcast('sessionsChanged', list)));
+    this.disposables.add(this.watcher.onDidChangeState((e) => this.broadcast('sessionState', e)));
+    this.disposables.add(this.subscribersChanged);
+  }
+
+  /** Attach a client. Dispose the returned connection when the client goes away. */
+  connect(peer: Peer): Connection {
+    if (this.connections.has(peer.id)) throw new Error(`peer ${peer.id} is already connected`);
+    const conn = new Connection(peer, this);
+    this.connections.set(peer.id, conn);
+    const dispose = conn.dispose.bind(conn);
+    conn.dispose = () => {
+      if (this.connections.get(peer.id) === conn) this.connections.delete(peer.id);
+      dispose();
+    };
+    return conn;
+  }
+
+  /** Deliver a message from a connected peer (unknown peers are ignored). */
+  handle(peerId: string, message: unknown): Promise<void> {
+    return this.connections.get(peerId)?.handle(message) ?? Promise.resolve();
+  }
+
+  disconnect(peerId: string): void {
+    this.connections.get(peerId)?.dispose();
+  }
+
+  /** Push an event to every client subscribed to it. */
+  broadcast<K extends SubscribableEvent>(event: K, payload: EventMap[K]): void {
+    for (const c of this.subscribers.get(event) ?? []) c.emit(event, payload);
+  }
+
+  subscriberCount(event: SubscribableEvent): number {
+    return this.subscribers.get(event)?.size ?? 0;
+  }
+
+  retain(event: SubscribableEvent, conn: Connection): Disposable {
+    const set = this.subscribers.get(event)!;
+    set.add(conn);
+    const polling =
+      event === 'sessionsChanged' || event === 'sessionState' ? this.watcher.retain() : undefined;
+    if (event === 'sessionsChanged' && this.watcher.current)
+      conn.emit('sessionsChanged', this.watcher.current);
+    this.subscribersChanged.fire(event);
+    return toDisposable(() => {
+      set.delete(conn);
+      polling?.dispose();
+      this.subscribersChanged.fire(event);
+    });
+  }
+
+  dispose(): void {
+    for (const c of [...this.connections.values()]) c.dispose();
+    this.disposables.dispose();
+  }
+}
+
+export function createRouter(engine: Engine, opts: RouterOptions = {}): Router {
+  return new Router(engine, opts);
+}
