@@ -1,18 +1,36 @@
-// Electron main process (composition root). Filled in by "Electron shell" work.
-import { app, BrowserWindow } from 'electron';
-import { join } from 'node:path';
+// Electron main process: the composition root. Single instance; everything else in orchard-app.ts.
+import { app } from 'electron';
+import { appHome } from './config-store.ts';
+import { OrchardApp } from './orchard-app.ts';
 
-app.whenReady().then(() => {
-  const win = new BrowserWindow({
-    width: 1280,
-    height: 800,
-    webPreferences: {
-      preload: join(import.meta.dirname, '../preload/index.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-    },
+// Before 'ready': the name and the folder decide where userData (and so electron-store) lives.
+// userData = the CLI's ORCHARD_HOME, so the app and `orchard` share one config (config-store.ts).
+app.setName('Orchard');
+app.setPath('userData', appHome());
+
+if (!app.requestSingleInstanceLock()) {
+  // Another Orchard runs: it gets 'second-instance' and comes to the front; this one leaves.
+  app.quit();
+} else {
+  let orchard: OrchardApp | undefined;
+  app.on('second-instance', () => orchard?.show());
+  app.on('window-all-closed', () => {
+    // macOS apps stay in the dock and tray without a window; elsewhere closing the window quits.
+    if (process.platform !== 'darwin') app.quit();
   });
-  if (process.env.ELECTRON_RENDERER_URL) void win.loadURL(process.env.ELECTRON_RENDERER_URL);
-  else void win.loadFile(join(import.meta.dirname, '../renderer/index.html'));
-});
+  app.on('activate', () => orchard?.show());
+  app.on('before-quit', () => {
+    orchard?.dispose();
+    orchard = undefined;
+  });
+  app
+    .whenReady()
+    .then(() => {
+      orchard = new OrchardApp(appHome());
+      orchard.start();
+    })
+    .catch((e: unknown) => {
+      console.error('[orchard] failed to start:', e);
+      app.exit(1);
+    });
+}

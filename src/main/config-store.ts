@@ -1,0 +1,28 @@
+// The app and the `orchard` CLI share ONE configuration (repos, hosts, profiles, preferences): the
+// JSON file <ORCHARD_HOME>/config.json, read and written through core's JsonFileStore.
+//
+// Why JsonFileStore on the same path rather than an electron-store adapter over that file:
+// - one writer implementation for one file: the CLI and a browser-mode server write it too, with
+//   the same atomic temp-file + rename and the same tolerant reader, so the three cannot disagree
+//   about format, defaults or validation;
+// - electron-store (conf) keeps its own view of the file, fills in defaults and schema on open, and
+//   watches for changes only when asked: a `orchard repo add` while the app runs would race it;
+//   JsonFileStore reads the file on every read, so CLI edits show up in the app at once.
+// electron-store is still used for what only the app has: window bounds, open tabs, shell settings
+// (app-store.ts, a different file in the same folder).
+//
+// The folder: ORCHARD_HOME when set, else the platform's config folder for "Orchard" — which is what
+// Electron calls userData for an app named Orchard. index.ts sets userData to exactly this folder
+// (so a dev run, whose package name is "orchard", and ORCHARD_HOME both land in the same place).
+import { Engine } from '../core/engine.ts';
+import { HostRegistry } from '../core/hosts/registry.ts';
+import { JsonFileStore } from '../core/store/json-store.ts';
+import { orchardHome } from '../core/store/store.ts';
+
+export function appHome(env: NodeJS.ProcessEnv = process.env): string {
+  return orchardHome(env);
+}
+
+export function createAppEngine(home: string): Engine {
+  return new Engine(JsonFileStore.inHome(home), new HostRegistry(home));
+}

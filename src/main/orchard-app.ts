@@ -1,0 +1,194 @@
+// The running desktop app: one engine and router, the main window and its IPC transport, the tray,
+// notifications and the menu. Closing the window or quitting never stops an agent: they live in
+// tmux; only "Stop All Sessions…" does, after asking.
+import { app, BrowserWindow, dialog, ipcMain, Menu, safeStorage, session } from 'electron';
+import { join } from 'node:path';
+import type { ServerMessage } from '../shared/api.ts';
+import type { SessionInfo } from '../shared/model.ts';
+import { createRouter, type Connection, type Router } from '../core/rpc/index.ts';
+import type { Engine } from '../core/engine.ts';
+import { AppStateStore } from './app-store.ts';
+import { droppedNote, restoreTabs, stopAllSessions } from './commands.ts';
+import { createAppEngine } from './config-store.ts';
+import { connectIpc, type IpcTransport } from './ipc-transport.ts';
+import { appMenuTemplate } from './menu.ts';
+import { FleetNotifier } from './notifications.ts';
+import { SecretVault } from './secrets.ts';
+import { appLocation, type AppLocation } from './security.ts';
+import { SHELL_EVENT, shellSendSchemas, type ShellCommand, type ShellSendName } from './shell-channels.ts';
+import { FleetTray } from './tray.ts';
+import { createMainWindow, guardWebContents, secureSession } from './window.ts';
+
+export class OrchardApp {
+  readonly home: string;
+  readonly state: AppStateStore;
+  readonly vault: SecretVault;
+  private readonly engine: Engine;
+  private readonly router: Router;
+  private readonly location: AppLocation;
+  private readonly load: { url: string } | { file: string };
+  private readonly resources = join(app.getAppPath(), 'resources');
+  private win: BrowserWindow | undefined;
+  private transport: IpcTransport | undefined;
+  private tray: FleetTray | undefined;
+  private shellConn: Connection | undefined;
+  private readonly notifier: FleetNotifier;
+  private sessions: SessionInfo[] = [];
+
+  constructor(home: string) {
+    this.home = home;
+    this.state = new AppStateStore({ cwd: home });
+    this.vault = new SecretVault(join(home, 'secrets.json'), safeStorage);
+    this.engine = createAppEngine(home);
+    this.router = createRouter(this.engine);
+    // The dev server only in development; a packaged app always loads its own files.
+    const devUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL;
+    const indexHtml = join(import.meta.dirname, '../renderer/index.html');
+    this.location = appLocation(devUrl, indexHtml);
+    this.load = devUrl ? { url: devUrl } : { file: indexHtml };
+    this.notifier = new FleetNotifier({
+      enabled: () => this.state.get().settings.notifications,
+      mutedProfiles: () => [],
+      openSession: (id) => this.openSession(id),
+    });
+  }
+
+  start(): void {
+    secureSession(session.defaultSession, this.location);
+    // Every webContents, present and future, gets the navigation guards.
+    app.on('web-contents-created', (_e, contents) => guardWebContents(contents, this.location));
+    Menu.setApplicationMenu(
+      Menu.buildFromTemplate(
+        appMenuTemplate({
+          newSession: () => this.command({ kind: 'newSession' }),
+          showDashboard: () => this.command({ kind: 'showDashboard' }),
+          stopAllSessions: () => void this.stopAll(),
+        }),
+      ),
+    );
+    this.tray = new FleetTray(this.resources, {
+      show: () => this.show(),
+      openSession: (id) => this.openSession(id),
+      quit: () => app.quit(),
+    });
+    this.watchFleet();
+    this.show();
+  }
+
+  /** The shell follows the fleet as one more router client: one poll serves the window and the tray. */
+  private watchFleet(): void {
+    this.shellConn = this.router.connect({
+      id: 'shell',
+      send: (m: ServerMessage) => {
+        if (m.t !== 'evt' || m.ch !== 'sessionsChanged') return;
+        this.sessions = m.p as SessionInfo[];
+        this.tray?.update(this.sessions);
+        this.notifier.update(this.sessions);
+      },
+    });
+    void this.shellConn.handle({ t: 'send', ch: 'subscribe', p: { event: 'sessionsChanged' } });
+  }
+
+  /** Focus the window, creating it if it was closed (macOS keeps running without one). */
+  show(): BrowserWindow {
+    if (this.win && !this.win.isDestroyed()) {
+      if (this.win.isMinimized()) this.win.restore();
+      this.win.show();
+      this.win.focus();
+      return this.win;
+    }
+    const win = createMainWindow({
+      preload: join(import.meta.dirname, '../preload/index.cjs'),
+      app: this.location,
+      load: this.load,
+      state: this.state,
+      icon: join(this.resources, 'icon.png'),
+    });
+    this.win = win;
+    this.transport = connectIpc({
+      ipcMain,
+      router: this.router,
+      contents: win.webContents,
+      app: this.location,
+      onShellMessage: (ch, p) => this.onShellMessage(ch, p),
+    });
+    win.webContents.on('did-finish-load', () => void this.restoreTabs());
+    win.on('closed', () => {
+      if (this.win === win) this.win = undefined;
+    });
+    return win;
+  }
+
+  private onShellMessage(ch: ShellSendName, p: unknown): void {
+    if (ch === 'tabsChanged') {
+      const t = p as ReturnType<(typeof shellSendSchemas)['tabsChanged']['parse']>;
+      this.state.setTabs(
+        t.open.map((session) => ({ session })),
+        t.active,
+      );
+    }
+  }
+
+  private async restoreTabs(): Promise<void> {
+    let live: SessionInfo[];
+    try {
+      live = await this.engine.list();
+    } catch (e) {
+      console.error('[orchard] cannot list sessions to restore tabs:', e);
+      return;
+    }
+    const r = restoreTabs(this.state.get().tabs, live);
+    this.state.setTabs(r.open, r.active);
+    const note = droppedNote(r.dropped);
+    if (note) console.log(`[orchard] ${note}`);
+    this.command({
+      kind: 'restoreTabs',
+      open: r.open.map((t) => t.session),
+      active: r.active,
+      dropped: r.dropped,
+    });
+  }
+
+  private command(c: ShellCommand): void {
+    this.transport?.push({ t: 'evt', ch: SHELL_EVENT, p: c });
+  }
+
+  openSession(id: string): void {
+    this.show();
+    this.command({ kind: 'openSession', id });
+  }
+
+  private async stopAll(): Promise<void> {
+    const result = await stopAllSessions({
+      list: () => this.engine.list(),
+      kill: (id) => this.engine.kill(id),
+      confirm: async (sessions) => {
+        const opts = {
+          type: 'warning' as const,
+          buttons: ['Stop All', 'Cancel'],
+          defaultId: 1,
+          cancelId: 1,
+          message: `Stop all ${sessions.length} session${sessions.length === 1 ? '' : 's'}?`,
+          detail:
+            'Every agent is stopped and its tmux session closed. Worktrees and branches stay as they are.',
+        };
+        const r = this.win ? await dialog.showMessageBox(this.win, opts) : await dialog.showMessageBox(opts);
+        return r.response === 0;
+      },
+    });
+    if (result.failed.length)
+      dialog.showErrorBox(
+        'Some sessions could not be stopped',
+        result.failed.map((f) => `${f.id}: ${f.message}`).join('\n'),
+      );
+  }
+
+  /** Quit: close the window's terminals (tmux attach clients) and connections; agents keep running. */
+  dispose(): void {
+    this.transport?.dispose();
+    this.shellConn?.dispose();
+    this.router.dispose();
+    this.tray?.dispose();
+    this.engine.dispose();
+  }
+}

@@ -1,0 +1,68 @@
+// The tray icon: its image follows the fleet (idle / working / waiting), the waiting count shows in
+// the tooltip and beside the icon (macOS), and its menu lists the waiting sessions.
+import { Menu, Tray, nativeImage, type MenuItemConstructorOptions } from 'electron';
+import { join } from 'node:path';
+import type { SessionInfo } from '../shared/model.ts';
+import type { Disposable } from '../core/util/lifecycle.ts';
+import { fleetView, sessionLabel, type FleetState, type FleetView } from './fleet-view.ts';
+
+export interface TrayActions {
+  show(): void;
+  openSession(id: string): void;
+  quit(): void;
+}
+
+/** resources/tray/<state>.png (Electron picks <state>@2x.png on HiDPI screens by itself). */
+export function trayImagePath(resources: string, state: FleetState): string {
+  return join(resources, 'tray', `${state}.png`);
+}
+
+export function trayMenuTemplate(view: FleetView, actions: TrayActions): MenuItemConstructorOptions[] {
+  const items: MenuItemConstructorOptions[] = [];
+  if (view.waiting.length) {
+    items.push({ label: `Waiting (${view.waiting.length})`, enabled: false });
+    for (const s of view.waiting.slice(0, 20))
+      items.push({ label: sessionLabel(s), click: () => actions.openSession(s.id) });
+    if (view.waiting.length > 20)
+      items.push({ label: `…and ${view.waiting.length - 20} more`, enabled: false });
+    items.push({ type: 'separator' });
+  } else {
+    items.push({ label: 'No session is waiting', enabled: false }, { type: 'separator' });
+  }
+  items.push({ label: 'Show Orchard', click: () => actions.show() });
+  items.push({ label: 'Quit (agents keep running)', click: () => actions.quit() });
+  return items;
+}
+
+export class FleetTray implements Disposable {
+  private readonly tray: Tray;
+  private readonly resources: string;
+  private readonly actions: TrayActions;
+  private shown: { image: FleetState; menu: string } | undefined;
+
+  constructor(resources: string, actions: TrayActions) {
+    this.resources = resources;
+    this.actions = actions;
+    this.tray = new Tray(nativeImage.createFromPath(trayImagePath(resources, 'idle')));
+    this.tray.on('click', () => actions.show());
+    this.update([]);
+  }
+
+  update(sessions: SessionInfo[]): FleetView {
+    const view = fleetView(sessions);
+    if (this.shown?.image !== view.image)
+      this.tray.setImage(nativeImage.createFromPath(trayImagePath(this.resources, view.image)));
+    this.tray.setToolTip(view.tooltip);
+    if (process.platform === 'darwin') this.tray.setTitle(view.title);
+    // Rebuilding a native menu every poll is wasteful; only when what it lists changed.
+    const menuKey = JSON.stringify(view.waiting.map((s) => [s.id, sessionLabel(s)]));
+    if (this.shown?.menu !== menuKey)
+      this.tray.setContextMenu(Menu.buildFromTemplate(trayMenuTemplate(view, this.actions)));
+    this.shown = { image: view.image, menu: menuKey };
+    return view;
+  }
+
+  dispose(): void {
+    this.tray.destroy();
+  }
+}
