@@ -2,6 +2,7 @@
 // Entry point of the `orchard` command. The CLI is TypeScript run by Node's own type stripping
 // (on by default from Node 22.18/23.6); older Node >= 22.12 gets the flag through a re-exec.
 import { spawnSync } from 'node:child_process';
+import module from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const [major, minor] = process.versions.node.split('.').map(Number);
@@ -19,6 +20,8 @@ if (!process.features.typescript) {
   );
   process.exit(r.status ?? 1);
 } else {
+  // Cache compiled (and type-stripped) modules between runs: CLI start-up is most of `orchard ls`.
+  module.enableCompileCache?.();
   const { main } = await import('../src/cli/main.ts');
   process.exitCode = await main(process.argv.slice(2));
 }
