@@ -1,5 +1,6 @@
 // Every CLI command, by feature. Add a feature's commands here.
 import type { Command } from '../command.ts';
 import { coreCommands } from './core.ts';
+import { webCommands } from './web.ts';
 
-export const COMMANDS: Command[] = [...coreCommands];
+export const COMMANDS: Command[] = [...coreCommands, ...webCommands];
