@@ -11,6 +11,7 @@ import {
 import { customCommandProfile, mergeProfiles } from './agents/profiles.ts';
 import { Git } from './git/git.ts';
 import type { HostRegistry } from './hosts/registry.ts';
+import { admit } from './limits/limits.ts';
 import { resolveRepo, uniqueRepoName } from './repos.ts';
 import { listHostSessions, orchardPanes } from './sessions/list.ts';
 import { spawnSession, type SpawnOptions } from './sessions/spawn.ts';
@@ -21,6 +22,8 @@ export interface EngineSpawnOptions extends SpawnOptions {
   repo: string;
   agent?: string;
   command?: string;
+  /** Skip admission control (the host's memory reserve). */
+  force?: boolean;
 }
 
 export interface KillOptions {
@@ -110,6 +113,7 @@ export class Engine implements Disposable {
     const profile =
       opts.command !== undefined ? customCommandProfile(opts.command) : await this.profile(opts.agent);
     const ctx = await this.hosts.get(repo.host);
+    await admit(ctx, profile, config.preferences, opts.force);
     const made = await spawnSession(ctx, repo, profile, opts);
     const s = (await listHostSessions(ctx, config.repos, Date.now(), false)).find((x) => x.id === made.id);
     if (!s) throw new OrchardError('internal', `session ${made.id} vanished right after it started`);

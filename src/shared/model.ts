@@ -25,10 +25,32 @@ export interface AgentProfile {
   expectedMemory?: number;
   /** Extra environment for the agent. */
   env?: Record<string, string>;
+  /**
+   * Screen patterns (JavaScript regular expressions, case-insensitive) for agents without hooks;
+   * they extend the built-in ones for the profile's kind.
+   */
+  screenPatterns?: ScreenPatterns;
+}
+
+export interface ScreenPatterns {
+  working?: string[];
+  permission?: string[];
+  question?: string[];
+  idle?: string[];
+}
+
+export interface NotificationPreferences {
+  /** Mute every notification. */
+  muted?: boolean;
+  /** Agent profile ids whose sessions never notify. */
+  mutedProfiles?: string[];
 }
 
 export interface Preferences {
   defaultAgent: string;
+  /** Admission control: memory (bytes) a host must keep available besides the new agent; default 2 GiB. */
+  memoryReserve?: number;
+  notifications?: NotificationPreferences;
 }
 
 export type SessionState = 'starting' | 'working' | 'waiting' | 'idle' | 'exited' | 'unreachable';
@@ -72,8 +94,10 @@ export interface SessionInfo {
   host: HostName;
   agent: string;
   state: SessionState;
-  /** Why the agent waits (permission, question, input) or a detail such as a notification text. */
+  /** Why the agent waits (permission, question, input, error), or why it exited ("killed: memory limit 150M"). */
   reason?: string;
+  /** What it waits for, when the agent said: "Edit notes.txt", a notification's message. */
+  detail?: string;
   exitCode?: number;
   pid: number | null;
   createdAt: string;
@@ -81,4 +105,60 @@ export interface SessionInfo {
   agentSessionId?: string;
   tmuxSession: string;
   paneId: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Resources and limits
+
+/** Where a host's limits are enforced, best first; 'soft' = Orchard watches and stops the tree. */
+export type LimitBackend = 'systemd' | 'cgroup2' | 'cgroup1' | 'soft';
+
+export interface ResourceLimits {
+  /** Bytes. */
+  memory?: number;
+  /** Percent of one core (150 = one and a half cores). */
+  cpu?: number;
+}
+
+export interface SessionLimits extends ResourceLimits {
+  backend: LimitBackend;
+}
+
+export interface DiskStats {
+  mount: string;
+  total: number;
+  used: number;
+  available: number;
+}
+
+export interface HostStats {
+  name: HostName;
+  /** Percent of one core, summed over cores (2 busy cores = 200). */
+  cpu: number;
+  cores: number;
+  memory: { total: number; used: number; available: number };
+  swap: { total: number; used: number };
+  /** 1, 5 and 15 minute load averages. */
+  load: [number, number, number];
+  disks: DiskStats[];
+  /** Set when the host could not be sampled (unreachable, no /proc). */
+  error?: string;
+}
+
+export interface SessionStats {
+  id: string;
+  host: HostName;
+  /** Percent of one core over the last interval, the whole process tree under the pane. */
+  cpu: number;
+  /** Resident memory of the tree, bytes. */
+  rss: number;
+  processes: number;
+  limits: SessionLimits | null;
+}
+
+export interface ResourceStats {
+  /** ISO time of the sample. */
+  at: string;
+  hosts: HostStats[];
+  sessions: SessionStats[];
 }

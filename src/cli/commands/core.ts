@@ -2,6 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { OrchardError } from '../../shared/errors.ts';
 import { flag, need, str, UsageError, type Command } from '../command.ts';
+import { limitsFromValues } from './stats.ts';
 import { formatBranches, formatProfiles, formatRepos, formatSessions } from '../format.ts';
 
 const json = { json: { type: 'boolean' } } as const;
@@ -59,7 +60,8 @@ export const coreCommands: Command[] = [
   },
   {
     name: 'spawn',
-    usage: 'spawn <repo> <branch> [--new [--from <base>]] [--agent <profile> | --command <cmd>] [--json]',
+    usage:
+      'spawn <repo> <branch> [--new [--from <base>]] [--agent <profile> | --command <cmd>] [--memory 4G] [--cpu 150%] [--force] [--json]',
     summary: 'worktree (made or reused) + tmux session + agent',
     options: {
       ...json,
@@ -67,9 +69,13 @@ export const coreCommands: Command[] = [
       from: { type: 'string' },
       agent: { type: 'string' },
       command: { type: 'string' },
+      memory: { type: 'string' },
+      cpu: { type: 'string' },
+      force: { type: 'boolean' },
     },
     async run({ args, values, engine, emit }) {
       need(args, 2, this.usage);
+      const limits = limitsFromValues(values);
       const agent = str(values, 'agent');
       const command = str(values, 'command');
       const from = str(values, 'from');
@@ -82,6 +88,8 @@ export const coreCommands: Command[] = [
         ...(from ? { from } : {}),
         ...(agent ? { agent } : {}),
         ...(command !== undefined ? { command } : {}),
+        ...(limits ? { limits } : {}),
+        force: flag(values, 'force'),
       });
       const { id, repo, branch, worktree, host, agent: a, state, createdAt } = s;
       emit(

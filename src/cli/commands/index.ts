@@ -2,5 +2,6 @@
 import type { Command } from '../command.ts';
 import { coreCommands } from './core.ts';
 import { webCommands } from './web.ts';
+import { statsCommands } from './stats.ts';
 
-export const COMMANDS: Command[] = [...coreCommands, ...webCommands];
+export const COMMANDS: Command[] = [...coreCommands, ...webCommands, ...statsCommands];

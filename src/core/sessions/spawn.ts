@@ -3,9 +3,16 @@
 import { randomUUID } from 'node:crypto';
 import { posix } from 'node:path';
 import { OrchardError } from '../../shared/errors.ts';
-import type { AgentProfile, BranchInfo, RepoConfig, WorktreeInfo } from '../../shared/model.ts';
+import type {
+  AgentProfile,
+  BranchInfo,
+  RepoConfig,
+  ResourceLimits,
+  WorktreeInfo,
+} from '../../shared/model.ts';
 import { CLAUDE_SETTINGS_FILE, claudeSettings } from '../agents/claude-hooks.ts';
 import { Git } from '../git/git.ts';
+import { encodeLimitsTag, hasLimits, prepareLimits } from '../limits/limits.ts';
 import type { HostContext } from '../hosts/registry.ts';
 import type { NewSessionSpec } from '../tmux/tmux.ts';
 import { worktreePathFor } from '../repos.ts';
@@ -18,6 +25,8 @@ export interface SpawnOptions {
   from?: string;
   cols?: number;
   rows?: number;
+  /** Memory / CPU limits, enforced by the host's limit backend (src/core/limits). */
+  limits?: ResourceLimits;
 }
 
 export interface SpawnPlan {
@@ -169,6 +178,13 @@ export async function spawnSession(
 
   const undo: Array<() => Promise<void>> = [];
   try {
+    if (hasLimits(opts.limits)) {
+      const placed = await prepareLimits(ctx, id, opts.limits);
+      undo.push(placed.undo);
+      spec.argv = [...placed.argvPrefix, ...spec.argv];
+      Object.assign(spec.env, placed.env);
+      spec.tags['@orchard_limits'] = encodeLimitsTag(placed.tag);
+    }
     if (plan.createsWorktree) {
       await ctx.host.mkdirp(posix.dirname(plan.worktree));
       if (plan.create)

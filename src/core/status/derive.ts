@@ -1,6 +1,9 @@
-// A session's state from what tmux reports in the one list-panes call: the hook-written
-// `@orchard_state` first, then pane death and exit status.
+// A session's state from what tmux reports in the one list-panes call, most trusted first:
+// pane death and exit status (and why: a memory limit); the hook-written `@orchard_state`; the
+// screen patterns' verdict `@orchard_screen` (written by the status watcher for agents without
+// hooks); else starting for a few seconds, then idle.
 import type { SessionState } from '../../shared/model.ts';
+import { decodeLimitsTag, formatBytes } from '../limits/spec.ts';
 import type { PaneRecord } from '../tmux/format.ts';
 
 export const STARTING_GRACE_MS = 5_000;
@@ -8,30 +11,70 @@ export const STARTING_GRACE_MS = 5_000;
 export interface DerivedState {
   state: SessionState;
   reason?: string;
+  detail?: string;
   exitCode?: number;
+}
+
+const SIGKILL_EXIT = 128 + 9;
+
+/** Why a dead pane's agent ended, when Orchard knows: its memory limit. */
+export function exitReason(p: PaneRecord, code: number | undefined): string | undefined {
+  const tag = decodeLimitsTag(p['@orchard_limits']);
+  const limit = tag?.memory ? ` ${formatBytes(tag.memory)}` : '';
+  if (p['@orchard_killed'] === 'memory') return `killed: memory limit${limit}`;
+  if (p['@orchard_killed'] === 'memory-soft')
+    return `killed: memory limit${limit} (soft limit, stopped by Orchard)`;
+  // systemd scopes are gone by the time the wrapper looks; SIGKILL under a memory limit says enough.
+  if (code === SIGKILL_EXIT && tag?.memory) return `killed (SIGKILL) under memory limit${limit}`;
+  return undefined;
+}
+
+function fromHook(p: PaneRecord): DerivedState | undefined {
+  const reason = p['@orchard_reason'] || undefined;
+  const detail = p['@orchard_detail'] ? { detail: p['@orchard_detail'] } : {};
+  switch (p['@orchard_state']) {
+    case 'working':
+      return { state: 'working' };
+    case 'waiting':
+      return { state: 'waiting', reason: reason ?? 'input', ...detail };
+    case 'idle':
+      return { state: 'idle' };
+    case 'error':
+      // StopFailure: the turn ended on an API error; the agent waits for the user.
+      return { state: 'waiting', reason: 'error', ...detail };
+    case 'exited':
+      return { state: 'exited' };
+  }
+  return undefined;
+}
+
+/** `@orchard_screen`: "working", "idle", "waiting:permission", "waiting:question". */
+function fromScreen(p: PaneRecord): DerivedState | undefined {
+  const [state, reason] = p['@orchard_screen'].split(':');
+  if (state === 'working' || state === 'idle') return { state };
+  if (state === 'waiting') return { state: 'waiting', reason: reason || 'input' };
+  return undefined;
 }
 
 export function deriveState(p: PaneRecord, nowMs: number): DerivedState {
   if (p.pane_dead === '1') {
     // Our wrapper's record first: tmux 3.3a sometimes loses pane_dead_status.
     const raw = p['@orchard_exit'] !== '' ? p['@orchard_exit'] : p.pane_dead_status;
-    const code = Number(raw);
-    return { state: 'exited', ...(raw !== '' && Number.isFinite(code) ? { exitCode: code } : {}) };
+    const code = raw !== '' && Number.isFinite(Number(raw)) ? Number(raw) : undefined;
+    const reason = exitReason(p, code);
+    return {
+      state: 'exited',
+      ...(code !== undefined ? { exitCode: code } : {}),
+      ...(reason ? { reason } : {}),
+    };
   }
-  const reason = p['@orchard_reason'] || undefined;
-  switch (p['@orchard_state']) {
-    case 'working':
-      return { state: 'working' };
-    case 'waiting':
-      return { state: 'waiting', reason: reason ?? 'input' };
-    case 'idle':
-      return { state: 'idle' };
-    case 'error':
-      // StopFailure: the turn ended on an error; the agent waits for the user.
-      return { state: 'waiting', reason: 'error' };
-    case 'exited':
-      return { state: 'exited' };
-  }
+  const hooked = fromHook(p) ?? fromScreen(p);
+  if (hooked) return hooked;
   const created = Number(p.session_created) * 1000;
   return { state: nowMs - created < STARTING_GRACE_MS ? 'starting' : 'idle' };
+}
+
+/** True when the agent reports its own state (hooks); screen patterns are not needed then. */
+export function hasHookState(p: PaneRecord): boolean {
+  return p['@orchard_state'] !== '';
 }

@@ -23,6 +23,12 @@ export const PANE_FIELDS = [
   '@orchard_reason',
   '@orchard_state_at',
   '@orchard_exit',
+  // Status and limits (src/core/status, src/core/limits): what the agent waits for, the screen
+  // patterns' verdict for agents without hooks, the session's limits, why the agent was killed.
+  '@orchard_detail',
+  '@orchard_screen',
+  '@orchard_limits',
+  '@orchard_killed',
 ] as const;
 
 export type PaneField = (typeof PANE_FIELDS)[number];

@@ -26,9 +26,19 @@ export interface NewSessionSpec {
  * option @orchard_exit: tmux 3.3a sometimes loses `pane_dead_status` (seen here in about one exit in
  * four). The script is constant; the agent's argv is passed as positional parameters, never parsed.
  * `trap :` keeps Ctrl-C meant for the agent from killing the wrapper (handlers are reset in children).
+ * Limits (src/core/limits): the wrapper first joins the session's cgroups (the cgroup.procs paths,
+ * one a line, in ORCHARD_CGROUP_PROCS), so the agent starts inside them; after the agent ends, a
+ * non-zero oom_kill count in ORCHARD_OOM_FILE marks the pane @orchard_killed=memory.
  */
-export const AGENT_WRAPPER =
-  'trap : INT QUIT; "$@"; c=$?; tmux set-option -p -t "$TMUX_PANE" @orchard_exit "$c" >/dev/null 2>&1; exit "$c"';
+export const AGENT_WRAPPER = [
+  'trap : INT QUIT',
+  'o=${ORCHARD_OOM_FILE-}',
+  'if [ -n "${ORCHARD_CGROUP_PROCS-}" ]; then printf "%s\\n" "$ORCHARD_CGROUP_PROCS" | while IFS= read -r f; do [ -z "$f" ] || echo $$ > "$f"; done; fi 2>/dev/null',
+  'unset ORCHARD_CGROUP_PROCS ORCHARD_OOM_FILE',
+  '"$@"; c=$?',
+  'if [ -n "$o" ] && grep -qs "^oom_kill [1-9]" "$o"; then tmux set-option -p -t "$TMUX_PANE" @orchard_killed memory >/dev/null 2>&1; fi',
+  'tmux set-option -p -t "$TMUX_PANE" @orchard_exit "$c" >/dev/null 2>&1; exit "$c"',
+].join('\n');
 
 export function agentWrapper(argv: readonly string[]): string[] {
   return ['sh', '-c', AGENT_WRAPPER, 'orchard-agent', ...argv];

@@ -1,0 +1,119 @@
+// Resources and limits: `orchard stats`, `orchard limit`, `orchard host info`.
+import type { ResourceLimits, ResourceStats } from '../../shared/model.ts';
+import { hostInfo, setSessionLimits } from '../../core/limits/limits.ts';
+import { describeLimits, formatBytes, parseCpu, parseMemory } from '../../core/limits/spec.ts';
+import { ResourceMonitor } from '../../core/monitor/monitor.ts';
+import { need, str, UsageError, type Command, type Values } from '../command.ts';
+import { table } from '../format.ts';
+
+const json = { json: { type: 'boolean' } } as const;
+
+/** CPU needs two samples: the change in CPU time over about a second. */
+export const STATS_INTERVAL_MS = 1000;
+
+/** --memory / --cpu as given to spawn and limit. */
+export function limitsFromValues(values: Values): ResourceLimits | undefined {
+  const memory = str(values, 'memory');
+  const cpu = str(values, 'cpu');
+  if (memory === undefined && cpu === undefined) return undefined;
+  return {
+    ...(memory !== undefined ? { memory: parseMemory(memory) } : {}),
+    ...(cpu !== undefined ? { cpu: parseCpu(cpu) } : {}),
+  };
+}
+
+const pct = (x: number) => `${x.toFixed(1)}%`;
+
+export function formatStats(s: ResourceStats): string {
+  const hosts = table([
+    ['HOST', 'CPU', 'MEM USED', 'MEM AVAIL', 'MEM TOTAL', 'LOAD', 'DISKS'],
+    ...s.hosts.map((h) =>
+      h.error
+        ? [h.name, '-', '-', '-', '-', '-', `unavailable: ${h.error}`]
+        : [
+            h.name,
+            `${pct(h.cpu)} of ${h.cores * 100}%`,
+            formatBytes(h.memory.used),
+            formatBytes(h.memory.available),
+            formatBytes(h.memory.total),
+            h.load.map((x) => x.toFixed(2)).join(' '),
+            h.disks.map((d) => `${d.mount} ${formatBytes(d.available)} free`).join(', ') || '-',
+          ],
+    ),
+  ]);
+  const sessions = s.sessions.length
+    ? table([
+        ['SESSION', 'HOST', 'CPU', 'RSS', 'PROCS', 'LIMITS'],
+        ...s.sessions.map((x) => [
+          x.id,
+          x.host,
+          pct(x.cpu),
+          formatBytes(x.rss),
+          String(x.processes),
+          x.limits ? `${describeLimits(x.limits)} (${x.limits.backend})` : '-',
+        ]),
+      ])
+    : 'no sessions\n';
+  return `${hosts}\n${sessions}`;
+}
+
+export const statsCommands: Command[] = [
+  {
+    name: 'stats',
+    usage: 'stats [--json]',
+    summary: 'CPU, memory, load and disks per host; CPU, memory and processes per session',
+    options: json,
+    async run({ args, engine, emit }) {
+      need(args, 0, this.usage);
+      const e = engine();
+      const repos = (await e.store.read()).repos;
+      const monitor = new ResourceMonitor();
+      try {
+        await monitor.sample(e.hosts, repos);
+        await new Promise((r) => setTimeout(r, STATS_INTERVAL_MS));
+        const s = await monitor.sample(e.hosts, repos);
+        emit(s, formatStats(s));
+      } finally {
+        monitor.dispose();
+      }
+      return 0;
+    },
+  },
+  {
+    name: 'limit',
+    usage: 'limit <id> [--memory 4G] [--cpu 150%] [--json]',
+    summary: "change a running session's memory / CPU limits",
+    options: { ...json, memory: { type: 'string' }, cpu: { type: 'string' } },
+    async run({ args, values, engine, emit }) {
+      need(args, 1, this.usage);
+      const limits = limitsFromValues(values);
+      if (!limits) throw new UsageError(`give --memory and/or --cpu (usage: orchard ${this.usage})`);
+      const tag = await setSessionLimits(engine(), args[0]!, limits);
+      const out = { id: args[0]!, backend: tag.backend, memory: tag.memory ?? null, cpu: tag.cpu ?? null };
+      const soft = tag.backend === 'soft' ? ' (soft: enforced only while the app or orchard web runs)' : '';
+      emit(out, `${args[0]}: ${describeLimits(tag)} via ${tag.backend}${soft}\n`);
+      return 0;
+    },
+  },
+  {
+    name: 'host info',
+    usage: 'host info [<host>] [--json]',
+    summary: 'limit backend, tmux and git versions of a host (default: local)',
+    options: json,
+    async run({ args, engine, emit }) {
+      if (args.length > 1) throw new UsageError(`usage: orchard ${this.usage}`);
+      const info = await hostInfo(engine(), args[0] ?? 'local');
+      emit(
+        info,
+        table([
+          ['host', info.name],
+          ['limits', `${info.limits.backend}: ${info.limits.detail}`],
+          ['tmux', info.tmux ?? 'not found'],
+          ['git', info.git ?? 'not found'],
+          ['memory reserve', formatBytes(info.memoryReserve)],
+        ]),
+      );
+      return 0;
+    },
+  },
+];

@@ -1,0 +1,127 @@
+// Limits and admission as engine operations: admission before a spawn, limits at spawn and live,
+// and what a host offers (`orchard host info`).
+import { OrchardError } from '../../shared/errors.ts';
+import { LOCAL_HOST, type AgentProfile, type Preferences, type ResourceLimits } from '../../shared/model.ts';
+import type { Engine } from '../engine.ts';
+import type { HostContext } from '../hosts/registry.ts';
+import { parseMeminfo } from '../monitor/parse.ts';
+import { processTree } from '../monitor/compute.ts';
+import { takeSnapshot } from '../monitor/monitor.ts';
+import { parseTmuxVersion } from '../tmux/format.ts';
+import { placeSession, updateLimits, type Placement } from './apply.ts';
+import { hostLimits, type LimitProbe } from './probe.ts';
+import { decodeLimitsTag, describeLimits, encodeLimitsTag, formatBytes, type LimitsTag } from './spec.ts';
+import { readFile } from 'node:fs/promises';
+
+export const DEFAULT_MEMORY_RESERVE = 2 * 1024 ** 3;
+
+export async function availableMemory(ctx: HostContext): Promise<number> {
+  const text =
+    ctx.host.name === LOCAL_HOST
+      ? await readFile('/proc/meminfo', 'utf8')
+      : (await ctx.host.exec(['cat', '/proc/meminfo'])).stdout;
+  const mem = parseMeminfo(text);
+  if (!mem.total) throw new OrchardError('command-failed', `cannot read memory figures on ${ctx.host.name}`);
+  return mem.available;
+}
+
+/** Pure: refuse when available memory is below the reserve plus what the agent is expected to take. */
+export function admissionError(
+  host: string,
+  available: number,
+  reserve: number,
+  profile: Pick<AgentProfile, 'label' | 'expectedMemory'>,
+): OrchardError | null {
+  const expected = profile.expectedMemory ?? 0;
+  if (available >= reserve + expected) return null;
+  return new OrchardError(
+    'admission-refused',
+    `not enough memory on ${host}: ${formatBytes(available)} available, but Orchard keeps ${formatBytes(reserve)} free` +
+      (expected ? ` plus ${formatBytes(expected)} for ${profile.label}` : '') +
+      ' (use --force to spawn anyway, or lower the memoryReserve preference)',
+  );
+}
+
+export async function admit(
+  ctx: HostContext,
+  profile: AgentProfile,
+  prefs: Preferences,
+  force = false,
+): Promise<void> {
+  if (force) return;
+  const reserve = prefs.memoryReserve ?? DEFAULT_MEMORY_RESERVE;
+  const err = admissionError(ctx.host.name, await availableMemory(ctx), reserve, profile);
+  if (err) throw err;
+}
+
+export function hasLimits(l: ResourceLimits | undefined): l is ResourceLimits {
+  return !!l && (!!l.memory || !!l.cpu);
+}
+
+/** For spawn: the placement (argv prefix, wrapper env, tag) of a new session under `limits`. */
+export async function prepareLimits(
+  ctx: HostContext,
+  id: string,
+  limits: ResourceLimits,
+): Promise<Placement> {
+  return placeSession(ctx.host, await hostLimits(ctx.host), id, limits);
+}
+
+export { encodeLimitsTag };
+
+/** `orchard limit`: change a running session's limits now. */
+export async function setSessionLimits(
+  engine: Engine,
+  id: string,
+  limits: ResourceLimits,
+): Promise<LimitsTag> {
+  if (!hasLimits(limits)) throw new OrchardError('invalid-argument', 'give --memory and/or --cpu');
+  const s = await engine.find(id);
+  if (s.state === 'exited') throw new OrchardError('invalid-argument', `session ${id} has exited`);
+  const ctx = await engine.hosts.get(s.host);
+  const pane = (await ctx.tmux.listPanes()).find((p) => p.pane_id === s.paneId);
+  const tag = decodeLimitsTag(pane?.['@orchard_limits'] ?? '');
+  const probe = await hostLimits(ctx.host);
+  let pids: number[] = [];
+  if (s.pid && !tag?.cgroups?.length) pids = processTree(await takeSnapshot(ctx, []), s.pid);
+  const next = await updateLimits(ctx.host, probe, id, tag, limits, pids);
+  await ctx.tmux.run(['set-option', '-t', `=${s.tmuxSession}:`, '@orchard_limits', encodeLimitsTag(next)]);
+  return next;
+}
+
+export interface HostInfo {
+  name: string;
+  limits: { backend: LimitProbe['backend']; detail: string };
+  tmux: string | null;
+  git: string | null;
+  memoryReserve: number;
+}
+
+async function toolVersion(ctx: HostContext, argv: string[]): Promise<string | null> {
+  try {
+    const r = await ctx.host.exec(argv);
+    return r.code === 0 ? r.stdout.trim() : null;
+  } catch {
+    return null;
+  }
+}
+
+export async function hostInfo(engine: Engine, name: string): Promise<HostInfo> {
+  const ctx = await engine.hosts.get(name);
+  const [probe, tmux, git, config] = await Promise.all([
+    hostLimits(ctx.host),
+    toolVersion(ctx, ['tmux', '-V']),
+    toolVersion(ctx, ['git', '--version']),
+    engine.store.read(),
+  ]);
+  const tv = tmux ? parseTmuxVersion(tmux) : null;
+  return {
+    name,
+    limits: { backend: probe.backend, detail: probe.detail },
+    tmux: tv ? tmux!.replace(/^tmux\s+/, '') : tmux,
+    git: git ? git.replace(/^git version\s+/, '') : null,
+    memoryReserve: config.preferences.memoryReserve ?? DEFAULT_MEMORY_RESERVE,
+  };
+}
+
+export { describeLimits };
