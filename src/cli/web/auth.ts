@@ -40,7 +40,8 @@ export interface Gate {
 /** The token this request carries, from the query, the cookie or an Authorization header. */
 export function presentedToken(req: IncomingMessage, url: URL, port: number): string | undefined {
   const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
-  return url.searchParams.get('token') ?? bearer ?? cookie(req, cookieName(port));
+  // An empty `token=` counts as absent: the page may rely on its cookie alone.
+  return url.searchParams.get('token') || bearer || cookie(req, cookieName(port)) || undefined;
 }
 
 export function hostAllowed(req: IncomingMessage, gate: Gate): boolean {

@@ -13,6 +13,7 @@
 //     if (e.sender.id === webContents.id) void conn.handle(msg);         // or router.handle(peerId, msg)
 //   });
 //   webContents.once('destroyed', () => conn.dispose());                 // detaches its terminals, drops its subscriptions
+//   // a reload (main-frame navigation, render-process-gone) is a new client: dispose conn, connect anew
 //   // on quit: router.dispose()
 //
 // `conn.handle(message)` takes a ClientMessage as an object (IPC) or a JSON string (WebSocket),

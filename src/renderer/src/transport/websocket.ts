@@ -1,0 +1,145 @@
+// Browser mode: the contract over one WebSocket to `orchard web`. Reconnects with backoff; after a
+// reconnect it re-subscribes and fires `connection` so terminals attach again (the server closed
+// them with the old socket). Requests made while disconnected wait for the connection; requests in
+// flight when it drops fail with 'host-unreachable'.
+import {
+  isEventName,
+  type ClientMessage,
+  type OrchardApi,
+  type RequestName,
+  type RequestParams,
+  type RequestResult,
+  type ServerMessage,
+} from '../../../shared/api.ts';
+import { OrchardError } from '../../../shared/errors.ts';
+import { Listeners } from './listeners.ts';
+
+interface Pending {
+  resolve(v: unknown): void;
+  reject(e: Error): void;
+}
+
+/** What we need of a WebSocket (the browser's, or `ws` in tests). */
+export interface SocketLike {
+  readonly readyState: number;
+  send(data: string): void;
+  close(): void;
+  onopen: ((ev: unknown) => void) | null;
+  onclose: ((ev: unknown) => void) | null;
+  onerror: ((ev: unknown) => void) | null;
+  onmessage: ((ev: { data: unknown }) => void) | null;
+}
+
+export interface WebSocketApiOptions {
+  url: string;
+  createSocket?: (url: string) => SocketLike;
+  /** Backoff bounds for reconnects, ms. */
+  minDelayMs?: number;
+  maxDelayMs?: number;
+}
+
+const OPEN = 1;
+
+export interface WebSocketApi extends OrchardApi {
+  close(): void;
+  readonly connected: boolean;
+}
+
+export function webSocketApi(opts: WebSocketApiOptions): WebSocketApi {
+  const create = opts.createSocket ?? ((url: string) => new WebSocket(url) as unknown as SocketLike);
+  const minDelay = opts.minDelayMs ?? 250;
+  const maxDelay = opts.maxDelayMs ?? 5000;
+  const pending = new Map<number, Pending>();
+  let queue: ClientMessage[] = [];
+  let nextId = 1;
+  let socket: SocketLike | undefined;
+  let delay = minDelay;
+  let closed = false;
+  let connected = false;
+  let retry: ReturnType<typeof setTimeout> | undefined;
+
+  const post = (m: ClientMessage): boolean => {
+    if (socket?.readyState !== OPEN) return false;
+    socket.send(JSON.stringify(m));
+    return true;
+  };
+  const listeners = new Listeners((event, on) => {
+    post({ t: 'send', ch: on ? 'subscribe' : 'unsubscribe', p: { event } });
+  });
+
+  function receive(raw: unknown): void {
+    let m: ServerMessage;
+    try {
+      m = JSON.parse(String(raw)) as ServerMessage;
+    } catch {
+      return;
+    }
+    if (m.t === 'res') {
+      const p = pending.get(m.id);
+      pending.delete(m.id);
+      if (!p) return;
+      if (m.ok) p.resolve(m.value);
+      else p.reject(new OrchardError(m.error.code, m.error.message, m.error.detail));
+    } else if (m.t === 'evt' && isEventName(m.ch)) listeners.fire(m.ch, m.p);
+    else if (m.t === 'err') console.warn('[orchard] server refused a message:', m.error.message);
+  }
+
+  function connect(): void {
+    if (closed) return;
+    const s = create(opts.url);
+    socket = s;
+    s.onopen = () => {
+      delay = minDelay;
+      connected = true;
+      for (const event of listeners.subscribed()) post({ t: 'send', ch: 'subscribe', p: { event } });
+      const q = queue;
+      queue = [];
+      for (const m of q) post(m);
+      listeners.fire('connection', { connected: true });
+    };
+    s.onmessage = (ev) => receive(ev.data);
+    s.onerror = () => {};
+    s.onclose = () => {
+      if (socket !== s) return;
+      socket = undefined;
+      const lost = [...pending.values()];
+      pending.clear();
+      for (const p of lost)
+        p.reject(new OrchardError('host-unreachable', 'lost the connection to orchard web'));
+      if (connected) listeners.fire('connection', { connected: false });
+      connected = false;
+      if (closed) return;
+      retry = setTimeout(connect, delay);
+      delay = Math.min(maxDelay, delay * 2);
+    };
+  }
+
+  connect();
+
+  return {
+    get connected() {
+      return connected;
+    },
+    request<K extends RequestName>(name: K, params: RequestParams<K>): Promise<RequestResult<K>> {
+      if (closed) return Promise.reject(new OrchardError('host-unreachable', 'the connection is closed'));
+      const id = nextId++;
+      const msg: ClientMessage = { t: 'req', id, ch: name, p: params };
+      return new Promise<RequestResult<K>>((resolve, reject) => {
+        pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+        if (!post(msg)) queue.push(msg);
+      });
+    },
+    send(name, payload) {
+      // Keystrokes and acks for a dropped socket are meaningless after a reconnect: not queued.
+      post({ t: 'send', ch: name, p: payload });
+    },
+    on(name, listener) {
+      return listeners.add(name, listener);
+    },
+    close() {
+      closed = true;
+      if (retry) clearTimeout(retry);
+      socket?.close();
+    },
+  };
+}
