@@ -40,17 +40,15 @@ export interface IpcTransportOptions {
 }
 
 export function senderInfo(event: IpcEventLike): SenderInfo {
-  let frame: FrameLike | null = null;
+  const info: SenderInfo = { webContentsId: event.sender.id, isTopFrame: false, url: undefined };
   try {
-    frame = event.senderFrame; // throws or is null once the frame navigated away or was destroyed
+    // senderFrame is null, or its properties throw, once the frame navigated away or was destroyed.
+    const frame = event.senderFrame;
+    if (frame) return { ...info, isTopFrame: frame.parent === null, url: frame.url };
   } catch {
-    frame = null;
+    // refused below as a dead frame
   }
-  return {
-    webContentsId: event.sender.id,
-    isTopFrame: !!frame && frame.parent === null,
-    url: frame?.url,
-  };
+  return info;
 }
 
 export interface IpcTransport extends Disposable {
