@@ -1,0 +1,340 @@
+// `orchard web` as a real process: the token and Origin gates, the contract over the WebSocket,
+// malformed input, live terminals on real tmux sessions (fake agent, `yes`) with flow control.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import WebSocket from 'ws';
+import { FLOW, type ServerMessage } from '../../src/shared/api.ts';
+import type { SessionInfo } from '../../src/shared/model.ts';
+import { CLI, makeEnv, makeRepo, ROOT, waitFor, type TestEnv } from '../helpers/env.ts';
+
+let t: TestEnv;
+let server: ChildProcess;
+let base: string;
+let token: string;
+let origin: string;
+let repo: string;
+
+beforeAll(async () => {
+  t = await makeEnv();
+  repo = makeRepo(t.dir, 'repo', ['feat', 'flow', 'solo']);
+  server = spawn(process.execPath, [CLI, 'web', '--port', '0'], { env: t.env, cwd: ROOT });
+  let out = '';
+  server.stderr!.on('data', (d) => process.stderr.write(`[orchard web] ${d}`));
+  const url = await new Promise<string>((resolve, reject) => {
+    server.stdout!.on('data', (d) => {
+      out += d;
+      const line = /^(http:\/\/\S+)\n/m.exec(out)?.[1];
+      if (line) resolve(line);
+    });
+    server.once('exit', (code) => reject(new Error(`orchard web exited with ${code}: ${out}`)));
+  });
+  const u = new URL(url);
+  expect(u.hostname).toBe('127.0.0.1');
+  token = u.searchParams.get('token')!;
+  expect(token).toMatch(/^[A-Za-z0-9_-]{20,}$/);
+  base = `http://127.0.0.1:${u.port}`;
+  origin = base;
+});
+
+afterAll(async () => {
+  if (server && server.exitCode === null) {
+    const done = new Promise((r) => server.once('exit', r));
+    server.kill('SIGTERM');
+    await done;
+  }
+  t?.cleanup();
+});
+
+const wsUrl = (tok?: string) =>
+  `ws://127.0.0.1:${new URL(base).port}/rpc${tok === undefined ? '' : `?token=${tok}`}`;
+
+/** Opens a socket; resolves with it, or rejects with the HTTP status the server refused it with. */
+function open(url: string, headers: Record<string, string> = { Origin: origin }): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { headers });
+    ws.once('open', () => resolve(ws));
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`status ${res.statusCode}`)));
+    ws.once('error', reject);
+  });
+}
+
+class Client {
+  readonly messages: ServerMessage[] = [];
+  private next = 10_000;
+  readonly ws: WebSocket;
+  constructor(ws: WebSocket) {
+    this.ws = ws;
+    ws.on('message', (d) => this.messages.push(JSON.parse(String(d)) as ServerMessage));
+  }
+  static async open(): Promise<Client> {
+    return new Client(await open(wsUrl(token)));
+  }
+  raw(data: string | Buffer): void {
+    this.ws.send(data);
+  }
+  async req<T = unknown>(ch: string, p: unknown = {}): Promise<T> {
+    const r = await this.reply(ch, p);
+    if (!r.ok) throw new Error(`${ch}: ${r.error.code}: ${r.error.message}`);
+    return r.value as T;
+  }
+  async reply(ch: string, p: unknown = {}) {
+    const id = this.next++;
+    this.raw(JSON.stringify({ t: 'req', id, ch, p }));
+    return waitFor(
+      () =>
+        this.messages.find((m): m is Extract<ServerMessage, { t: 'res' }> => m.t === 'res' && m.id === id),
+      30_000,
+      `reply to ${ch}`,
+    );
+  }
+  send(ch: string, p: unknown): void {
+    this.raw(JSON.stringify({ t: 'send', ch, p }));
+  }
+  /** Terminal output received so far for `term`. */
+  output(term: string): string {
+    return this.messages
+      .filter((m) => m.t === 'evt' && m.ch === 'terminalData' && (m.p as { term: string }).term === term)
+      .map((m) => (m.p as { data: string }).data)
+      .join('');
+  }
+  close(): Promise<void> {
+    if (this.ws.readyState === WebSocket.CLOSED) return Promise.resolve();
+    return new Promise((r) => {
+      this.ws.once('close', () => r());
+      this.ws.close();
+    });
+  }
+}
+
+/** Acks what `term` received, as xterm would after parsing it. */
+function ackAll(c: Client, term: string, acked: { n: number }): void {
+  const got = c.output(term).length;
+  if (got > acked.n) c.send('terminalAck', { term, chars: got - acked.n });
+  acked.n = got;
+}
+
+function statusWithHost(path: string, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(`${base}${path}`, { headers: { host } }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+const tmuxClients = () => {
+  try {
+    return execFileSync('tmux', ['-L', t.socket, 'list-clients', '-F', '#{client_pid}'], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean).length;
+  } catch {
+    return 0;
+  }
+};
+
+describe('gates', () => {
+  test('HTTP needs the token; the Host must be this server', async () => {
+    expect((await fetch(`${base}/`)).status).toBe(401);
+    expect((await fetch(`${base}/?token=wrong`)).status).toBe(401);
+    expect((await fetch(`${base}/assets/x.js`)).status).toBe(401);
+    const ok = await fetch(`${base}/?token=${token}`);
+    expect([200, 503]).toContain(ok.status); // 503: the UI is not built; it says to run npm run build
+    expect(ok.headers.get('referrer-policy')).toBe('no-referrer');
+    const cookie = ok.headers.get('set-cookie')!.split(';')[0]!;
+    expect(cookie).toContain(token);
+    // The page's own later requests carry only the cookie.
+    expect((await fetch(`${base}/`, { headers: { cookie } })).status).toBe(ok.status);
+    const traversal = await fetch(`${base}/..%2f..%2fpackage.json?token=${token}`);
+    expect([404, 503]).toContain(traversal.status);
+    // DNS rebinding: a page on another name that resolves to 127.0.0.1.
+    expect(await statusWithHost(`/?token=${token}`, `evil.example:${new URL(base).port}`)).toBe(403);
+    expect(await statusWithHost(`/?token=${token}`, `localhost:${new URL(base).port}`)).toBe(ok.status);
+    if (ok.status === 200) expect(await ok.text()).toContain('<div id="root">');
+    else expect(await ok.text()).toContain('npm run build');
+  });
+
+  test('the WebSocket is refused without the token or from another origin', async () => {
+    await expect(open(wsUrl())).rejects.toThrow('status 401');
+    await expect(open(wsUrl('wrong'))).rejects.toThrow('status 401');
+    await expect(open(wsUrl(token), { Origin: 'http://evil.example' })).rejects.toThrow('status 403');
+    await expect(open(wsUrl(token), { Origin: 'null' })).rejects.toThrow('status 403');
+    const ws = await open(wsUrl(token));
+    ws.close();
+  });
+});
+
+describe('the contract over the WebSocket', () => {
+  test('requests work, malformed messages get an error reply and change nothing', async () => {
+    const c = await Client.open();
+    const added = await c.req<{ name: string }>('addRepo', { path: repo });
+    expect(added.name).toBe('repo');
+    const configBefore = readFileSync(join(t.home, 'config.json'), 'utf8');
+    const sessionsBefore = await c.req<SessionInfo[]>('listSessions');
+    const junk: (string | Buffer)[] = [
+      'not json',
+      '{',
+      '',
+      'null',
+      '[1,2]',
+      '"req"',
+      Buffer.from([0xff, 0x00, 0x13]),
+      JSON.stringify({ t: 'req', id: 1, ch: 'nope', p: {} }),
+      JSON.stringify({ t: 'req', id: 2, ch: 'spawn', p: { repo: 'repo' } }),
+      JSON.stringify({
+        t: 'req',
+        id: 3,
+        ch: 'spawn',
+        p: { repo: 'repo', branch: 'feat', command: 'x', agent: 'y' },
+      }),
+      JSON.stringify({ t: 'req', id: 4, ch: 'kill', p: { id: '$(touch /tmp/pwned)' } }),
+      JSON.stringify({ t: 'req', id: 5, ch: 'removeRepo', p: { repo: 'repo', extra: 1 } }),
+      JSON.stringify({ t: 'req', id: 6, ch: 'addRepo', p: { path: 7 } }),
+      JSON.stringify({
+        t: 'req',
+        id: 7,
+        ch: 'attach',
+        p: { term: 'a b', session: 'ab', cols: 80, rows: 24 },
+      }),
+      JSON.stringify({ t: 'req', id: 8, ch: 'sendText', p: { id: 'ab' } }),
+      JSON.stringify({ t: 'send', ch: 'terminalInput', p: 'x' }),
+      JSON.stringify({ t: 'send', ch: 'subscribe', p: { event: 'terminalData' } }),
+      JSON.stringify({ t: 'send', ch: 'listRepos', p: {} }),
+      JSON.stringify({ t: 'evt', ch: 'sessionsChanged', p: [] }),
+      JSON.stringify({ t: 'res', id: 1, ok: true, value: 1 }),
+    ];
+    // And a few dozen random mutations of a valid spawn request.
+    let seed = 42;
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const values = [null, true, -1, 1e308, '', 'x'.repeat(5000), [], {}, '../..', '; rm -rf ~'];
+    for (let i = 0; i < 30; i++) {
+      const p: Record<string, unknown> = { repo: 'repo', branch: 'feat' };
+      const key = ['repo', 'branch', 'newBranch', 'from', 'cols', 'agent', 'evil'][Math.floor(rand() * 7)]!;
+      p[key] = values[Math.floor(rand() * values.length)];
+      if (key === 'repo' || key === 'branch') p.newBranch = 'yes'; // never a valid spawn
+      junk.push(JSON.stringify({ t: 'req', id: 100 + i, ch: 'spawn', p }));
+    }
+    for (const m of junk) {
+      const n = c.messages.length;
+      c.raw(m);
+      const r = await waitFor(() => c.messages[n], 10_000, `reply to ${String(m).slice(0, 40)}`);
+      const error = r.t === 'err' ? r.error : r.t === 'res' && !r.ok ? r.error : undefined;
+      // Schema failures are 'invalid-argument'; a well-formed spawn of a missing profile or an
+      // existing branch is refused by the engine, with its own code, before anything is made.
+      expect(['invalid-argument', 'profile-not-found', 'branch-exists'], String(m).slice(0, 80)).toContain(
+        error?.code,
+      );
+      if (r.t === 'err' || !String(m).includes('"ch":"spawn"')) expect(error?.code).toBe('invalid-argument');
+      expect(c.messages.length, String(m).slice(0, 80)).toBe(n + 1);
+    }
+    expect(readFileSync(join(t.home, 'config.json'), 'utf8')).toBe(configBefore);
+    expect(await c.req<SessionInfo[]>('listSessions')).toEqual(sessionsBefore);
+    expect(c.ws.readyState).toBe(WebSocket.OPEN);
+    await c.close();
+  });
+
+  test('a spawned session shows its banner, takes input, serves two viewers, and outlives detach', async () => {
+    const a = await Client.open();
+    const b = await Client.open();
+    a.send('subscribe', { event: 'sessionsChanged' });
+    const s = await a.req<SessionInfo>('spawn', { repo: 'repo', branch: 'feat' });
+    await waitFor(
+      () =>
+        a.messages.some(
+          (m) =>
+            m.t === 'evt' && m.ch === 'sessionsChanged' && (m.p as SessionInfo[]).some((x) => x.id === s.id),
+        ),
+      10_000,
+      'sessionsChanged with the new session',
+    );
+    const ackA = { n: 0 };
+    await a.req('attach', { term: 'ta', session: s.id, cols: 100, rows: 30 });
+    await waitFor(
+      () => (ackAll(a, 'ta', ackA), a.output('ta').includes('Welcome to Fake Claude')),
+      15_000,
+      'banner',
+    );
+    await waitFor(() => a.output('ta').includes('> '), 10_000, 'prompt');
+    await b.req('attach', { term: 'tb', session: s.id, cols: 100, rows: 30 });
+    expect(tmuxClients()).toBe(2);
+    a.send('terminalInput', { term: 'ta', data: 'hello from the browser\r' });
+    await waitFor(
+      () => (ackAll(a, 'ta', ackA), a.output('ta').includes('You said: hello from the browser')),
+      10_000,
+      'answer in A',
+    );
+    await waitFor(() => b.output('tb').includes('You said: hello from the browser'), 10_000, 'answer in B');
+    a.send('terminalResize', { term: 'ta', cols: 120, rows: 40 });
+    a.send('detach', { term: 'ta' });
+    await waitFor(() => tmuxClients() === 1, 5000, 'one tmux client after detach');
+    await b.close(); // closing the socket detaches its terminals too
+    await waitFor(() => tmuxClients() === 0, 5000, 'no tmux client after close');
+    const after = (await a.req<SessionInfo[]>('listSessions')).find((x) => x.id === s.id);
+    expect(after?.state).not.toBe('exited');
+    expect(await a.req<string>('capture', { id: s.id })).toContain('You said: hello from the browser');
+    await a.req('kill', { id: s.id });
+    await a.close();
+  });
+
+  test('flow control: `yes` pauses when acks stop, resumes when they come; Ctrl-C stops it', async () => {
+    const c = await Client.open();
+    const s = await c.req<SessionInfo>('spawn', { repo: 'repo', branch: 'flow', command: 'yes' });
+    await c.req('attach', { term: 'y', session: s.id, cols: 80, rows: 24 });
+    // No acks: output must stop near the high watermark (what was in flight when it paused).
+    await waitFor(() => c.output('y').length > FLOW.highWatermark, 20_000, 'output past the high watermark');
+    let last = -1;
+    const stalled = await waitFor(
+      async () => {
+        const n = c.output('y').length;
+        const same = n === last;
+        last = n;
+        await new Promise((r) => setTimeout(r, 300));
+        return same && c.output('y').length === n ? n : undefined;
+      },
+      20_000,
+      'output to stall without acks',
+    );
+    console.log(`flow control: output stalled at ${stalled} unacknowledged chars`);
+    expect(stalled).toBeGreaterThan(FLOW.highWatermark);
+    expect(stalled).toBeLessThan(FLOW.highWatermark + 256 * 1024);
+    // Acks resume it.
+    const acked = { n: 0 };
+    ackAll(c, 'y', acked);
+    await waitFor(() => c.output('y').length > stalled + FLOW.lowWatermark, 20_000, 'output after acks');
+    // Keep acking while Ctrl-C travels: the input path is never blocked by the output path.
+    const pump = setInterval(() => ackAll(c, 'y', acked), 20);
+    try {
+      c.send('terminalInput', { term: 'y', data: '\x03' });
+      const done = await waitFor(
+        async () =>
+          (await c.req<SessionInfo[]>('listSessions')).find((x) => x.id === s.id && x.state === 'exited'),
+        20_000,
+        'yes to stop',
+      );
+      expect(done.exitCode).toBe(130);
+    } finally {
+      clearInterval(pump);
+    }
+    await c.close();
+  });
+});
+
+test('SIGTERM disposes everything and exits 0', async () => {
+  const c = await Client.open();
+  const s = await c.req<SessionInfo>('spawn', { repo: 'repo', branch: 'solo' });
+  await c.req('attach', { term: 'z', session: s.id, cols: 80, rows: 24 });
+  await waitFor(() => tmuxClients() === 1, 5000, 'attached');
+  const closed = new Promise((r) => c.ws.once('close', r));
+  const exited = new Promise<number | null>((r) => server.once('exit', (code) => r(code)));
+  server.kill('SIGTERM');
+  expect(await exited).toBe(0);
+  await closed;
+  await waitFor(() => tmuxClients() === 0, 5000, 'attach clients gone');
+  // The agent itself keeps running in tmux.
+  const ls = execFileSync(process.execPath, [CLI, 'ls', '--json'], { env: t.env, encoding: 'utf8' });
+  expect((JSON.parse(ls) as SessionInfo[]).find((x) => x.id === s.id)?.state).not.toBe('exited');
+});
