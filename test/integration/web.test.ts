@@ -6,7 +6,7 @@ import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import WebSocket from 'ws';
-import { FLOW, type ServerMessage } from '../../src/shared/api.ts';
+import { FLOW, type ServerMessage, type TerminalDataEvent } from '../../src/shared/api.ts';
 import type { SessionInfo } from '../../src/shared/model.ts';
 import { CLI, makeEnv, makeRepo, ROOT, waitFor, type TestEnv } from '../helpers/env.ts';
 
@@ -63,11 +63,18 @@ function open(url: string, headers: Record<string, string> = { Origin: origin })
 
 class Client {
   readonly messages: ServerMessage[] = [];
+  private readonly terminals = new Map<string, string>();
   private next = 10_000;
   readonly ws: WebSocket;
   constructor(ws: WebSocket) {
     this.ws = ws;
-    ws.on('message', (d) => this.messages.push(JSON.parse(String(d)) as ServerMessage));
+    ws.on('message', (d) => {
+      const m = JSON.parse(String(d)) as ServerMessage;
+      if (m.t === 'evt' && m.ch === 'terminalData') {
+        const { term, data } = m.p as TerminalDataEvent;
+        this.terminals.set(term, (this.terminals.get(term) ?? '') + data);
+      } else this.messages.push(m);
+    });
   }
   static async open(): Promise<Client> {
     return new Client(await open(wsUrl(token)));
@@ -95,10 +102,7 @@ class Client {
   }
   /** Terminal output received so far for `term`. */
   output(term: string): string {
-    return this.messages
-      .filter((m) => m.t === 'evt' && m.ch === 'terminalData' && (m.p as { term: string }).term === term)
-      .map((m) => (m.p as { data: string }).data)
-      .join('');
+    return this.terminals.get(term) ?? '';
   }
   close(): Promise<void> {
     if (this.ws.readyState === WebSocket.CLOSED) return Promise.resolve();
