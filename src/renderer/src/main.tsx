@@ -1,7 +1,16 @@
+// Renderer entry: the same code runs in Electron (preload bridge) and in a browser (`orchard web`);
+// ./api.ts picks the transport.
+import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import '@xterm/xterm/css/xterm.css';
+import './styles/base.css';
+import './styles/layout.css';
+import './styles/components.css';
+import { api } from './api.ts';
+import { App } from './App.tsx';
 
-function App() {
-  return <main>Orchard</main>;
-}
-
-createRoot(document.getElementById('root')!).render(<App />);
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App api={api} />
+  </StrictMode>,
+);

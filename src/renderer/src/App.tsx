@@ -1,0 +1,125 @@
+// The window: top bar, sidebar, and the main area (terminal tabs, the session grid, the dashboard).
+import { useEffect, useMemo, useState } from 'react';
+import type { OrchardApi } from '../../shared/api.ts';
+import { Dialogs } from './components/Dialogs.tsx';
+import { DashboardSlot } from './components/DashboardSlot.tsx';
+import { Notices } from './components/Notices.tsx';
+import { SessionGrid } from './components/SessionGrid.tsx';
+import { Sidebar } from './components/Sidebar.tsx';
+import { TerminalsView } from './components/TerminalsView.tsx';
+import { TopBar } from './components/TopBar.tsx';
+import { shortcutOf } from './keyboard.ts';
+import { canNotify, notifyTransition } from './notify.ts';
+import { StoreContext, useAppState } from './state/context.tsx';
+import { Store } from './state/store.ts';
+import { cycle } from './state/tabs.ts';
+import { TerminalRegistry } from './terminal/registry.ts';
+
+export function App({ api }: { api: OrchardApi }) {
+  const store = useMemo(() => new Store(api), [api]);
+  useEffect(() => {
+    void store.start();
+    return () => store.stop();
+  }, [store]);
+  return (
+    <StoreContext.Provider value={store}>
+      <Window api={api} store={store} />
+    </StoreContext.Provider>
+  );
+}
+
+function Window({ api, store }: { api: OrchardApi; store: Store }) {
+  const s = useAppState();
+  const registry = useMemo(() => new TerminalRegistry(api), [api]);
+  const [searchSignal, setSearchSignal] = useState(0);
+  const [permission, setPermission] = useState<NotificationPermission | 'unsupported'>(() =>
+    canNotify() ? Notification.permission : 'unsupported',
+  );
+
+  useEffect(() => {
+    document.documentElement.dataset.theme = s.theme;
+  }, [s.theme]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const k = shortcutOf(e);
+      if (!k) return;
+      e.preventDefault();
+      const st = store.getState();
+      if (k.kind === 'tab') {
+        const id = st.tabs[k.index];
+        if (id) store.selectTab(id);
+      } else if (k.kind === 'cycle') {
+        const id = cycle(st.tabs, st.active, k.step);
+        if (id) store.selectTab(id);
+      } else if (k.kind === 'new-session') store.openDialog({ kind: 'new' });
+      else if (k.kind === 'search' && st.view === 'terminals' && st.active) setSearchSignal((n) => n + 1);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [store]);
+
+  useEffect(() => {
+    if (!canNotify()) return;
+    return api.on('sessionState', (e) => notifyTransition(e, (id) => store.openTab(id)));
+  }, [api, store]);
+
+  const waiting = s.sessions.filter((x) => x.state === 'waiting').length;
+
+  return (
+    <div className="app">
+      <TopBar
+        view={s.view}
+        counts={{ sessions: s.sessions.length, waiting }}
+        theme={s.theme}
+        connected={s.connected}
+        notifications={permission}
+        onView={(v) => store.setView(v)}
+        onNewSession={() => store.openDialog({ kind: 'new' })}
+        onTheme={(t) => store.setTheme(t)}
+        onEnableNotifications={() => void Notification.requestPermission().then(setPermission)}
+      />
+      <div className="body">
+        <Sidebar
+          hosts={s.hosts}
+          repos={s.repos}
+          branches={s.branches}
+          sessions={s.sessions}
+          onExpandRepo={(repo) => {
+            if (!s.branches[repo]) void store.loadBranches(repo);
+          }}
+          onActivateBranch={(ref, existing) => void store.activateBranch(ref, existing)}
+          onAddRepo={(host) => store.openDialog({ kind: 'addRepo', host })}
+          onAddHost={() => store.openDialog({ kind: 'addHost' })}
+          onRefresh={() => void store.refresh()}
+        />
+        <main className="main">
+          <Notices errors={s.errors} onDismiss={(id) => store.dismissError(id)} />
+          <TerminalsView
+            api={api}
+            registry={registry}
+            state={s}
+            store={store}
+            hidden={s.view !== 'terminals'}
+            searchSignal={searchSignal}
+          />
+          {s.view === 'grid' && (
+            <SessionGrid
+              sessions={s.sessions}
+              openTabs={s.tabs}
+              onOpen={(id) => store.openTab(id)}
+              onTerminate={(id) => store.openDialog({ kind: 'terminate', id })}
+              onNewSession={() => store.openDialog({ kind: 'new' })}
+            />
+          )}
+          {s.view === 'dashboard' && (
+            <section className="dashboard-view" aria-label="Dashboard">
+              <DashboardSlot />
+            </section>
+          )}
+        </main>
+      </div>
+      <Dialogs state={s} store={store} />
+    </div>
+  );
+}

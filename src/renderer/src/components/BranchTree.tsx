@@ -1,0 +1,320 @@
+// hosts → repos → branches as an ARIA tree (roving focus, arrows, Enter). Branch items are named by
+// the branch alone so they are easy to find for people using a screen reader (and for tests); the
+// markers are described separately.
+import { useRef, useState, type FocusEvent, type KeyboardEvent } from 'react';
+import type { BranchInfo, RepoConfig, SessionInfo } from '../../../shared/model.ts';
+import { setBranchDrag, type BranchRef } from '../dnd.ts';
+import { StateBadge, stateLabel } from './StateBadge.tsx';
+
+export interface HostView {
+  name: string;
+  /** Where it points (user@host:port or alias); absent for the local host. */
+  address?: string;
+  status?: 'ok' | 'unreachable' | 'unknown';
+  error?: string;
+}
+
+export interface BranchLoad {
+  loading: boolean;
+  branches: BranchInfo[] | null;
+  error?: string;
+}
+
+export interface BranchTreeProps {
+  hosts: HostView[];
+  repos: RepoConfig[];
+  branches: Record<string, BranchLoad | undefined>;
+  sessions: SessionInfo[];
+  filter: string;
+  /** Repos are collapsed until opened; opening one loads its branches. */
+  onExpandRepo: (repo: string) => void;
+  onActivateBranch: (ref: BranchRef, session: SessionInfo | undefined) => void;
+  onAddRepo: (host: string) => void;
+}
+
+interface Item {
+  id: string;
+  parent: string | null;
+  expandable: boolean;
+  activate?: () => void;
+}
+
+export function sessionFor(
+  repo: RepoConfig,
+  b: BranchInfo,
+  sessions: SessionInfo[],
+): SessionInfo | undefined {
+  return (
+    sessions.find((s) => s.id === b.sessionId) ??
+    sessions.find((s) => s.repo === repo.name && s.host === repo.host && s.branch === b.name)
+  );
+}
+
+function matches(b: BranchInfo, filter: string): boolean {
+  return !filter || b.name.toLowerCase().includes(filter.toLowerCase());
+}
+
+export function BranchTree(p: BranchTreeProps) {
+  const [collapsed, setCollapsed] = useState<Set<string>>(new Set());
+  const [openRepos, setOpenRepos] = useState<Set<string>>(new Set());
+  const [focused, setFocused] = useState<string | null>(null);
+  const treeRef = useRef<HTMLUListElement>(null);
+  const filtering = p.filter.trim() !== '';
+
+  const isOpen = (id: string, kind: 'host' | 'repo') =>
+    kind === 'host' ? !collapsed.has(id) : filtering || openRepos.has(id);
+
+  const toggle = (id: string, kind: 'host' | 'repo', open: boolean) => {
+    if (kind === 'host') {
+      setCollapsed((s) => withFlag(s, id, !open));
+      return;
+    }
+    setOpenRepos((s) => withFlag(s, id, open));
+    if (open) p.onExpandRepo(id.slice('repo:'.length));
+  };
+
+  const visibleBranches = (repo: RepoConfig) =>
+    (p.branches[repo.name]?.branches ?? []).filter((b) => b.kind === 'local' && matches(b, p.filter.trim()));
+
+  // The flattened, visible items in document order drive keyboard navigation.
+  const items = (() => {
+    const out: Item[] = [];
+    for (const h of p.hosts) {
+      const hid = `host:${h.name}`;
+      out.push({ id: hid, parent: null, expandable: true });
+      if (!isOpen(hid, 'host')) continue;
+      for (const r of p.repos.filter((x) => x.host === h.name)) {
+        const rid = `repo:${r.name}`;
+        out.push({ id: rid, parent: hid, expandable: true });
+        if (!isOpen(rid, 'repo')) continue;
+        for (const b of visibleBranches(r)) {
+          const ref = { host: r.host, repo: r.name, branch: b.name };
+          out.push({
+            id: `branch:${r.name}:${b.name}`,
+            parent: rid,
+            expandable: false,
+            activate: () => p.onActivateBranch(ref, sessionFor(r, b, p.sessions)),
+          });
+        }
+      }
+    }
+    return out;
+  })();
+
+  const current = items.find((i) => i.id === focused) ?? items[0];
+
+  const focusItem = (id: string | undefined) => {
+    if (!id) return;
+    setFocused(id);
+    treeRef.current?.querySelector<HTMLElement>(`[data-tree-id="${CSS.escape(id)}"]`)?.focus();
+  };
+
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (!current || e.target !== e.currentTarget.ownerDocument.activeElement) return;
+    if ((e.target as HTMLElement).getAttribute('role') !== 'treeitem') return;
+    const i = items.indexOf(current);
+    const kind = current.id.startsWith('host:') ? 'host' : 'repo';
+    const open = current.expandable && isOpen(current.id, kind);
+    const key = e.key;
+    if (key === 'ArrowDown') focusItem(items[i + 1]?.id);
+    else if (key === 'ArrowUp') focusItem(items[i - 1]?.id);
+    else if (key === 'Home') focusItem(items[0]?.id);
+    else if (key === 'End') focusItem(items[items.length - 1]?.id);
+    else if (key === 'ArrowRight' && current.expandable && !open) toggle(current.id, kind, true);
+    else if (key === 'ArrowRight' && open) focusItem(items[i + 1]?.id);
+    else if (key === 'ArrowLeft' && open) toggle(current.id, kind, false);
+    else if (key === 'ArrowLeft') focusItem(current.parent ?? undefined);
+    else if (key === 'Enter' || key === ' ') {
+      if (current.activate) current.activate();
+      else toggle(current.id, kind, !open);
+    } else return;
+    e.preventDefault();
+  };
+
+  const itemProps = (id: string) => ({
+    'data-tree-id': id,
+    tabIndex: current?.id === id ? 0 : -1,
+    onFocus: (e: FocusEvent) => {
+      if (e.target === e.currentTarget) setFocused(id);
+    },
+  });
+
+  if (p.hosts.length === 0) return <p className="tree-empty">No hosts.</p>;
+
+  return (
+    <ul
+      role="tree"
+      aria-label="Hosts, repositories and branches"
+      className="tree"
+      ref={treeRef}
+      onKeyDown={onKeyDown}
+    >
+      {p.hosts.map((h) => {
+        const hid = `host:${h.name}`;
+        const hostRepos = p.repos.filter((r) => r.host === h.name);
+        const open = isOpen(hid, 'host');
+        return (
+          <li
+            key={hid}
+            role="treeitem"
+            aria-label={h.name}
+            aria-level={1}
+            aria-expanded={open}
+            {...itemProps(hid)}
+          >
+            <div className="row row-host" onClick={() => toggle(hid, 'host', !open)}>
+              <Chevron open={open} />
+              <span className="host-icon" aria-hidden="true">
+                {h.name === 'local' ? '⌂' : '⇄'}
+              </span>
+              <span className="row-name">{h.name}</span>
+              {h.address && <span className="muted ellipsis">{h.address}</span>}
+              {h.status === 'unreachable' && (
+                <span className="badge state-unreachable" title={h.error}>
+                  <span className="dot" aria-hidden="true" />
+                  <span className="badge-text">unreachable</span>
+                </span>
+              )}
+              <button
+                type="button"
+                className="icon-btn row-action"
+                aria-label={`Add repository on ${h.name}`}
+                title={`Add repository on ${h.name}`}
+                onClick={(e) => {
+                  e.stopPropagation();
+                  p.onAddRepo(h.name);
+                }}
+              >
+                +
+              </button>
+            </div>
+            {open && (
+              <ul role="group">
+                {hostRepos.length === 0 && !filtering && (
+                  <li role="none" className="tree-note">
+                    No repositories yet
+                  </li>
+                )}
+                {hostRepos.map((r) => renderRepo(r))}
+              </ul>
+            )}
+          </li>
+        );
+      })}
+    </ul>
+  );
+
+  function renderRepo(r: RepoConfig) {
+    const rid = `repo:${r.name}`;
+    const open = isOpen(rid, 'repo');
+    const load = p.branches[r.name];
+    const shown = visibleBranches(r);
+    if (filtering && load?.branches && shown.length === 0) return null;
+    return (
+      <li
+        key={rid}
+        role="treeitem"
+        aria-label={r.name}
+        aria-level={2}
+        aria-expanded={open}
+        {...itemProps(rid)}
+      >
+        <div className="row row-repo" title={r.path} onClick={() => toggle(rid, 'repo', !open)}>
+          <Chevron open={open} />
+          <span className="repo-icon" aria-hidden="true">
+            ▣
+          </span>
+          <span className="row-name">{r.name}</span>
+          {load?.branches && (
+            <span className="count">{load.branches.filter((b) => b.kind === 'local').length}</span>
+          )}
+        </div>
+        {open && (
+          <ul role="group">
+            {load?.loading && !load.branches && (
+              <li role="none" className="tree-note">
+                Loading branches…
+              </li>
+            )}
+            {load?.error && (
+              <li role="none" className="tree-note error-text">
+                {load.error}
+              </li>
+            )}
+            {shown.map((b) => renderBranch(r, b))}
+          </ul>
+        )}
+      </li>
+    );
+  }
+
+  function renderBranch(r: RepoConfig, b: BranchInfo) {
+    const id = `branch:${r.name}:${b.name}`;
+    const s = sessionFor(r, b, p.sessions);
+    const ref = { host: r.host, repo: r.name, branch: b.name };
+    const described = [b.worktree ? 'has worktree' : '', s ? `session ${stateLabel(s)}` : '']
+      .filter(Boolean)
+      .join(', ');
+    return (
+      <li
+        key={id}
+        role="treeitem"
+        aria-label={b.name}
+        aria-level={3}
+        aria-description={described || undefined}
+        className="branch-item"
+        draggable
+        onDragStart={(e) => setBranchDrag(e, ref)}
+        onDoubleClick={() => p.onActivateBranch(ref, s)}
+        {...itemProps(id)}
+      >
+        <div className="row row-branch" title={`${b.name}\n${b.lastCommit.subject}`}>
+          <span className="branch-icon" aria-hidden="true">
+            ⎇
+          </span>
+          <span className="row-name ellipsis">{b.name}</span>
+          {(b.ahead > 0 || b.behind > 0) && (
+            <span className="muted small" title={`${b.ahead} ahead, ${b.behind} behind ${b.upstream ?? ''}`}>
+              {b.ahead > 0 && `↑${b.ahead}`}
+              {b.behind > 0 && `↓${b.behind}`}
+            </span>
+          )}
+          {b.worktree && (
+            <span className="marker-wt" title={`worktree: ${b.worktree}`} aria-hidden="true">
+              WT
+            </span>
+          )}
+          {s && <StateBadge session={s} compact />}
+          <button
+            type="button"
+            className="icon-btn row-action"
+            aria-label={`${s ? 'Open' : 'Start'} session on ${b.name}`}
+            title={s ? 'Open its tab' : 'Start a session with the default agent'}
+            tabIndex={-1}
+            onClick={(e) => {
+              e.stopPropagation();
+              p.onActivateBranch(ref, s);
+            }}
+          >
+            {s ? '↗' : '▶'}
+          </button>
+        </div>
+      </li>
+    );
+  }
+}
+
+function withFlag(s: Set<string>, id: string, on: boolean): Set<string> {
+  const n = new Set(s);
+  if (on) n.add(id);
+  else n.delete(id);
+  return n;
+}
+
+function Chevron({ open }: { open: boolean }) {
+  return (
+    <span className={open ? 'chevron open' : 'chevron'} aria-hidden="true">
+      ▸
+    </span>
+  );
+}

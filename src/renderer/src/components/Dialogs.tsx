@@ -1,0 +1,47 @@
+// Whichever dialog the store says is open.
+import type { AppState, Store } from '../state/store.ts';
+import { AddHostDialog, AddRepoDialog } from './HostRepoDialogs.tsx';
+import { NewSessionDialog } from './NewSessionDialog.tsx';
+import { TerminateDialog } from './TerminateDialog.tsx';
+
+export function Dialogs({ state: s, store }: { state: AppState; store: Store }) {
+  const d = s.dialog;
+  const close = () => store.openDialog(null);
+  if (!d) return null;
+  if (d.kind === 'new')
+    return (
+      <NewSessionDialog
+        repos={s.repos}
+        branches={s.branches}
+        profiles={s.profiles}
+        preset={d.preset}
+        onLoadBranches={(repo) => void store.loadBranches(repo)}
+        onSpawn={(params, host) => store.spawn(params, host, { quiet: true })}
+        onClose={close}
+        onAddRepo={() => store.openDialog({ kind: 'addRepo', host: 'local' })}
+      />
+    );
+  if (d.kind === 'terminate') {
+    const session = s.sessions.find((x) => x.id === d.id);
+    if (!session) return null;
+    return (
+      <TerminateDialog
+        session={session}
+        onTerminate={(removeWorktree, force) => store.terminate(d.id, removeWorktree, force)}
+        onClose={close}
+      />
+    );
+  }
+  if (d.kind === 'addRepo')
+    return (
+      <AddRepoDialog
+        hosts={s.hosts}
+        host={d.host}
+        onAdd={(path, host, name) => store.addRepo(path, host, name)}
+        onClose={close}
+      />
+    );
+  return (
+    <AddHostDialog onAdd={(name, ssh, identity) => store.addHost(name, ssh, identity)} onClose={close} />
+  );
+}

@@ -1,0 +1,182 @@
+// "New session": repo, existing branch or a new one from a base, agent profile. The dialog stays
+// open with a progress line while the worktree is made, and shows the error if that fails.
+import { useEffect, useState } from 'react';
+import type { ProfilesResult, SpawnParams } from '../../../shared/api.ts';
+import type { RepoConfig } from '../../../shared/model.ts';
+import type { BranchRef } from '../dnd.ts';
+import type { BranchLoad } from './BranchTree.tsx';
+import { Dialog, ErrorNote } from './Dialog.tsx';
+
+export interface NewSessionDialogProps {
+  repos: RepoConfig[];
+  branches: Record<string, BranchLoad | undefined>;
+  profiles: ProfilesResult | null;
+  preset?: BranchRef;
+  onLoadBranches: (repo: string) => void;
+  onSpawn: (params: SpawnParams, host: string) => Promise<unknown>;
+  onClose: () => void;
+  onAddRepo: () => void;
+}
+
+export function NewSessionDialog(p: NewSessionDialogProps) {
+  const [repo, setRepo] = useState(p.preset?.repo ?? p.repos[0]?.name ?? '');
+  const [mode, setMode] = useState<'existing' | 'new'>('existing');
+  const [branch, setBranch] = useState(p.preset?.branch ?? '');
+  const [newName, setNewName] = useState('');
+  const [base, setBase] = useState('');
+  const [agent, setAgent] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const load = p.branches[repo];
+  const local = (load?.branches ?? []).filter((b) => b.kind === 'local');
+  const repoConfig = p.repos.find((r) => r.name === repo);
+  const profiles = p.profiles?.profiles ?? [];
+  const chosenAgent = agent || p.profiles?.defaultAgent || profiles[0]?.id || '';
+
+  useEffect(() => {
+    // Only when the chosen repo changes: a list being loaded is not asked for twice.
+    if (repo && !p.branches[repo]) p.onLoadBranches(repo);
+  }, [repo]);
+
+  // Defaults once the branch list is there: the preset or the first branch; base = the checked-out one.
+  const chosenBranch = branch && local.some((b) => b.name === branch) ? branch : (local[0]?.name ?? '');
+  const chosenBase = base || local.find((b) => b.worktree === repoConfig?.path)?.name || local[0]?.name || '';
+
+  const submit = async () => {
+    if (!repoConfig) return setError('Choose a repository.');
+    const name = mode === 'new' ? newName.trim() : chosenBranch;
+    if (!name) return setError(mode === 'new' ? 'Name the new branch.' : 'Choose a branch.');
+    const params: SpawnParams = {
+      repo,
+      branch: name,
+      ...(mode === 'new' ? { newBranch: true, ...(chosenBase ? { from: chosenBase } : {}) } : {}),
+      ...(chosenAgent ? { agent: chosenAgent } : {}),
+    };
+    setBusy(true);
+    setError(null);
+    try {
+      await p.onSpawn(params, repoConfig.host);
+      p.onClose();
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+      setBusy(false);
+    }
+  };
+
+  if (p.repos.length === 0)
+    return (
+      <Dialog title="New session" onClose={p.onClose}>
+        <p>No repositories yet. Add one first.</p>
+        <button type="button" className="btn primary" onClick={p.onAddRepo}>
+          Add repository…
+        </button>
+      </Dialog>
+    );
+
+  return (
+    <Dialog
+      title="New session"
+      onClose={p.onClose}
+      busy={busy}
+      onSubmit={() => void submit()}
+      footer={
+        <>
+          {busy && (
+            <span role="status" className="progress">
+              <span className="spinner" aria-hidden="true" /> Creating worktree and starting the agent…
+            </span>
+          )}
+          <span className="spacer" />
+          <button type="button" className="btn" onClick={p.onClose} disabled={busy}>
+            Cancel
+          </button>
+          <button type="submit" className="btn primary" disabled={busy}>
+            Start session
+          </button>
+        </>
+      }
+    >
+      <label className="field">
+        <span>Repository</span>
+        <select value={repo} onChange={(e) => setRepo(e.target.value)} disabled={busy}>
+          {p.repos.map((r) => (
+            <option key={r.name} value={r.name}>
+              {r.host === 'local' ? r.name : `${r.name} (${r.host})`}
+            </option>
+          ))}
+        </select>
+      </label>
+      <fieldset className="field segmented" disabled={busy}>
+        <legend>Branch</legend>
+        <label>
+          <input
+            type="radio"
+            name="mode"
+            checked={mode === 'existing'}
+            onChange={() => setMode('existing')}
+          />
+          Existing branch
+        </label>
+        <label>
+          <input type="radio" name="mode" checked={mode === 'new'} onChange={() => setMode('new')} />
+          New branch from base
+        </label>
+      </fieldset>
+      {mode === 'existing' ? (
+        <label className="field">
+          <span>Branch</span>
+          <select
+            value={chosenBranch}
+            onChange={(e) => setBranch(e.target.value)}
+            disabled={busy || !local.length}
+          >
+            {!local.length && <option value="">{load?.error ?? 'Loading branches…'}</option>}
+            {local.map((b) => (
+              <option key={b.name} value={b.name}>
+                {b.name}
+                {b.sessionId ? ' — has a session' : b.worktree ? ' — has a worktree' : ''}
+              </option>
+            ))}
+          </select>
+        </label>
+      ) : (
+        <div className="field-row">
+          <label className="field grow">
+            <span>New branch name</span>
+            <input
+              value={newName}
+              onChange={(e) => setNewName(e.target.value)}
+              placeholder="feature/my-change"
+              disabled={busy}
+              spellCheck={false}
+              data-autofocus
+            />
+          </label>
+          <label className="field">
+            <span>Base</span>
+            <select value={chosenBase} onChange={(e) => setBase(e.target.value)} disabled={busy}>
+              {local.map((b) => (
+                <option key={b.name} value={b.name}>
+                  {b.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+      )}
+      <label className="field">
+        <span>Agent</span>
+        <select value={chosenAgent} onChange={(e) => setAgent(e.target.value)} disabled={busy}>
+          {profiles.map((pr) => (
+            <option key={pr.id} value={pr.id}>
+              {pr.label}
+              {pr.id === p.profiles?.defaultAgent ? ' (default)' : ''}
+            </option>
+          ))}
+        </select>
+      </label>
+      <ErrorNote error={error} />
+    </Dialog>
+  );
+}

@@ -1,0 +1,101 @@
+// The tab bar and one tabpanel per open session. Every panel stays mounted (inactive ones are
+// hidden) so each xterm keeps its content and scrollback while another tab is shown.
+import { useState, type DragEvent } from 'react';
+import type { OrchardApi } from '../../../shared/api.ts';
+import type { SessionInfo } from '../../../shared/model.ts';
+import { BRANCH_MIME, getBranchDrag, hasType } from '../dnd.ts';
+import type { AppState, Store } from '../state/store.ts';
+import type { TerminalRegistry } from '../terminal/registry.ts';
+import { TerminalView } from '../terminal/TerminalView.tsx';
+import { TabBar, tabId, tabPanelId } from './TabBar.tsx';
+
+export interface TerminalsViewProps {
+  api: OrchardApi;
+  registry: TerminalRegistry;
+  state: AppState;
+  store: Store;
+  hidden: boolean;
+  searchSignal: number;
+}
+
+export function TerminalsView({ api, registry, state: s, store, hidden, searchSignal }: TerminalsViewProps) {
+  const tabs = s.tabs
+    .map((id) => s.sessions.find((x) => x.id === id))
+    .filter((x): x is SessionInfo => x !== undefined);
+  return (
+    <section className="terminals-view" hidden={hidden} aria-label="Terminals">
+      <TabBar
+        tabs={tabs}
+        activeId={s.active}
+        pending={s.pending}
+        onSelect={(id) => store.selectTab(id)}
+        onClose={(id) => store.closeTab(id)}
+        onReorder={(id, to) => store.reorderTab(id, to)}
+        onDropBranch={(ref) => void store.activateBranch(ref)}
+        onNewSession={() => store.openDialog({ kind: 'new' })}
+      />
+      <div className="panels">
+        {tabs.length === 0 && <EmptyDropZone pending={s.pending.length > 0} store={store} />}
+        {tabs.map((t) => (
+          <div
+            key={t.id}
+            role="tabpanel"
+            id={tabPanelId(t.id)}
+            aria-labelledby={tabId(t.id)}
+            className="panel"
+            hidden={t.id !== s.active}
+          >
+            <TerminalView
+              api={api}
+              registry={registry}
+              sessionId={t.id}
+              active={!hidden && t.id === s.active}
+              theme={s.theme}
+              searchSignal={t.id === s.active ? searchSignal : 0}
+              onSize={(c, r) => store.setTermSize(c, r)}
+            />
+          </div>
+        ))}
+      </div>
+    </section>
+  );
+}
+
+function EmptyDropZone({ pending, store }: { pending: boolean; store: Store }) {
+  const [over, setOver] = useState(false);
+  const accept = (e: DragEvent) => {
+    if (!hasType(e, BRANCH_MIME)) return;
+    e.preventDefault();
+    e.dataTransfer.dropEffect = 'copy';
+    setOver(true);
+  };
+  return (
+    <div
+      className={over ? 'dropzone over' : 'dropzone'}
+      aria-label="New session drop zone"
+      onDragEnter={accept}
+      onDragOver={accept}
+      onDragLeave={() => setOver(false)}
+      onDrop={(e) => {
+        e.preventDefault();
+        setOver(false);
+        const ref = getBranchDrag(e);
+        if (ref) void store.activateBranch(ref);
+      }}
+    >
+      <div className="dropzone-inner">
+        <div className="dropzone-icon" aria-hidden="true">
+          ⎇
+        </div>
+        <p>{pending ? 'Starting the agent…' : 'Drop a branch here to start an agent on it'}</p>
+        <p className="muted small">
+          or{' '}
+          <button type="button" className="link-btn" onClick={() => store.openDialog({ kind: 'new' })}>
+            create a new session
+          </button>{' '}
+          · <kbd>Ctrl</kbd>+<kbd>Shift</kbd>+<kbd>T</kbd>
+        </p>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,274 @@
+// The window's state and the actions that change it. Everything the backend knows comes through
+// the OrchardApi (src/renderer/src/api.ts); this file adds only what is the window's own: which
+// tabs are open and in what order, the current view, dialogs, spawns in flight, errors to show.
+import type { HostSummary, OrchardApi, ProfilesResult, SpawnParams } from '../../../shared/api.ts';
+import type { RepoConfig, SessionInfo } from '../../../shared/model.ts';
+import type { BranchLoad } from '../components/BranchTree.tsx';
+import type { PendingSpawn } from '../components/TabBar.tsx';
+import type { BranchRef } from '../dnd.ts';
+import { prefs, type Theme } from './prefs.ts';
+import { moveTab, neighbourAfterClose } from './tabs.ts';
+
+export type View = 'terminals' | 'grid' | 'dashboard';
+
+export type DialogState =
+  | { kind: 'new'; preset?: BranchRef }
+  | { kind: 'terminate'; id: string }
+  | { kind: 'addRepo'; host: string }
+  | { kind: 'addHost' };
+
+export interface Notice {
+  id: number;
+  message: string;
+}
+
+export interface AppState {
+  hosts: HostSummary[];
+  repos: RepoConfig[];
+  branches: Record<string, BranchLoad | undefined>;
+  sessions: SessionInfo[];
+  /** False until the first session list arrived (so restored tabs are not dropped too early). */
+  sessionsLoaded: boolean;
+  profiles: ProfilesResult | null;
+  tabs: string[];
+  active: string | null;
+  view: View;
+  pending: PendingSpawn[];
+  errors: Notice[];
+  dialog: DialogState | null;
+  theme: Theme;
+  connected: boolean;
+  /** Last measured terminal size, used as the initial size of new sessions. */
+  termSize: { cols: number; rows: number } | null;
+}
+
+export function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+export class Store {
+  private state: AppState;
+  private readonly listeners = new Set<() => void>();
+  private readonly api: OrchardApi;
+  private readonly unsubscribes: Array<() => void> = [];
+  private seq = 0;
+
+  constructor(api: OrchardApi) {
+    this.api = api;
+    this.state = {
+      hosts: [],
+      repos: [],
+      branches: {},
+      sessions: [],
+      sessionsLoaded: false,
+      profiles: null,
+      tabs: prefs.openTabs(),
+      active: null,
+      view: 'terminals',
+      pending: [],
+      errors: [],
+      dialog: null,
+      theme: prefs.theme(),
+      connected: true,
+      termSize: null,
+    };
+    this.state.active = this.state.tabs[0] ?? null;
+  }
+
+  getState = (): AppState => this.state;
+
+  subscribe = (fn: () => void): (() => void) => {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  };
+
+  private set(patch: Partial<AppState>): void {
+    this.state = { ...this.state, ...patch };
+    if (patch.tabs) prefs.setOpenTabs(patch.tabs);
+    for (const l of this.listeners) l();
+  }
+
+  /** Loads hosts, repos, sessions and profiles, and follows session changes. */
+  async start(): Promise<void> {
+    this.unsubscribes.push(
+      this.api.on('sessionsChanged', (list) => this.setSessions(list)),
+      this.api.on('connection', ({ connected }) => {
+        this.set({ connected });
+        if (connected) void this.refresh();
+      }),
+    );
+    await this.refresh();
+  }
+
+  stop(): void {
+    for (const u of this.unsubscribes.splice(0)) u();
+  }
+
+  async refresh(): Promise<void> {
+    const [hosts, repos, sessions, profiles] = await Promise.allSettled([
+      this.api.request('listHosts', {}),
+      this.api.request('listRepos', {}),
+      this.api.request('listSessions', {}),
+      this.api.request('profiles', {}),
+    ]);
+    if (hosts.status === 'fulfilled') this.set({ hosts: hosts.value });
+    else this.set({ hosts: [{ name: 'local', kind: 'local' }] });
+    if (repos.status === 'fulfilled') this.set({ repos: repos.value });
+    if (profiles.status === 'fulfilled') this.set({ profiles: profiles.value });
+    if (sessions.status === 'fulfilled') this.setSessions(sessions.value);
+    for (const r of [repos, sessions, profiles, hosts])
+      if (r.status === 'rejected') this.error(`Could not load: ${message(r.reason)}`);
+    // Branch lists already shown are reloaded so the markers follow.
+    for (const name of Object.keys(this.state.branches)) void this.loadBranches(name);
+  }
+
+  setSessions(sessions: SessionInfo[]): void {
+    const known = new Set(sessions.map((s) => s.id));
+    const tabs = this.state.tabs.filter((id) => known.has(id));
+    const active = this.state.active && known.has(this.state.active) ? this.state.active : (tabs[0] ?? null);
+    const changedRepos = this.reposWithChangedSessions(sessions);
+    this.set({ sessions, sessionsLoaded: true, tabs, active });
+    for (const repo of changedRepos) void this.loadBranches(repo);
+  }
+
+  /** Repos whose set of sessions changed: their worktree markers may have changed too. */
+  private reposWithChangedSessions(next: SessionInfo[]): string[] {
+    const key = (l: SessionInfo[]) => new Set(l.map((s) => `${s.repo}\0${s.id}`));
+    const before = key(this.state.sessions);
+    const after = key(next);
+    const repos = new Set<string>();
+    for (const k of before) if (!after.has(k)) repos.add(k.split('\0')[0]!);
+    for (const k of after) if (!before.has(k)) repos.add(k.split('\0')[0]!);
+    return [...repos].filter((r) => this.state.branches[r]);
+  }
+
+  async loadBranches(repo: string): Promise<void> {
+    const prev = this.state.branches[repo];
+    this.set({
+      branches: { ...this.state.branches, [repo]: { loading: true, branches: prev?.branches ?? null } },
+    });
+    try {
+      const list = await this.api.request('branches', { repo });
+      this.set({ branches: { ...this.state.branches, [repo]: { loading: false, branches: list } } });
+    } catch (e) {
+      this.set({
+        branches: {
+          ...this.state.branches,
+          [repo]: { loading: false, branches: prev?.branches ?? null, error: message(e) },
+        },
+      });
+    }
+  }
+
+  // ----- tabs and views
+
+  openTab(id: string): void {
+    const tabs = this.state.tabs.includes(id) ? this.state.tabs : [...this.state.tabs, id];
+    this.set({ tabs, active: id, view: 'terminals' });
+  }
+
+  selectTab(id: string): void {
+    if (this.state.tabs.includes(id)) this.set({ active: id, view: 'terminals' });
+  }
+
+  /** Closing a tab detaches its terminal; the agent keeps running. */
+  closeTab(id: string): void {
+    const active = this.state.active === id ? neighbourAfterClose(this.state.tabs, id) : this.state.active;
+    this.set({ tabs: this.state.tabs.filter((x) => x !== id), active });
+  }
+
+  reorderTab(id: string, toIndex: number): void {
+    this.set({ tabs: moveTab(this.state.tabs, id, toIndex) });
+  }
+
+  setView(view: View): void {
+    this.set({ view });
+  }
+
+  setTheme(theme: Theme): void {
+    prefs.setTheme(theme);
+    this.set({ theme });
+  }
+
+  setTermSize(cols: number, rows: number): void {
+    const t = this.state.termSize;
+    if (!t || t.cols !== cols || t.rows !== rows) this.state = { ...this.state, termSize: { cols, rows } };
+  }
+
+  openDialog(dialog: DialogState | null): void {
+    this.set({ dialog });
+  }
+
+  error(msg: string): void {
+    this.set({ errors: [...this.state.errors, { id: ++this.seq, message: msg }] });
+  }
+
+  dismissError(id: number): void {
+    this.set({ errors: this.state.errors.filter((e) => e.id !== id) });
+  }
+
+  // ----- requests that change things
+
+  /** A branch dropped on the tab bar: its session if it has one, else a new one with the default agent. */
+  async activateBranch(ref: BranchRef, existing?: SessionInfo): Promise<void> {
+    const s =
+      existing ??
+      this.state.sessions.find((x) => x.repo === ref.repo && x.host === ref.host && x.branch === ref.branch);
+    if (s) return this.openTab(s.id);
+    await this.spawn({ repo: ref.repo, branch: ref.branch }, ref.host).catch(() => undefined);
+  }
+
+  /** Spawns and opens the new session's tab. Rejects (after showing nothing) so dialogs can show the error. */
+  async spawn(params: SpawnParams, host: string, opts: { quiet?: boolean } = {}): Promise<SessionInfo> {
+    const key = `spawn-${++this.seq}`;
+    const phase = params.newBranch ? 'creating branch and worktree…' : 'preparing worktree…';
+    this.set({ pending: [...this.state.pending, { key, branch: params.branch, host, phase }] });
+    const size = this.state.termSize;
+    try {
+      const s = await this.api.request('spawn', { ...params, ...(size ?? {}) });
+      const sessions = this.state.sessions.some((x) => x.id === s.id)
+        ? this.state.sessions
+        : [...this.state.sessions, s];
+      this.set({ sessions });
+      this.openTab(s.id);
+      void this.loadBranches(s.repo);
+      return s;
+    } catch (e) {
+      if (!opts.quiet) this.error(`Could not start ${params.branch}: ${message(e)}`);
+      throw e;
+    } finally {
+      this.set({ pending: this.state.pending.filter((p) => p.key !== key) });
+    }
+  }
+
+  async terminate(id: string, removeWorktree: boolean, force = false): Promise<void> {
+    const s = this.state.sessions.find((x) => x.id === id);
+    await this.api.request('kill', { id, removeWorktree, force });
+    if (this.state.tabs.includes(id)) this.closeTab(id);
+    this.set({ sessions: this.state.sessions.filter((x) => x.id !== id) });
+    if (s) void this.loadBranches(s.repo);
+  }
+
+  async addRepo(path: string, host: string, name?: string): Promise<RepoConfig> {
+    const repo = await this.api.request('addRepo', { path, host, ...(name ? { name } : {}) });
+    const repos = this.state.repos.some((r) => r.name === repo.name)
+      ? this.state.repos
+      : [...this.state.repos, repo];
+    this.set({ repos });
+    void this.loadBranches(repo.name);
+    return repo;
+  }
+
+  async addHost(name: string, ssh?: string, identity?: string): Promise<HostSummary> {
+    const h = await this.api.request('addHost', {
+      name,
+      ...(ssh ? { ssh } : {}),
+      ...(identity ? { identity } : {}),
+    });
+    const hosts = this.state.hosts.some((x) => x.name === h.name)
+      ? this.state.hosts
+      : [...this.state.hosts, h];
+    this.set({ hosts });
+    return h;
+  }
+}

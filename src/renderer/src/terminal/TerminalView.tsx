@@ -1,0 +1,95 @@
+// The React face of a TerminalSession: mounts it once, keeps it alive while the tab exists (hidden
+// when inactive), fits it to the panel on resize (debounced), and shows search and status.
+import { useEffect, useRef, useState } from 'react';
+import type { OrchardApi } from '../../../shared/api.ts';
+import type { Theme } from '../state/prefs.ts';
+import type { TerminalRegistry } from './registry.ts';
+import { SearchBar } from './SearchBar.tsx';
+import { TerminalSession, type TerminalStatus } from './session.ts';
+
+export interface TerminalViewProps {
+  api: OrchardApi;
+  registry: TerminalRegistry;
+  sessionId: string;
+  active: boolean;
+  theme: Theme;
+  /** Changes each time the user asks for search (Ctrl/Cmd+Shift+F) while this tab is active. */
+  searchSignal: number;
+  onSize?: (cols: number, rows: number) => void;
+}
+
+const RESIZE_DEBOUNCE_MS = 60;
+
+export function TerminalView(p: TerminalViewProps) {
+  const host = useRef<HTMLDivElement>(null);
+  const [session, setSession] = useState<TerminalSession | null>(null);
+  const [status, setStatus] = useState<TerminalStatus>({ kind: 'connecting' });
+  const [searching, setSearching] = useState(false);
+  const onSize = useRef(p.onSize);
+  onSize.current = p.onSize;
+
+  useEffect(() => {
+    const s = new TerminalSession({
+      api: p.api,
+      registry: p.registry,
+      sessionId: p.sessionId,
+      theme: p.theme,
+      onStatus: setStatus,
+      onSize: (c, r) => onSize.current?.(c, r),
+    });
+    s.open(host.current!);
+    setSession(s);
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const ro = new ResizeObserver(() => {
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(() => s.fitNow(), RESIZE_DEBOUNCE_MS);
+    });
+    ro.observe(host.current!);
+    return () => {
+      if (timer) clearTimeout(timer);
+      ro.disconnect();
+      s.dispose();
+    };
+    // One terminal per mounted view: the session id of a tab never changes.
+  }, [p.api, p.registry, p.sessionId]);
+
+  useEffect(() => {
+    if (!session) return;
+    session.setVisible(p.active);
+    if (p.active) session.focus();
+  }, [session, p.active]);
+
+  useEffect(() => session?.setTheme(p.theme), [session, p.theme]);
+
+  useEffect(() => {
+    if (p.searchSignal > 0 && p.active) setSearching(true);
+  }, [p.searchSignal]);
+
+  return (
+    <div className="terminal-wrap">
+      {searching && session && (
+        <SearchBar
+          search={session.search}
+          onClose={() => {
+            setSearching(false);
+            session.focus();
+          }}
+        />
+      )}
+      <div className="terminal-host" ref={host} />
+      {status.kind === 'connecting' && p.active && (
+        <div className="terminal-status" role="status">
+          <span className="spinner" aria-hidden="true" /> Attaching…
+        </div>
+      )}
+      {status.kind === 'closed' && (
+        <div className="terminal-status closed" role="status">
+          <span>{status.message}</span>
+          <button type="button" className="btn small" onClick={() => void session?.attach()}>
+            Reattach
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}

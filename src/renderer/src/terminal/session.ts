@@ -1,0 +1,237 @@
+// One xterm.js terminal attached to one agent session: addons, the attach/detach lifecycle, flow
+// control acks, resize, WebGL while visible. Plain class (no React) so its lifetime is explicit:
+// it lives as long as the tab, hidden or not, which is what keeps each tab's content.
+import { FitAddon } from '@xterm/addon-fit';
+import { SearchAddon } from '@xterm/addon-search';
+import { Unicode11Addon } from '@xterm/addon-unicode11';
+import { WebLinksAddon } from '@xterm/addon-web-links';
+import { WebglAddon } from '@xterm/addon-webgl';
+import { Terminal } from '@xterm/xterm';
+import { FLOW, type OrchardApi, type TerminalExitEvent } from '../../../shared/api.ts';
+import { shortcutOf } from '../keyboard.ts';
+import { prefs, type Theme } from '../state/prefs.ts';
+import type { TerminalRegistry } from './registry.ts';
+import { TERMINAL_FONT, terminalTheme } from './themes.ts';
+
+export interface TerminalSessionOptions {
+  api: OrchardApi;
+  registry: TerminalRegistry;
+  sessionId: string;
+  theme: Theme;
+  onStatus: (s: TerminalStatus) => void;
+  onSize?: (cols: number, rows: number) => void;
+}
+
+export type TerminalStatus =
+  { kind: 'connecting' } | { kind: 'attached' } | { kind: 'closed'; message: string };
+
+/** Opens only http(s) links, outside the app, without giving the new page a handle on this one. */
+export function openLink(_event: MouseEvent, uri: string): void {
+  if (!/^https?:\/\//i.test(uri)) return;
+  window.open(uri, '_blank', 'noopener,noreferrer');
+}
+
+const MAX_WEBGL_LOSSES = 3;
+
+export class TerminalSession {
+  readonly term: Terminal;
+  readonly search = new SearchAddon();
+  private readonly fit = new FitAddon();
+  private readonly o: TerminalSessionOptions;
+  private webgl: WebglAddon | null = null;
+  private webglLosses = 0;
+  private termId: string | null = null;
+  private unregister: (() => void) | null = null;
+  private unacked = 0;
+  private ackTimer: ReturnType<typeof setTimeout> | null = null;
+  private visible = false;
+  private disposed = false;
+  private readonly offs: Array<() => void> = [];
+
+  constructor(o: TerminalSessionOptions) {
+    this.o = o;
+    this.term = new Terminal({
+      allowProposedApi: true, // unicode11 and search decorations use the proposed API
+      fontFamily: TERMINAL_FONT,
+      fontSize: 13,
+      lineHeight: 1.15,
+      scrollback: 10_000,
+      cursorBlink: true,
+      theme: terminalTheme(o.theme),
+      macOptionIsMeta: true,
+    });
+    this.term.loadAddon(this.fit);
+    this.term.loadAddon(this.search);
+    this.term.loadAddon(new WebLinksAddon(openLink));
+    this.term.loadAddon(new Unicode11Addon());
+    this.term.unicode.activeVersion = '11';
+    this.term.attachCustomKeyEventHandler((e) => this.onKey(e));
+    const input = (data: string) => {
+      if (this.termId) o.api.send('terminalInput', { term: this.termId, data });
+    };
+    const d1 = this.term.onData(input);
+    const d2 = this.term.onBinary(input);
+    const d3 = this.term.onResize(({ cols, rows }) => {
+      if (this.termId) o.api.send('terminalResize', { term: this.termId, cols, rows });
+      o.onSize?.(cols, rows);
+    });
+    this.offs.push(
+      () => d1.dispose(),
+      () => d2.dispose(),
+      () => d3.dispose(),
+      o.api.on('connection', ({ connected }) => {
+        // The server closed our terminals with the socket; attach again on the new one.
+        if (!connected) this.forget('Disconnected from Orchard; reconnecting…');
+        else if (this.term.element && this.visible) void this.attach();
+      }),
+    );
+  }
+
+  /** Window shortcuts pass through; Ctrl+Shift+C copies the selection. */
+  private onKey(e: KeyboardEvent): boolean {
+    if (shortcutOf(e)) return false;
+    if (e.type === 'keydown' && e.ctrlKey && e.shiftKey && e.code === 'KeyC' && this.term.hasSelection()) {
+      void navigator.clipboard?.writeText(this.term.getSelection());
+      e.preventDefault();
+      return false;
+    }
+    return true;
+  }
+
+  open(el: HTMLElement): void {
+    this.term.open(el);
+  }
+
+  /** Attaches once the element has a size (hidden tabs wait until first shown). */
+  async attach(): Promise<void> {
+    if (this.disposed || this.termId) return;
+    this.fitNow();
+    const term = this.o.registry.nextId();
+    this.termId = term;
+    this.unacked = 0;
+    this.term.reset(); // tmux repaints the whole screen on attach
+    this.o.onStatus({ kind: 'connecting' });
+    this.unregister = this.o.registry.register(term, {
+      data: (data) => this.write(data),
+      exit: (e) => this.onExit(e),
+    });
+    try {
+      await this.o.api.request('attach', {
+        term,
+        session: this.o.sessionId,
+        cols: this.term.cols,
+        rows: this.term.rows,
+      });
+      if (this.termId === term) this.o.onStatus({ kind: 'attached' });
+    } catch (e) {
+      if (this.termId === term)
+        this.forget(`Could not attach: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  private write(data: string): void {
+    const term = this.termId;
+    // Ack only after xterm parsed the chunk: that is what keeps a flood (`yes`) from freezing the UI.
+    this.term.write(data, () => {
+      if (term === this.termId) this.ack(data.length);
+    });
+  }
+
+  private ack(chars: number): void {
+    this.unacked += chars;
+    if (this.unacked >= FLOW.ackSize) return this.flushAck();
+    this.ackTimer ??= setTimeout(() => this.flushAck(), 20);
+  }
+
+  private flushAck(): void {
+    if (this.ackTimer) clearTimeout(this.ackTimer);
+    this.ackTimer = null;
+    if (this.termId && this.unacked > 0)
+      this.o.api.send('terminalAck', { term: this.termId, chars: this.unacked });
+    this.unacked = 0;
+  }
+
+  private onExit(e: TerminalExitEvent): void {
+    const why =
+      e.error?.message ??
+      (e.code === 0 || e.code === null ? 'the session ended or was detached' : `exit ${e.code}`);
+    this.forget(`Terminal closed: ${why}`);
+  }
+
+  /** Drops the server-side terminal (if any) and says why. */
+  private forget(message: string): void {
+    this.unregister?.();
+    this.unregister = null;
+    if (this.ackTimer) clearTimeout(this.ackTimer);
+    this.ackTimer = null;
+    this.termId = null;
+    if (!this.disposed) this.o.onStatus({ kind: 'closed', message });
+  }
+
+  /** Fits the terminal to its element; skipped while hidden (a hidden element measures 0×0). */
+  fitNow(): void {
+    const el = this.term.element?.parentElement;
+    if (!el || el.clientWidth === 0 || el.clientHeight === 0) return;
+    const dims = this.fit.proposeDimensions();
+    if (!dims || !Number.isFinite(dims.cols) || !Number.isFinite(dims.rows)) return;
+    const cols = Math.max(2, dims.cols);
+    const rows = Math.max(1, dims.rows);
+    if (cols !== this.term.cols || rows !== this.term.rows) this.term.resize(cols, rows);
+    else this.o.onSize?.(cols, rows);
+  }
+
+  /** Only the visible terminal holds a WebGL context (browsers cap them at ~16). */
+  setVisible(visible: boolean): void {
+    this.visible = visible;
+    if (visible) {
+      this.enableWebgl();
+      this.fitNow();
+      if (!this.termId) void this.attach();
+    } else this.disableWebgl();
+  }
+
+  private enableWebgl(): void {
+    if (this.webgl || prefs.renderer() === 'dom' || this.webglLosses >= MAX_WEBGL_LOSSES) return;
+    try {
+      const addon = new WebglAddon();
+      addon.onContextLoss(() => {
+        // Fall back to the DOM renderer; the next time the tab is shown WebGL is tried again.
+        this.webglLosses++;
+        this.disableWebgl();
+      });
+      this.term.loadAddon(addon);
+      this.webgl = addon;
+    } catch {
+      this.webglLosses = MAX_WEBGL_LOSSES; // no WebGL here at all: stay on the DOM renderer
+    }
+  }
+
+  private disableWebgl(): void {
+    const a = this.webgl;
+    this.webgl = null;
+    try {
+      a?.dispose();
+    } catch {
+      // already gone with its context
+    }
+  }
+
+  setTheme(theme: Theme): void {
+    this.term.options.theme = terminalTheme(theme);
+  }
+
+  focus(): void {
+    this.term.focus();
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.flushAck();
+    if (this.termId) this.o.api.send('detach', { term: this.termId });
+    this.disposed = true;
+    this.forget('closed');
+    for (const off of this.offs.splice(0)) off();
+    this.disableWebgl();
+    this.term.dispose();
+  }
+}
