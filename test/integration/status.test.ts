@@ -1,0 +1,126 @@
+// Truthful status against real tmux: the fake agent runs the hook commands like Claude Code, and
+// every state shows in `orchard ls --json` (a fresh CLI process each time) soon after the event.
+// An agent without hooks is read from its screen by the status watcher.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { SessionInfo } from '../../src/shared/model.ts';
+import { StatusWatcher, type StateChange } from '../../src/core/status/watcher.ts';
+import { FAKE_AGENT, makeEnv, makeRepo, runCli, waitFor, type TestEnv } from '../helpers/env.ts';
+
+let t: TestEnv;
+let repo: string;
+beforeAll(async () => {
+  t = await makeEnv();
+  repo = makeRepo(t.dir, 'repo');
+  await t.engine.store.update((c) => {
+    // The same fake agent with no --settings: no hooks, only its screen tells.
+    c.profiles.push({
+      id: 'plain',
+      label: 'No hooks',
+      kind: 'custom',
+      command: [process.execPath, FAKE_AGENT],
+    });
+  });
+});
+afterAll(() => t.cleanup());
+
+/** Within a second or two of the event, as a fresh `orchard ls --json` sees it. */
+const SOON = 3000;
+
+async function lsOne(id: string): Promise<SessionInfo | undefined> {
+  const r = await runCli(['ls', '--json'], t.env);
+  if (r.code !== 0) throw new Error(r.stderr);
+  return (JSON.parse(r.stdout) as SessionInfo[]).find((s) => s.id === id);
+}
+
+const seen = (id: string, pred: (s: SessionInfo) => boolean, what: string) =>
+  waitFor(
+    async () => {
+      const s = await lsOne(id);
+      return s && pred(s) ? s : undefined;
+    },
+    SOON,
+    what,
+  );
+
+test('working → waiting(permission) → idle → exited, each seen by orchard ls --json', async () => {
+  const s = await t.engine.spawn({ repo, branch: 'hooks', newBranch: true });
+  await waitFor(async () => (await lsOne(s.id))?.state === 'idle', 10_000, 'agent up and idle');
+
+  await t.engine.send(s.id, 'sleep 4000');
+  await seen(s.id, (x) => x.state === 'working', 'working');
+
+  // The turn lasts 4 s: idle comes then, not within SOON of the send.
+  await waitFor(async () => (await lsOne(s.id))?.state === 'idle', 8000, 'idle after the turn');
+  await t.engine.send(s.id, 'edit notes.txt');
+  const waiting = await seen(s.id, (x) => x.state === 'waiting', 'waiting');
+  expect(waiting.reason).toBe('permission');
+  expect(waiting.detail).toBe('Edit notes.txt');
+
+  await t.engine.send(s.id, '1');
+  const idle = await seen(s.id, (x) => x.state === 'idle', 'idle after answering');
+  expect(idle.detail).toBeUndefined();
+  expect(existsSync(join(s.worktree, 'notes.txt'))).toBe(true);
+
+  await t.engine.send(s.id, 'ask');
+  const asked = await seen(s.id, (x) => x.state === 'waiting', 'waiting for input');
+  expect(asked.reason).toBe('input');
+  expect(asked.detail).toBe('Claude is waiting for your input');
+  await t.engine.send(s.id, 'Bob');
+  await seen(s.id, (x) => x.state === 'idle', 'idle after the answer');
+
+  await t.engine.send(s.id, '/exit 3');
+  const done = await seen(s.id, (x) => x.state === 'exited', 'exited');
+  expect(done.exitCode).toBe(3);
+});
+
+test('the watcher turns transitions into events with from, to, reason and the session', async () => {
+  const watcher = new StatusWatcher(t.engine, { intervalMs: 150 });
+  const events: StateChange[] = [];
+  watcher.onDidChangeState((e) => events.push(e));
+  watcher.start();
+  try {
+    const s = await t.engine.spawn({ repo, branch: 'feature/login', newBranch: true });
+    const saw = (pred: (e: StateChange) => boolean, what: string) =>
+      waitFor(() => events.find((e) => e.id === s.id && pred(e)), 10_000, what);
+    await saw((e) => e.to === 'idle', 'idle');
+    await t.engine.send(s.id, 'edit notes.txt');
+    const w = await saw((e) => e.to === 'waiting', 'waiting');
+    expect(w).toMatchObject({ reason: 'permission', detail: 'Edit notes.txt' });
+    expect(w.session).toMatchObject({ branch: 'feature/login', host: 'local', id: s.id });
+    expect(w.from === 'idle' || w.from === 'working').toBe(true);
+    await t.engine.send(s.id, '2');
+    await saw((e) => e.from === 'waiting' && e.to === 'idle', 'idle again');
+    await t.engine.send(s.id, '/exit 0');
+    const x = await saw((e) => e.to === 'exited', 'exited');
+    expect(x.session.exitCode).toBe(0);
+    expect(watcher.sessions.find((v) => v.id === s.id)?.state).toBe('exited');
+    // Each transition once: no event repeats a state it already reported.
+    const mine = events.filter((e) => e.id === s.id);
+    for (let i = 1; i < mine.length; i++)
+      expect(`${mine[i]!.to}/${mine[i]!.reason}`).not.toBe(`${mine[i - 1]!.to}/${mine[i - 1]!.reason}`);
+  } finally {
+    watcher.dispose();
+  }
+});
+
+test('an agent without hooks: screen patterns (debounced) drive its state, for orchard ls too', async () => {
+  const watcher = new StatusWatcher(t.engine, { intervalMs: 150, screenEveryTicks: 1 }).start();
+  try {
+    const s = await t.engine.spawn({ repo, branch: 'plain', newBranch: true, agent: 'plain' });
+    await waitFor(async () => (await t.engine.capture(s.id)).includes('Welcome'), 10_000, 'banner');
+    await t.engine.send(s.id, 'sleep 5000');
+    const working = await seen(s.id, (x) => x.state === 'working', 'working from the spinner line');
+    expect(working.reason).toBeUndefined();
+    await waitFor(async () => (await lsOne(s.id))?.state === 'idle', 8000, 'idle from the prompt');
+    await t.engine.send(s.id, 'edit other.txt');
+    const waiting = await seen(s.id, (x) => x.state === 'waiting', 'waiting from the question');
+    expect(waiting.reason).toBe('permission');
+    await t.engine.send(s.id, '1');
+    await seen(s.id, (x) => x.state === 'idle', 'idle again');
+    expect(existsSync(join(s.worktree, 'other.txt'))).toBe(true);
+  } finally {
+    watcher.dispose();
+  }
+});
