@@ -1,5 +1,6 @@
 // Preload: exposes exactly the contract (src/shared/api.ts) as `window.orchard`, an OrchardBridge.
-// Channel names are checked against the contract's allow-lists before anything reaches ipcRenderer;
+// Channel names are checked against the contract's allow-lists (the router's channels and the
+// desktop shell's, SHELL_SENDS / SHELL_EVENTS) before anything reaches ipcRenderer;
 // the page never gets ipcRenderer itself, an IpcRendererEvent, or process.env. Everything travels
 // on one IPC channel as the same envelope the WebSocket uses (ClientMessage / ServerMessage).
 import { contextBridge, ipcRenderer } from 'electron';
@@ -8,15 +9,18 @@ import {
   isEventName,
   isRequestName,
   isSendName,
+  isShellEventName,
+  isShellSendName,
   type ClientMessage,
   type EventName,
+  type ShellEventName,
   type OrchardBridge,
   type Reply,
   type ServerMessage,
 } from '../shared/api.ts';
 
 const pending = new Map<number, (r: Reply) => void>();
-const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
+const listeners = new Map<EventName | ShellEventName, Set<(payload: unknown) => void>>();
 let nextId = 1;
 
 ipcRenderer.on(IPC_CHANNEL, (_event, m: ServerMessage) => {
@@ -25,7 +29,7 @@ ipcRenderer.on(IPC_CHANNEL, (_event, m: ServerMessage) => {
     const done = pending.get(m.id);
     pending.delete(m.id);
     done?.(m.ok ? { ok: true, value: m.value } : { ok: false, error: m.error });
-  } else if (m.t === 'evt' && isEventName(m.ch)) {
+  } else if (m.t === 'evt' && (isEventName(m.ch) || isShellEventName(m.ch))) {
     for (const l of [...(listeners.get(m.ch) ?? [])]) {
       try {
         l(m.p);
@@ -52,10 +56,10 @@ const bridge: OrchardBridge = {
     });
   },
   send(name, payload) {
-    if (isSendName(name)) post({ t: 'send', ch: name, p: payload });
+    if (isSendName(name) || isShellSendName(name)) post({ t: 'send', ch: name, p: payload });
   },
   on(name, listener) {
-    if (!isEventName(name) || typeof listener !== 'function') return () => {};
+    if (!(isEventName(name) || isShellEventName(name)) || typeof listener !== 'function') return () => {};
     let set = listeners.get(name);
     if (!set) listeners.set(name, (set = new Set()));
     // Only the payload crosses: never the IpcRendererEvent (it would hand the page `sender`).

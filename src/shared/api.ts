@@ -178,8 +178,29 @@ export interface EventMap {
   stats: StatsSnapshot;
 }
 
+/**
+ * The desktop shell's own channels (Electron only; src/main answers them, not the router). The
+ * preload lets them through like the rest of the contract; in browser mode there is no shell:
+ * the client drops shell sends and no shell event ever arrives.
+ */
+export type ShellCommand =
+  | { kind: 'openSession'; id: string }
+  | { kind: 'newSession' }
+  | { kind: 'showDashboard' }
+  | { kind: 'restoreTabs'; open: string[]; active: string | null; dropped: string[] };
+
+export interface ShellSendMap {
+  /** The renderer's open session tabs, in order, and the active one (restored on the next start). */
+  tabsChanged: { open: string[]; active: string | null };
+}
+
+export interface ShellEventMap {
+  /** Menu, tray and notification clicks; tabs to restore on start. */
+  shellCommand: ShellCommand;
+}
+
 /** Client-side only: the transport's own state (browser mode reconnects; Electron is always up). */
-export interface ClientEventMap extends EventMap {
+export interface ClientEventMap extends EventMap, ShellEventMap {
   /** After a reconnect, terminals must be attached again: the server closed them with the socket. */
   connection: { connected: boolean };
 }
@@ -216,6 +237,9 @@ export const SENDS = [
 
 export const EVENTS = ['sessionsChanged', 'sessionState', 'terminalData', 'terminalExit', 'stats'] as const;
 
+export const SHELL_SENDS = ['tabsChanged'] as const;
+export const SHELL_EVENTS = ['shellCommand'] as const;
+
 /** Events a client must subscribe to (polling runs only while someone listens). */
 export const SUBSCRIBABLE_EVENTS = ['sessionsChanged', 'sessionState', 'stats'] as const;
 
@@ -223,18 +247,24 @@ export type RequestName = (typeof REQUESTS)[number];
 export type SendName = (typeof SENDS)[number];
 export type EventName = (typeof EVENTS)[number];
 export type SubscribableEvent = (typeof SUBSCRIBABLE_EVENTS)[number];
+export type ShellSendName = (typeof SHELL_SENDS)[number];
+export type ShellEventName = (typeof SHELL_EVENTS)[number];
+/** Everything a client may send: the router's sends and the shell's. */
+export type AnySendName = SendName | ShellSendName;
 export type ClientEventName = keyof ClientEventMap;
 
 export type RequestParams<K extends RequestName> = RequestMap[K]['params'];
 export type RequestResult<K extends RequestName> = RequestMap[K]['result'];
-export type SendPayload<K extends SendName> = SendMap[K];
+export type SendPayload<K extends AnySendName> = (SendMap & ShellSendMap)[K];
 export type EventPayload<K extends ClientEventName> = ClientEventMap[K];
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const _requestsComplete: Same<RequestName, keyof RequestMap> = true;
 const _sendsComplete: Same<SendName, keyof SendMap> = true;
 const _eventsComplete: Same<EventName, keyof EventMap> = true;
-void [_requestsComplete, _sendsComplete, _eventsComplete];
+const _shellSendsComplete: Same<ShellSendName, keyof ShellSendMap> = true;
+const _shellEventsComplete: Same<ShellEventName, keyof ShellEventMap> = true;
+void [_requestsComplete, _sendsComplete, _eventsComplete, _shellSendsComplete, _shellEventsComplete];
 
 export const isRequestName = (x: unknown): x is RequestName =>
   typeof x === 'string' && (REQUESTS as readonly string[]).includes(x);
@@ -242,6 +272,10 @@ export const isSendName = (x: unknown): x is SendName =>
   typeof x === 'string' && (SENDS as readonly string[]).includes(x);
 export const isEventName = (x: unknown): x is EventName =>
   typeof x === 'string' && (EVENTS as readonly string[]).includes(x);
+export const isShellSendName = (x: unknown): x is ShellSendName =>
+  typeof x === 'string' && (SHELL_SENDS as readonly string[]).includes(x);
+export const isShellEventName = (x: unknown): x is ShellEventName =>
+  typeof x === 'string' && (SHELL_EVENTS as readonly string[]).includes(x);
 export const isSubscribableEvent = (x: unknown): x is SubscribableEvent =>
   typeof x === 'string' && (SUBSCRIBABLE_EVENTS as readonly string[]).includes(x);
 
@@ -267,11 +301,11 @@ export const WS_PATH = '/rpc';
 export type Reply<T = unknown> = { ok: true; value: T } | { ok: false; error: ErrorValue };
 
 export type ClientMessage =
-  { t: 'req'; id: number; ch: RequestName; p: unknown } | { t: 'send'; ch: SendName; p: unknown };
+  { t: 'req'; id: number; ch: RequestName; p: unknown } | { t: 'send'; ch: AnySendName; p: unknown };
 
 export type ServerMessage =
   | ({ t: 'res'; id: number } & Reply)
-  | { t: 'evt'; ch: EventName; p: unknown }
+  | { t: 'evt'; ch: EventName | ShellEventName; p: unknown }
   /** A message the server could not take at all (not JSON, unknown kind, no id): nothing changed. */
   | { t: 'err'; error: ErrorValue };
 
@@ -284,7 +318,7 @@ export type ServerMessage =
  */
 export interface OrchardApi {
   request<K extends RequestName>(name: K, params: RequestParams<K>): Promise<RequestResult<K>>;
-  send<K extends SendName>(name: K, payload: SendPayload<K>): void;
+  send<K extends AnySendName>(name: K, payload: SendPayload<K>): void;
   /** Returns the unsubscribe function. Subscribable events are (un)subscribed on the server for you. */
   on<K extends ClientEventName>(name: K, listener: (payload: EventPayload<K>) => void): () => void;
 }
@@ -295,6 +329,6 @@ export interface OrchardApi {
  */
 export interface OrchardBridge {
   request(name: RequestName, params: unknown): Promise<Reply>;
-  send(name: SendName, payload: unknown): void;
-  on(name: EventName, listener: (payload: unknown) => void): () => void;
+  send(name: AnySendName, payload: unknown): void;
+  on(name: EventName | ShellEventName, listener: (payload: unknown) => void): () => void;
 }

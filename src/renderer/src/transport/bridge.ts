@@ -2,6 +2,7 @@
 // bridge carries Replies, not exceptions (contextBridge drops Error subclasses' fields).
 import {
   EVENTS,
+  SHELL_EVENTS,
   type OrchardApi,
   type OrchardBridge,
   type RequestName,
@@ -14,7 +15,7 @@ import { Listeners } from './listeners.ts';
 export function bridgeApi(bridge: OrchardBridge): OrchardApi {
   const listeners = new Listeners((event, on) => bridge.send(on ? 'subscribe' : 'unsubscribe', { event }));
   // One bridge listener per server event, forwarding to however many components listen.
-  for (const name of EVENTS) bridge.on(name, (p) => listeners.fire(name, p));
+  for (const name of [...EVENTS, ...SHELL_EVENTS]) bridge.on(name, (p) => listeners.fire(name, p));
   return {
     async request<K extends RequestName>(name: K, params: RequestParams<K>): Promise<RequestResult<K>> {
       const r = await bridge.request(name, params);

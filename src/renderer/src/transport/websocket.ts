@@ -4,6 +4,7 @@
 // flight when it drops fail with 'host-unreachable'.
 import {
   isEventName,
+  isShellSendName,
   type ClientMessage,
   type OrchardApi,
   type RequestName,
@@ -130,6 +131,8 @@ export function webSocketApi(opts: WebSocketApiOptions): WebSocketApi {
       });
     },
     send(name, payload) {
+      // No desktop shell in browser mode: its channels (tabsChanged) have no one to go to.
+      if (isShellSendName(name)) return;
       // Keystrokes and acks for a dropped socket are meaningless after a reconnect: not queued.
       post({ t: 'send', ch: name, p: payload });
     },
