@@ -5,11 +5,18 @@
 // parse with the contract's schema. Anything else is refused with an error value and goes nowhere.
 // Pure (no electron import): ipc-transport.ts feeds it what Electron says about the sender.
 import type { z } from 'zod';
-import { isRequestName, isSendName, type RequestName, type SendName } from '../shared/api.ts';
+import {
+  isRequestName,
+  isSendName,
+  isShellSendName,
+  type RequestName,
+  type SendName,
+  type ShellSendName,
+} from '../shared/api.ts';
 import type { ErrorValue } from '../shared/errors.ts';
 import { clientMessage, describeIssues, requestSchemas, sendSchemas } from '../core/rpc/schemas.ts';
 import { isAppUrl, type AppLocation } from './security.ts';
-import { shellSendSchemas, type ShellSendName } from './shell-channels.ts';
+import { shellSendSchemas } from './shell-channels.ts';
 
 /** What Electron tells us about who sent a message (event.sender / event.senderFrame). */
 export interface SenderInfo {
@@ -75,11 +82,10 @@ export function checkMessage(sender: SenderInfo, trusted: TrustedSender | null, 
     if (!r.ok) return refuse(`${msg.ch}: ${r.why}`);
     return { ok: true, kind: 'send', ch: msg.ch, p: r.value };
   }
-  const shellCh = msg.ch as ShellSendName;
-  if (Object.hasOwn(shellSendSchemas, shellCh)) {
-    const r = parsePayload(shellSendSchemas[shellCh], msg.p);
+  if (isShellSendName(msg.ch)) {
+    const r = parsePayload(shellSendSchemas[msg.ch], msg.p);
     if (!r.ok) return refuse(`${msg.ch}: ${r.why}`);
-    return { ok: true, kind: 'shell', ch: shellCh, p: r.value };
+    return { ok: true, kind: 'shell', ch: msg.ch, p: r.value };
   }
   return refuse(`unknown send ${JSON.stringify(msg.ch)}`);
 }

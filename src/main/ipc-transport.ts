@@ -1,10 +1,9 @@
 // The Electron IPC transport: the main window's renderer ⇄ the router, on the contract's one
 // channel. Every message passes ipc-guard.ts first; only then does the router (or the shell) see it.
-import { IPC_CHANNEL, type ServerMessage } from '../shared/api.ts';
+import { IPC_CHANNEL, type ServerMessage, type ShellSendName } from '../shared/api.ts';
 import type { Connection, Peer } from '../core/rpc/index.ts';
 import { toDisposable, type Disposable } from '../core/util/lifecycle.ts';
 import { checkMessage, type SenderInfo, type TrustedSender } from './ipc-guard.ts';
-import type { ShellSendName } from './shell-channels.ts';
 import type { AppLocation } from './security.ts';
 
 /** The parts of Electron's objects the transport touches (so tests can hand it plain fakes). */
@@ -37,6 +36,8 @@ export interface IpcTransportOptions {
   app: AppLocation;
   /** The shell's own sends (e.g. tabsChanged), already validated. */
   onShellMessage(ch: ShellSendName, payload: unknown): void;
+  /** Called for every message that passed the guard (the page is alive and talking). */
+  onAccepted?(): void;
 }
 
 export function senderInfo(event: IpcEventLike): SenderInfo {
@@ -53,7 +54,7 @@ export function senderInfo(event: IpcEventLike): SenderInfo {
 
 export interface IpcTransport extends Disposable {
   /** Push a message to the window (events from the shell itself, e.g. shellCommand). */
-  push(message: ServerMessage | { t: 'evt'; ch: string; p: unknown }): void;
+  push(message: ServerMessage): void;
 }
 
 export function connectIpc(opts: IpcTransportOptions): IpcTransport {
@@ -73,6 +74,7 @@ export function connectIpc(opts: IpcTransportOptions): IpcTransport {
       else deliver(event.sender, { t: 'err', error: c.error });
       return;
     }
+    opts.onAccepted?.();
     if (c.kind === 'req') void conn.handle({ t: 'req', id: c.id, ch: c.ch, p: c.p });
     else if (c.kind === 'send') void conn.handle({ t: 'send', ch: c.ch, p: c.p });
     else opts.onShellMessage(c.ch, c.p);

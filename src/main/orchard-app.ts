@@ -3,19 +3,20 @@
 // tmux; only "Stop All Sessions…" does, after asking.
 import { app, BrowserWindow, dialog, ipcMain, Menu, safeStorage, session } from 'electron';
 import { join } from 'node:path';
-import type { ServerMessage } from '../shared/api.ts';
+import type { ServerMessage, ShellCommand, ShellSendMap, ShellSendName } from '../shared/api.ts';
 import type { SessionInfo } from '../shared/model.ts';
 import { createRouter, type Connection, type Router } from '../core/rpc/index.ts';
 import type { Engine } from '../core/engine.ts';
 import { AppStateStore } from './app-store.ts';
-import { droppedNote, restoreTabs, stopAllSessions } from './commands.ts';
+import { stopAllSessions } from './commands.ts';
 import { createAppEngine } from './config-store.ts';
 import { connectIpc, type IpcTransport } from './ipc-transport.ts';
 import { appMenuTemplate } from './menu.ts';
 import { FleetNotifier } from './notifications.ts';
 import { SecretVault } from './secrets.ts';
 import { appLocation, type AppLocation } from './security.ts';
-import { SHELL_EVENT, shellSendSchemas, type ShellCommand, type ShellSendName } from './shell-channels.ts';
+import { SHELL_EVENT } from './shell-channels.ts';
+import { TabMemory } from './tab-memory.ts';
 import { FleetTray } from './tray.ts';
 import { createMainWindow, guardWebContents, secureSession } from './window.ts';
 
@@ -33,6 +34,7 @@ export class OrchardApp {
   private tray: FleetTray | undefined;
   private shellConn: Connection | undefined;
   private readonly notifier: FleetNotifier;
+  private readonly tabs: TabMemory;
   private sessions: SessionInfo[] = [];
 
   constructor(home: string) {
@@ -50,6 +52,12 @@ export class OrchardApp {
       enabled: () => this.state.get().settings.notifications,
       mutedProfiles: () => [],
       openSession: (id) => this.openSession(id),
+    });
+    this.tabs = new TabMemory({
+      state: this.state,
+      list: () => this.engine.list(),
+      push: (c) => this.command(c),
+      note: (m) => console.log(`[orchard] ${m}`),
     });
   }
 
@@ -111,8 +119,9 @@ export class OrchardApp {
       contents: win.webContents,
       app: this.location,
       onShellMessage: (ch, p) => this.onShellMessage(ch, p),
+      onAccepted: () => this.tabs.pageSpoke(),
     });
-    win.webContents.on('did-finish-load', () => void this.restoreTabs());
+    win.webContents.on('did-finish-load', () => this.tabs.pageLoaded());
     win.on('closed', () => {
       if (this.win === win) this.win = undefined;
     });
@@ -121,32 +130,9 @@ export class OrchardApp {
 
   private onShellMessage(ch: ShellSendName, p: unknown): void {
     if (ch === 'tabsChanged') {
-      const t = p as ReturnType<(typeof shellSendSchemas)['tabsChanged']['parse']>;
-      this.state.setTabs(
-        t.open.map((session) => ({ session })),
-        t.active,
-      );
+      const t = p as ShellSendMap['tabsChanged'];
+      this.tabs.tabsChanged(t.open, t.active);
     }
-  }
-
-  private async restoreTabs(): Promise<void> {
-    let live: SessionInfo[];
-    try {
-      live = await this.engine.list();
-    } catch (e) {
-      console.error('[orchard] cannot list sessions to restore tabs:', e);
-      return;
-    }
-    const r = restoreTabs(this.state.get().tabs, live);
-    this.state.setTabs(r.open, r.active);
-    const note = droppedNote(r.dropped);
-    if (note) console.log(`[orchard] ${note}`);
-    this.command({
-      kind: 'restoreTabs',
-      open: r.open.map((t) => t.session),
-      active: r.active,
-      dropped: r.dropped,
-    });
   }
 
   private command(c: ShellCommand): void {

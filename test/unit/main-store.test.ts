@@ -27,6 +27,7 @@ const { APP_STATE_VERSION, MIGRATIONS, defaultAppState, migrateAppState } =
   await import('../../src/main/app-state.ts');
 const { SecretVault } = await import('../../src/main/secrets.ts');
 const { restoreTabs, droppedNote } = await import('../../src/main/commands.ts');
+const { TabMemory } = await import('../../src/main/tab-memory.ts');
 
 let dir: string;
 beforeEach(() => {
@@ -135,6 +136,57 @@ describe('tabs restored on start', () => {
     expect(droppedNote(r.dropped)).toBe('1 tab closed: its session is gone (b2)');
     expect(droppedNote([])).toBeNull();
     expect(restoreTabs({ open: [{ session: 'a1' }], active: 'a1' }, []).active).toBeNull();
+  });
+});
+
+describe('tab memory across restarts', () => {
+  const live = (...ids: string[]) => ids.map((id) => ({ id }) as never);
+
+  it('restores saved tabs once the page speaks, drops gone sessions with a note, then saves changes', async () => {
+    const store = new AppStateStore();
+    store.setTabs([{ session: 'a1' }, { session: 'b2' }], 'b2');
+    const pushed: unknown[] = [];
+    const notes: string[] = [];
+    const mem = new TabMemory({
+      state: store,
+      list: async () => live('a1', 'c3'),
+      push: (c) => pushed.push(c),
+      note: (m) => notes.push(m),
+    });
+    mem.pageLoaded();
+    await new Promise((r) => setImmediate(r));
+    expect(pushed).toEqual([]); // the page has not spoken yet: its listeners may not exist
+    // While starting, the page reports an empty tab list: not saved over the tabs being restored.
+    expect(mem.tabsChanged([], null)).toBe(false);
+    mem.pageSpoke();
+    expect(pushed).toEqual([{ kind: 'restoreTabs', open: ['a1'], active: 'a1', dropped: ['b2'] }]);
+    expect(notes).toEqual(['1 tab closed: its session is gone (b2)']);
+    expect(new AppStateStore().get().tabs).toEqual({ open: [{ session: 'a1' }], active: 'a1' });
+    // After the restore, changes are remembered.
+    expect(mem.tabsChanged(['c3', 'a1'], 'c3')).toBe(true);
+    expect(new AppStateStore().get().tabs).toEqual({
+      open: [{ session: 'c3' }, { session: 'a1' }],
+      active: 'c3',
+    });
+    mem.pageSpoke();
+    expect(pushed).toHaveLength(1);
+  });
+
+  it('when sessions cannot be listed, nothing is restored and the saved tabs are kept', async () => {
+    const store = new AppStateStore();
+    store.setTabs([{ session: 'a1' }], 'a1');
+    const pushed: unknown[] = [];
+    const mem = new TabMemory({
+      state: store,
+      list: async () => Promise.reject(new Error('tmux gone')),
+      push: (c) => pushed.push(c),
+    });
+    mem.pageLoaded();
+    mem.pageSpoke();
+    await new Promise((r) => setImmediate(r));
+    expect(pushed).toEqual([]);
+    expect(mem.tabsChanged([], null)).toBe(false);
+    expect(new AppStateStore().get().tabs.open).toEqual([{ session: 'a1' }]);
   });
 });
 
