@@ -62,7 +62,7 @@ export const BUILTIN_PATTERNS: Record<AgentKind, ScreenPatterns> = {
       String.raw`\(Y\)es/\(N\)o`,
     ],
     working: [String.raw`^\s*(Waiting for|Thinking|Generating)\b`],
-    idle: [String.raw`^\s*(\w[\w-]* )?>\s*$`],
+    idle: [String.raw`^\s*(\w[\w-]*)?>\s*$`],
   },
   opencode: {
     permission: [String.raw`permission required`, String.raw`\ballow (once|always)\b`],
