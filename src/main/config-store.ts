@@ -16,6 +16,8 @@
 // (so a dev run, whose package name is "orchard", and ORCHARD_HOME both land in the same place).
 import { Engine } from '../core/engine.ts';
 import { HostRegistry } from '../core/hosts/registry.ts';
+import type { PassphrasePrompt } from '../core/ssh/auth.ts';
+import { SshHostFactory } from '../core/ssh/factory.ts';
 import { JsonFileStore } from '../core/store/json-store.ts';
 import { orchardHome } from '../core/store/store.ts';
 
@@ -23,6 +25,30 @@ export function appHome(env: NodeJS.ProcessEnv = process.env): string {
   return orchardHome(env);
 }
 
-export function createAppEngine(home: string): Engine {
-  return new Engine(JsonFileStore.inHome(home), new HostRegistry(home));
+/** The engine the app runs: the shared config, local tmux, and SSH hosts like the CLI's. */
+export function createAppEngine(home: string, askPassphrase?: PassphrasePrompt): Engine {
+  const store = JsonFileStore.inHome(home);
+  const remote = new SshHostFactory(store, askPassphrase ? { askPassphrase } : {});
+  return new Engine(store, new HostRegistry(home, { remote }));
+}
+
+/** The vault's key for an SSH identity file's passphrase. */
+export const passphraseKey = (keyFile: string): string => `ssh-key-passphrase:${keyFile}`;
+
+/**
+ * Encrypted SSH keys in the app: a passphrase the user chose to remember (safeStorage only) is
+ * offered once; if it no longer works it is forgotten. Otherwise nobody is asked (there is no
+ * prompt in the window yet) and the host reports that the key is encrypted: ssh-agent works as usual.
+ */
+export function rememberedPassphrases(vault: {
+  recall(key: string): string | null;
+  forget(key: string): void;
+}): PassphrasePrompt {
+  return async (keyFile, retry) => {
+    if (retry) {
+      vault.forget(passphraseKey(keyFile));
+      return null;
+    }
+    return vault.recall(passphraseKey(keyFile));
+  };
 }

@@ -4,12 +4,12 @@
 import { app, BrowserWindow, dialog, ipcMain, Menu, safeStorage, session } from 'electron';
 import { join } from 'node:path';
 import type { ServerMessage, ShellCommand, ShellSendMap, ShellSendName } from '../shared/api.ts';
-import type { SessionInfo } from '../shared/model.ts';
+import type { NotificationPreferences, SessionInfo } from '../shared/model.ts';
 import { createRouter, type Connection, type Router } from '../core/rpc/index.ts';
 import type { Engine } from '../core/engine.ts';
 import { AppStateStore } from './app-store.ts';
 import { stopAllSessions } from './commands.ts';
-import { createAppEngine } from './config-store.ts';
+import { createAppEngine, rememberedPassphrases } from './config-store.ts';
 import { connectIpc, type IpcTransport } from './ipc-transport.ts';
 import { appMenuTemplate } from './menu.ts';
 import { FleetNotifier } from './notifications.ts';
@@ -36,12 +36,14 @@ export class OrchardApp {
   private readonly notifier: FleetNotifier;
   private readonly tabs: TabMemory;
   private sessions: SessionInfo[] = [];
+  /** preferences.notifications from the shared config, re-read as the fleet changes (the CLI may edit it). */
+  private notifyPrefs: NotificationPreferences = {};
 
   constructor(home: string) {
     this.home = home;
     this.state = new AppStateStore({ cwd: home });
     this.vault = new SecretVault(join(home, 'secrets.json'), safeStorage);
-    this.engine = createAppEngine(home);
+    this.engine = createAppEngine(home, rememberedPassphrases(this.vault));
     this.router = createRouter(this.engine);
     // The dev server only in development; a packaged app always loads its own files.
     const devUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL;
@@ -49,8 +51,8 @@ export class OrchardApp {
     this.location = appLocation(devUrl, indexHtml);
     this.load = devUrl ? { url: devUrl } : { file: indexHtml };
     this.notifier = new FleetNotifier({
-      enabled: () => this.state.get().settings.notifications,
-      mutedProfiles: () => [],
+      enabled: () => this.state.get().settings.notifications && !this.notifyPrefs.muted,
+      mutedProfiles: () => this.notifyPrefs.mutedProfiles ?? [],
       openSession: (id) => this.openSession(id),
     });
     this.tabs = new TabMemory({
@@ -92,6 +94,10 @@ export class OrchardApp {
         this.sessions = m.p as SessionInfo[];
         this.tray?.update(this.sessions);
         this.notifier.update(this.sessions);
+        void this.engine.store.read().then(
+          (c) => (this.notifyPrefs = c.preferences.notifications ?? {}),
+          () => undefined, // an unreadable config is reported where it is used; keep the last prefs
+        );
       },
     });
     void this.shellConn.handle({ t: 'send', ch: 'subscribe', p: { event: 'sessionsChanged' } });

@@ -28,6 +28,10 @@ const { APP_STATE_VERSION, MIGRATIONS, defaultAppState, migrateAppState } =
 const { SecretVault } = await import('../../src/main/secrets.ts');
 const { restoreTabs, droppedNote } = await import('../../src/main/commands.ts');
 const { TabMemory } = await import('../../src/main/tab-memory.ts');
+const { appHome, createAppEngine, rememberedPassphrases, passphraseKey } =
+  await import('../../src/main/config-store.ts');
+const { createEngine: createCliEngine } = await import('../../src/cli/compose.ts');
+const { orchardHome } = await import('../../src/core/store/store.ts');
 
 let dir: string;
 beforeEach(() => {
@@ -225,5 +229,43 @@ describe('secret vault (safeStorage)', () => {
     s.setSettings({ rememberPassphrases: true });
     new SecretVault(join(dir, 'secrets.json'), fakeSafe(), 'linux').remember('k', SECRET);
     expect(readFileSync(file(), 'utf8')).not.toContain(SECRET);
+  });
+});
+
+describe('the shared configuration', () => {
+  it("the app's folder is the CLI's ORCHARD_HOME, and a change made by the CLI's engine is seen by the app's", async () => {
+    expect(appHome({ ORCHARD_HOME: dir })).toBe(dir);
+    expect(appHome({ XDG_CONFIG_HOME: '/x' })).toBe(orchardHome({ XDG_CONFIG_HOME: '/x' }));
+    const cli = createCliEngine(dir);
+    const appEngine = createAppEngine(dir);
+    try {
+      await cli.store.update((c) => {
+        c.repos.push({ name: 'shop', host: 'local', path: '/r/shop' });
+      });
+      expect(await appEngine.listRepos()).toEqual([{ name: 'shop', host: 'local', path: '/r/shop' }]);
+      await appEngine.store.update((c) => {
+        c.preferences.defaultAgent = 'codex';
+      });
+      expect((await cli.store.read()).preferences.defaultAgent).toBe('codex');
+      // The app's own state lives beside it, in its own file.
+      new AppStateStore().setSettings({ notifications: false });
+      expect(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')).settings).toBeUndefined();
+    } finally {
+      cli.dispose();
+      appEngine.dispose();
+    }
+  });
+
+  it('a remembered passphrase is offered once; when it fails it is forgotten', async () => {
+    const recalled: string[] = [];
+    const forgotten: string[] = [];
+    const ask = rememberedPassphrases({
+      recall: (k) => (recalled.push(k), k === passphraseKey('/home/u/.ssh/id_ed25519') ? 'pw' : null),
+      forget: (k) => void forgotten.push(k),
+    });
+    expect(await ask('/home/u/.ssh/id_ed25519', false)).toBe('pw');
+    expect(await ask('/home/u/.ssh/id_ed25519', true)).toBeNull();
+    expect(forgotten).toEqual([passphraseKey('/home/u/.ssh/id_ed25519')]);
+    expect(await ask('/home/u/.ssh/other', false)).toBeNull();
   });
 });
