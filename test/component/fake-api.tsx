@@ -10,7 +10,7 @@ import type {
   RequestName,
   RequestParams,
   RequestResult,
-  SendName,
+  AnySendName,
 } from '../../src/shared/api.ts';
 import { OrchardError } from '../../src/shared/errors.ts';
 import type { BranchInfo, SessionInfo } from '../../src/shared/model.ts';
@@ -22,7 +22,7 @@ export type Handlers = {
 export interface FakeApi {
   api: OrchardApi;
   requests: Array<{ name: RequestName; params: unknown }>;
-  sends: Array<{ name: SendName; payload: unknown }>;
+  sends: Array<{ name: AnySendName; payload: unknown }>;
   emit<K extends ClientEventName>(name: K, payload: EventPayload<K>): void;
   calls(name: RequestName): unknown[];
 }

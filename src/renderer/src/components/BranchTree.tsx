@@ -5,6 +5,16 @@ import { useRef, useState, type FocusEvent, type KeyboardEvent } from 'react';
 import type { BranchInfo, RepoConfig, SessionInfo } from '../../../shared/model.ts';
 import { setBranchDrag, type BranchRef } from '../dnd.ts';
 import { StateBadge, stateLabel } from './StateBadge.tsx';
+import {
+  BranchIcon,
+  ChevronIcon,
+  HomeIcon,
+  OpenIcon,
+  PlayIcon,
+  PlusIcon,
+  RepoIcon,
+  ServerIcon,
+} from './icons.tsx';
 
 export interface HostView {
   name: string;
@@ -165,7 +175,7 @@ export function BranchTree(p: BranchTreeProps) {
             <div className="row row-host" onClick={() => toggle(hid, 'host', !open)}>
               <Chevron open={open} />
               <span className="host-icon" aria-hidden="true">
-                {h.name === 'local' ? '⌂' : '⇄'}
+                {h.name === 'local' ? <HomeIcon /> : <ServerIcon />}
               </span>
               <span className="row-name">{h.name}</span>
               {h.address && <span className="muted ellipsis">{h.address}</span>}
@@ -185,7 +195,7 @@ export function BranchTree(p: BranchTreeProps) {
                   p.onAddRepo(h.name);
                 }}
               >
-                +
+                <PlusIcon />
               </button>
             </div>
             {open && (
@@ -222,7 +232,7 @@ export function BranchTree(p: BranchTreeProps) {
         <div className="row row-repo" title={r.path} onClick={() => toggle(rid, 'repo', !open)}>
           <Chevron open={open} />
           <span className="repo-icon" aria-hidden="true">
-            ▣
+            <RepoIcon />
           </span>
           <span className="row-name">{r.name}</span>
           {load?.branches && (
@@ -270,7 +280,7 @@ export function BranchTree(p: BranchTreeProps) {
       >
         <div className="row row-branch" title={`${b.name}\n${b.lastCommit.subject}`}>
           <span className="branch-icon" aria-hidden="true">
-            ⎇
+            <BranchIcon />
           </span>
           <span className="row-name ellipsis">{b.name}</span>
           {(b.ahead > 0 || b.behind > 0) && (
@@ -284,7 +294,7 @@ export function BranchTree(p: BranchTreeProps) {
               WT
             </span>
           )}
-          {s && <StateBadge session={s} compact />}
+          {s ? <StateBadge session={s} compact /> : <span className="badge-slot" aria-hidden="true" />}
           <button
             type="button"
             className="icon-btn row-action"
@@ -296,7 +306,7 @@ export function BranchTree(p: BranchTreeProps) {
               p.onActivateBranch(ref, s);
             }}
           >
-            {s ? '↗' : '▶'}
+            {s ? <OpenIcon /> : <PlayIcon />}
           </button>
         </div>
       </li>
@@ -314,7 +324,7 @@ function withFlag(s: Set<string>, id: string, on: boolean): Set<string> {
 function Chevron({ open }: { open: boolean }) {
   return (
     <span className={open ? 'chevron open' : 'chevron'} aria-hidden="true">
-      ▸
+      <ChevronIcon />
     </span>
   );
 }

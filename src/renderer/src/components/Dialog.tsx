@@ -1,6 +1,7 @@
 // A modal dialog: labelled, Escape closes, focus moves in on open and back out on close, Tab stays
 // inside. Built on a plain element rather than <dialog> so it behaves the same in jsdom and Chromium.
 import { useEffect, useId, useRef, type KeyboardEvent, type ReactNode } from 'react';
+import { CloseIcon } from './icons.tsx';
 
 export interface DialogProps {
   title: string;
@@ -75,7 +76,7 @@ export function Dialog({ title, onClose, children, footer, busy, className, onSu
             onClick={onClose}
             disabled={busy}
           >
-            ×
+            <CloseIcon />
           </button>
         </header>
         {onSubmit ? (

@@ -39,8 +39,10 @@ export function NewSessionDialog(p: NewSessionDialogProps) {
     if (repo && !p.branches[repo]) p.onLoadBranches(repo);
   }, [repo]);
 
-  // Defaults once the branch list is there: the preset or the first branch; base = the checked-out one.
-  const chosenBranch = branch && local.some((b) => b.name === branch) ? branch : (local[0]?.name ?? '');
+  // Defaults once the branch list is there: the preset, else the first branch without a session;
+  // base = the branch checked out in the repo's main work tree.
+  const free = local.find((b) => !b.sessionId) ?? local[0];
+  const chosenBranch = branch && local.some((b) => b.name === branch) ? branch : (free?.name ?? '');
   const chosenBase = base || local.find((b) => b.worktree === repoConfig?.path)?.name || local[0]?.name || '';
 
   const submit = async () => {

@@ -1,6 +1,7 @@
 // The left column: filter box, the hosts → repos → branches tree, and the add buttons.
 import { useState } from 'react';
 import { BranchTree, type BranchTreeProps } from './BranchTree.tsx';
+import { AddServerIcon, PlusIcon, RefreshIcon } from './icons.tsx';
 
 export type SidebarProps = Omit<BranchTreeProps, 'filter'> & {
   onAddHost: () => void;
@@ -21,7 +22,7 @@ export function Sidebar(p: SidebarProps) {
           title="Refresh branches"
           onClick={p.onRefresh}
         >
-          ↻
+          <RefreshIcon />
         </button>
         <button
           type="button"
@@ -30,7 +31,7 @@ export function Sidebar(p: SidebarProps) {
           title="Add repository"
           onClick={() => p.onAddRepo('local')}
         >
-          +
+          <PlusIcon />
         </button>
         <button
           type="button"
@@ -39,7 +40,7 @@ export function Sidebar(p: SidebarProps) {
           title="Add SSH host"
           onClick={p.onAddHost}
         >
-          ⇄+
+          <AddServerIcon />
         </button>
       </div>
       <div className="filter">

@@ -4,6 +4,7 @@ import { useRef, useState, type DragEvent, type KeyboardEvent } from 'react';
 import { LOCAL_HOST, type SessionInfo } from '../../../shared/model.ts';
 import { BRANCH_MIME, getBranchDrag, hasType, TAB_MIME, type BranchRef } from '../dnd.ts';
 import { StateBadge } from './StateBadge.tsx';
+import { CloseIcon, PlusIcon } from './icons.tsx';
 
 export interface PendingSpawn {
   key: string;
@@ -140,7 +141,7 @@ export function TabBar(p: TabBarProps) {
                 tabIndex={-1}
                 onClick={() => p.onClose(s.id)}
               >
-                ×
+                <CloseIcon />
               </button>
             </div>
           );
@@ -160,7 +161,7 @@ export function TabBar(p: TabBarProps) {
         title="New session (Ctrl+Shift+T) — or drop a branch here"
         onClick={p.onNewSession}
       >
-        +
+        <PlusIcon />
       </button>
       <div className="tabbar-fill" aria-hidden="true">
         {dropHint === 'branch' ? 'Drop to start a session' : ''}

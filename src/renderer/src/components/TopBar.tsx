@@ -1,6 +1,7 @@
 // Views (terminals, all sessions, dashboard), new session, notifications and theme.
 import type { View } from '../state/store.ts';
 import type { Theme } from '../state/prefs.ts';
+import { BellIcon, MoonIcon, SunIcon } from './icons.tsx';
 
 export interface TopBarProps {
   view: View;
@@ -71,7 +72,7 @@ export function TopBar(p: TopBarProps) {
           title="Notify me when a session waits or exits"
           onClick={p.onEnableNotifications}
         >
-          🔔
+          <BellIcon />
         </button>
       )}
       <button
@@ -81,7 +82,7 @@ export function TopBar(p: TopBarProps) {
         title="Toggle theme"
         onClick={() => p.onTheme(p.theme === 'dark' ? 'light' : 'dark')}
       >
-        {p.theme === 'dark' ? '☀' : '☾'}
+        {p.theme === 'dark' ? <SunIcon /> : <MoonIcon />}
       </button>
     </header>
   );

@@ -1,7 +1,13 @@
 // The window's state and the actions that change it. Everything the backend knows comes through
 // the OrchardApi (src/renderer/src/api.ts); this file adds only what is the window's own: which
 // tabs are open and in what order, the current view, dialogs, spawns in flight, errors to show.
-import type { HostSummary, OrchardApi, ProfilesResult, SpawnParams } from '../../../shared/api.ts';
+import type {
+  HostSummary,
+  OrchardApi,
+  ProfilesResult,
+  ShellCommand,
+  SpawnParams,
+} from '../../../shared/api.ts';
 import type { RepoConfig, SessionInfo } from '../../../shared/model.ts';
 import type { BranchLoad } from '../components/BranchTree.tsx';
 import type { PendingSpawn } from '../components/TabBar.tsx';
@@ -40,6 +46,10 @@ export interface AppState {
   connected: boolean;
   /** Last measured terminal size, used as the initial size of new sessions. */
   termSize: { cols: number; rows: number } | null;
+}
+
+function sameList(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 export function message(e: unknown): string {
@@ -83,8 +93,13 @@ export class Store {
   };
 
   private set(patch: Partial<AppState>): void {
+    const before = this.state;
     this.state = { ...this.state, ...patch };
-    if (patch.tabs) prefs.setOpenTabs(patch.tabs);
+    if (!sameList(before.tabs, this.state.tabs) || before.active !== this.state.active) {
+      prefs.setOpenTabs(this.state.tabs);
+      // The desktop shell remembers tabs across restarts (browser mode drops this send).
+      this.api.send('tabsChanged', { open: this.state.tabs, active: this.state.active });
+    }
     for (const l of this.listeners) l();
   }
 
@@ -92,12 +107,26 @@ export class Store {
   async start(): Promise<void> {
     this.unsubscribes.push(
       this.api.on('sessionsChanged', (list) => this.setSessions(list)),
+      this.api.on('shellCommand', (c) => this.onShellCommand(c)),
       this.api.on('connection', ({ connected }) => {
         this.set({ connected });
         if (connected) void this.refresh();
       }),
     );
     await this.refresh();
+  }
+
+  /** Menu, tray and notification clicks in the desktop app, and the tabs it restores on start. */
+  onShellCommand(c: ShellCommand): void {
+    if (c.kind === 'openSession') this.openTab(c.id);
+    else if (c.kind === 'newSession') this.openDialog({ kind: 'new' });
+    else if (c.kind === 'showDashboard') this.setView('dashboard');
+    else if (c.kind === 'restoreTabs') {
+      const known = new Set(this.state.sessions.map((s) => s.id));
+      const open = this.state.sessionsLoaded ? c.open.filter((id) => known.has(id)) : c.open;
+      const active = c.active && open.includes(c.active) ? c.active : (open[0] ?? null);
+      this.set({ tabs: open, active });
+    }
   }
 
   stop(): void {

@@ -1,6 +1,7 @@
 // Find in the terminal's scrollback (Ctrl/Cmd+Shift+F): Enter next, Shift+Enter previous, Esc closes.
 import { useEffect, useRef, useState } from 'react';
 import type { SearchAddon } from '@xterm/addon-search';
+import { CloseIcon, SearchDownIcon, SearchUpIcon } from '../components/icons.tsx';
 
 const DECORATIONS = {
   matchBackground: '#5a4a12',
@@ -67,13 +68,13 @@ export function SearchBar({ search, onClose }: { search: SearchAddon; onClose: (
         aria-label="Previous match"
         onClick={() => find(query, true)}
       >
-        ↑
+        <SearchUpIcon />
       </button>
       <button type="button" className="icon-btn" aria-label="Next match" onClick={() => find(query)}>
-        ↓
+        <SearchDownIcon />
       </button>
       <button type="button" className="icon-btn" aria-label="Close search" onClick={onClose}>
-        ×
+        <CloseIcon />
       </button>
     </div>
   );

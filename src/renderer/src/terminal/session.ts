@@ -54,7 +54,7 @@ export class TerminalSession {
       allowProposedApi: true, // unicode11 and search decorations use the proposed API
       fontFamily: TERMINAL_FONT,
       fontSize: 13,
-      lineHeight: 1.15,
+      lineHeight: 1, // the DOM renderer leaves gaps in box-drawing characters above 1
       scrollback: 10_000,
       cursorBlink: true,
       theme: terminalTheme(o.theme),

@@ -1,0 +1,123 @@
+// The window end to end: Chromium against a real `orchard web`, real tmux, git and the fake agent.
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { makeEnv, makeRepo, runCli, waitFor, type TestEnv } from '../helpers/env.ts';
+import { launchChromium, screenshot, startWeb, terminalText, type WebServer } from './harness.ts';
+
+let t: TestEnv;
+let web: WebServer;
+let browser: Browser;
+let page: Page;
+let repo: string;
+
+beforeAll(async () => {
+  t = await makeEnv();
+  repo = makeRepo(t.dir, 'web', ['feat/login', 'fix/typo']);
+  const added = await runCli(['repo', 'add', repo], t.env);
+  expect(added.code, added.stderr).toBe(0);
+  web = await startWeb(t.env);
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1360, height: 820 } });
+  // Terminal text is read from the DOM renderer's rows; WebGL would draw it on a canvas.
+  await page.addInitScript(() => localStorage.setItem('orchard.renderer', 'dom'));
+  page.on('pageerror', (e) => console.error('page error:', e));
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await web?.stop();
+  t?.cleanup();
+});
+
+async function sessions(): Promise<Array<{ id: string; branch: string; worktree: string }>> {
+  const r = await runCli(['ls', '--json'], t.env);
+  return JSON.parse(r.stdout);
+}
+
+const panelOf = (branch: string) =>
+  page.getByRole('tabpanel', { name: new RegExp(branch.replace('/', '\\/')) });
+
+async function spawnByDrag(branch: string): Promise<void> {
+  await page.getByRole('treeitem', { name: branch }).dragTo(page.locator('.tabbar'));
+  await expect
+    .poll(() => page.getByRole('tab', { name: new RegExp(branch) }).getAttribute('aria-selected'))
+    .toBe('true');
+  await waitFor(
+    async () => (await terminalText(panelOf(branch))).includes('Welcome to Fake Claude'),
+    20_000,
+    `${branch} banner`,
+  );
+}
+
+async function say(branch: string, text: string): Promise<void> {
+  await panelOf(branch).locator('.xterm').click();
+  await page.keyboard.type(text);
+  await page.keyboard.press('Enter');
+  await waitFor(
+    async () => (await terminalText(panelOf(branch))).includes(`You said: ${text}`),
+    15_000,
+    `answer to ${text}`,
+  );
+}
+
+describe('the window in browser mode', () => {
+  test('drag a branch to the tab bar: a tab, the agent’s banner, typing reaches it and it answers', async () => {
+    await page.goto(web.url);
+    await page.getByRole('treeitem', { name: 'web' }).getByText('web', { exact: true }).click();
+    await page.getByRole('treeitem', { name: 'feat/login' }).waitFor();
+    await screenshot(page, '01-sidebar');
+    await spawnByDrag('feat/login');
+    const listed = await sessions();
+    expect(listed.map((s) => s.branch)).toEqual(['feat/login']);
+    await say('feat/login', 'hello from the browser');
+    await screenshot(page, '02-first-tab');
+  });
+
+  test('a second tab; switching tabs keeps each terminal’s content', async () => {
+    await spawnByDrag('fix/typo');
+    await say('fix/typo', 'second tab here');
+    expect(await page.getByRole('tab').count()).toBe(2);
+    await page.getByRole('tab', { name: /feat\/login/ }).click();
+    await expect.poll(() => panelOf('feat/login').isVisible()).toBe(true);
+    expect(await terminalText(panelOf('feat/login'))).toContain('You said: hello from the browser');
+    expect(await terminalText(panelOf('feat/login'))).not.toContain('second tab here');
+    await screenshot(page, '03-back-to-first');
+    // Ctrl+2 from inside the terminal switches to the second tab, content intact.
+    await page.keyboard.press('Control+2');
+    await expect.poll(() => panelOf('fix/typo').isVisible()).toBe(true);
+    expect(await terminalText(panelOf('fix/typo'))).toContain('You said: second tab here');
+    expect(await panelOf('feat/login').isVisible()).toBe(false);
+  });
+
+  test('terminate from the session grid removes the session (and its worktree)', async () => {
+    const before = await sessions();
+    const login = before.find((s) => s.branch === 'feat/login')!;
+    expect(existsSync(login.worktree)).toBe(true);
+    await page.getByRole('button', { name: /^Sessions/ }).click();
+    await page.getByRole('listitem', { name: 'feat/login' }).waitFor();
+    await screenshot(page, '04-grid');
+    await page.getByRole('button', { name: 'Terminate feat/login' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Terminate feat/login?' });
+    await dialog.getByRole('checkbox', { name: /Also remove the worktree/ }).check();
+    await screenshot(page, '05-terminate-dialog');
+    await dialog.getByRole('button', { name: 'Terminate' }).click();
+    await page.getByRole('listitem', { name: 'feat/login' }).waitFor({ state: 'detached' });
+    expect((await sessions()).map((s) => s.branch)).toEqual(['fix/typo']);
+    expect(existsSync(login.worktree)).toBe(false);
+    // The branch itself is kept.
+    expect(
+      execFileSync('git', ['-C', repo, 'branch', '--list', 'feat/login'], { encoding: 'utf8' }),
+    ).toContain('feat/login');
+    await page.getByRole('button', { name: 'Terminals' }).click();
+    expect(await page.getByRole('tab').count()).toBe(1);
+  });
+
+  test('light theme', async () => {
+    await page.getByRole('button', { name: 'Switch to light theme' }).click();
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('light');
+    await screenshot(page, '06-light');
+    await page.getByRole('button', { name: 'Switch to dark theme' }).click();
+  });
+});
