@@ -1,6 +1,6 @@
 // The engine's face: every operation the CLI, the router and the app use. Stateless between calls
 // apart from open host connections; sessions and worktrees are read from tmux and git each time.
-import { OrchardError } from '../shared/errors.ts';
+import { OrchardError, toErrorValue } from '../shared/errors.ts';
 import {
   LOCAL_HOST,
   type AgentProfile,
@@ -38,9 +38,14 @@ export interface KillResult {
   worktree: string;
 }
 
+/** How long `list` waits for one remote host before showing its sessions as unreachable. */
+const HOST_LIST_TIMEOUT_MS = 15_000;
+
 export class Engine implements Disposable {
   readonly store: Store;
   readonly hosts: HostRegistry;
+  /** Sessions last seen on each remote host: listed as "unreachable" while it is down. */
+  private readonly lastSeen = new Map<string, SessionInfo[]>();
 
   constructor(store: Store, hosts: HostRegistry) {
     this.store = store;
@@ -120,26 +125,79 @@ export class Engine implements Disposable {
     return s;
   }
 
-  /** All sessions on all hosts, hosts in parallel. */
+  /** All sessions on all hosts, hosts in parallel; a remote host that fails does not fail the list. */
   async list(): Promise<SessionInfo[]> {
     const config = await this.store.read();
     const names = await this.hosts.names();
-    const perHost = await Promise.all(
-      names.map(async (name) => listHostSessions(await this.hosts.get(name), config.repos)),
-    );
-    return perHost.flat().sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    const perHost = await Promise.all(names.map((name) => this.hostSessions(name, config.repos, true)));
+    return perHost.flatMap((h) => h.sessions).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  }
+
+  /**
+   * One host's sessions. A remote host that is down (or refused: key, auth, tools) yields the
+   * sessions last seen there as "unreachable", within a time limit, so one host never stalls the rest.
+   */
+  private async hostSessions(
+    name: string,
+    repos: readonly RepoConfig[],
+    withGit: boolean,
+  ): Promise<{ sessions: SessionInfo[]; error?: string }> {
+    const read = async () => listHostSessions(await this.hosts.get(name), repos, Date.now(), withGit);
+    if (name === LOCAL_HOST) return { sessions: await read() };
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new OrchardError(
+              'host-unreachable',
+              `${name} did not answer within ${HOST_LIST_TIMEOUT_MS / 1000}s`,
+            ),
+          ),
+        HOST_LIST_TIMEOUT_MS,
+      );
+    });
+    try {
+      const sessions = await Promise.race([read(), timeout]);
+      this.lastSeen.set(name, sessions);
+      return { sessions };
+    } catch (e) {
+      const error = toErrorValue(e).message;
+      const known = this.lastSeen.get(name) ?? [];
+      return {
+        sessions: known.map((s) => ({
+          ...s,
+          state: 'unreachable' as const,
+          reason: 'host unreachable',
+          detail: error,
+          pid: null,
+        })),
+        error,
+      };
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   async find(id: string): Promise<SessionInfo> {
     if (!/^[0-9a-f]{1,64}$/i.test(id))
       throw new OrchardError('session-not-found', `no session with id ${JSON.stringify(id)}`);
     const config = await this.store.read();
-    for (const name of await this.hosts.names()) {
-      const ctx = await this.hosts.get(name);
-      const s = (await listHostSessions(ctx, config.repos, Date.now(), false)).find((x) => x.id === id);
-      if (s) return s;
-    }
-    throw new OrchardError('session-not-found', `no session with id ${id} (see orchard ls)`);
+    const names = await this.hosts.names();
+    const perHost = await Promise.all(names.map((name) => this.hostSessions(name, config.repos, false)));
+    const s = perHost.flatMap((h) => h.sessions).find((x) => x.id === id);
+    if (s?.state === 'unreachable')
+      throw new OrchardError(
+        'host-unreachable',
+        `session ${id} is on ${s.host}, which is unreachable: ${s.detail}`,
+      );
+    if (s) return s;
+    const down = names.flatMap((n, i) => (perHost[i]!.error ? [`${n} (${perHost[i]!.error})`] : []));
+    throw new OrchardError(
+      'session-not-found',
+      `no session with id ${id} (see orchard ls)` +
+        (down.length ? `; unreachable hosts: ${down.join(', ')}` : ''),
+    );
   }
 
   async send(id: string, text: string, enter = true): Promise<void> {

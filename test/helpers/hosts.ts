@@ -1,5 +1,6 @@
 // The host matrix: the engine's integration suite runs once per entry, with the same assertions.
 import { makeEnv, type TestEnv } from './env.ts';
+import { makeSshd, makeSshEnv } from './sshd.ts';
 
 export interface HostSetup {
   env: TestEnv;
@@ -23,6 +24,27 @@ const local: HostKind = {
   },
 };
 
+// A real OpenSSH sshd on 127.0.0.1 (this machine, this user), its own tmux socket on the "remote".
+const ssh: HostKind = {
+  name: 'ssh',
+  async setup() {
+    const sshd = await makeSshd();
+    const e = await makeSshEnv(sshd).catch(async (err: unknown) => {
+      await sshd.cleanup();
+      throw err;
+    });
+    return {
+      env: e.env,
+      hostName: e.hostName,
+      repoRef: e.repoRef,
+      teardown: async () => {
+        await e.teardown();
+        await sshd.cleanup();
+      },
+    };
+  },
+};
+
 export function hostKinds(): HostKind[] {
-  return [local];
+  return [local, ssh];
 }

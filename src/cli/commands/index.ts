@@ -1,7 +1,8 @@
 // Every CLI command, by feature. Add a feature's commands here.
 import type { Command } from '../command.ts';
 import { coreCommands } from './core.ts';
+import { hostCommands } from './host.ts';
 import { webCommands } from './web.ts';
 import { statsCommands } from './stats.ts';
 
-export const COMMANDS: Command[] = [...coreCommands, ...webCommands, ...statsCommands];
+export const COMMANDS: Command[] = [...coreCommands, ...hostCommands, ...webCommands, ...statsCommands];

@@ -18,13 +18,19 @@ export interface HostContext {
 export interface RemoteHostFactory {
   names(): Promise<string[]>;
   open(name: string): Promise<Host>;
+  /** A host's own tmux socket name, when its config sets one. */
+  tmuxSocket?(name: string): Promise<string | undefined>;
 }
 
 export interface HostRegistryOptions {
   remote?: RemoteHostFactory;
   local?: Host;
-  /** tmux socket name on every host (default ORCHARD_TMUX_SOCKET or "orchard"). */
-  tmuxSocket?: string;
+  /**
+   * tmux socket name on every host (default ORCHARD_TMUX_SOCKET or "orchard"), or per host name.
+   * A host's own config (RemoteHostFactory.tmuxSocket) wins: loopback SSH in tests reaches this
+   * very machine, where the remote and the local server must not share a socket.
+   */
+  tmuxSocket?: string | ((host: string) => string);
 }
 
 export class HostRegistry implements Disposable {
@@ -34,18 +40,24 @@ export class HostRegistry implements Disposable {
   private readonly localHome: string;
   private readonly remote: RemoteHostFactory | undefined;
   private readonly local: Host;
-  private readonly socket: string;
+  private readonly socket: (host: string) => string;
 
   constructor(localHome: string, opts: HostRegistryOptions = {}) {
     this.localHome = localHome;
     this.remote = opts.remote;
     this.local = opts.local ?? new LocalHost();
-    this.socket = opts.tmuxSocket ?? tmuxSocketName();
+    const s = opts.tmuxSocket ?? tmuxSocketName();
+    this.socket = typeof s === 'function' ? s : () => s;
     this.disposables.add(this.local);
   }
 
   get localHost(): Host {
     return this.local;
+  }
+
+  /** The remote host factory (the SSH layer), for host management commands. */
+  get remoteFactory(): RemoteHostFactory | undefined {
+    return this.remote;
   }
 
   async names(): Promise<string[]> {
@@ -65,15 +77,16 @@ export class HostRegistry implements Disposable {
   private async open(name: string): Promise<HostContext> {
     if (name === LOCAL_HOST) {
       const home = this.localHome;
-      return { host: this.local, tmux: new Tmux(this.local, this.socket), home: async () => home };
+      return { host: this.local, tmux: new Tmux(this.local, this.socket(name)), home: async () => home };
     }
     if (!this.remote) throw new OrchardError('host-not-found', `unknown host: ${name}`);
     const host = await this.remote.open(name);
     this.disposables.add(host);
+    const socket = (await this.remote.tmuxSocket?.(name)) ?? this.socket(name);
     let home: string | undefined;
     return {
       host,
-      tmux: new Tmux(host, this.socket),
+      tmux: new Tmux(host, socket),
       home: async () => (home ??= posix.join(await host.homeDir(), '.orchard')),
     };
   }

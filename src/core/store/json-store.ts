@@ -34,6 +34,7 @@ export class JsonFileStore implements Store {
         hosts: Array.isArray(parsed.hosts) ? parsed.hosts : base.hosts,
         profiles: Array.isArray(parsed.profiles) ? parsed.profiles : base.profiles,
         preferences: { ...base.preferences, ...(parsed.preferences ?? {}) },
+        ...(Array.isArray(parsed.trustedHostKeys) ? { trustedHostKeys: parsed.trustedHostKeys } : {}),
       };
     } catch {
       throw new OrchardError('internal', `config file ${this.file} is not valid JSON; fix or remove it`);

@@ -9,6 +9,19 @@ export interface HostConfig {
   /** user@host[:port]; absent: `name` is an ssh config alias. */
   ssh?: string;
   identity?: string;
+  /** tmux socket name on that host, when not the default (tests on loopback SSH need their own). */
+  tmuxSocket?: string;
+}
+
+/** A host key the user trusted in Orchard (`orchard host trust`), beside ~/.ssh/known_hosts. */
+export interface TrustedHostKey {
+  /** As known_hosts names it: `host`, or `[host]:port` on a port other than 22. */
+  host: string;
+  keyType: string;
+  /** base64 of the public key blob. */
+  key: string;
+  fingerprint: string;
+  addedAt: string;
 }
 
 export interface OrchardConfig {
@@ -18,6 +31,8 @@ export interface OrchardConfig {
   /** Overrides and additions to the built-in agent profiles, by id. */
   profiles: AgentProfile[];
   preferences: Preferences;
+  /** Host keys trusted through Orchard; never replaced automatically. */
+  trustedHostKeys?: TrustedHostKey[];
 }
 
 export function defaultConfig(): OrchardConfig {

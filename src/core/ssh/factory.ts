@@ -1,0 +1,217 @@
+// SSH hosts from Orchard's config: the RemoteHostFactory the HostRegistry plugs in, plus what the
+// `orchard host` commands need (resolve, test, trust). Settings are resolved on every connect, so
+// an edited ~/.ssh/config applies to the next connection.
+import { OrchardError } from '../../shared/errors.ts';
+import { LOCAL_HOST } from '../../shared/model.ts';
+import type { Host } from '../hosts/host.ts';
+import type { RemoteHostFactory } from '../hosts/registry.ts';
+import type { HostConfig, Store } from '../store/store.ts';
+import type { PassphrasePrompt } from './auth.ts';
+import { connectSsh, probeHostKey, type ConnectDeps, type Connected } from './connect.ts';
+import { hostKeyError, type PresentedKey } from './host-keys.ts';
+import { SshPool } from './pool.ts';
+import { parseSshTarget, type SshSettings } from './ssh-config.ts';
+import { SshHost, type Requirements } from './ssh-host.ts';
+import { resolveSshSettings, settingsOptionsFromEnv, type SettingsOptions } from './settings.ts';
+
+export interface SshFactoryOptions {
+  settings?: SettingsOptions;
+  askPassphrase?: PassphrasePrompt;
+  readyTimeoutMs?: number;
+  keepaliveIntervalMs?: number;
+  maxChannels?: number;
+  backoffMaxMs?: number;
+}
+
+export interface HostTestResult {
+  name: string;
+  target: string;
+  fingerprint: string;
+  tmux: string;
+  git: string;
+  connectMs: number;
+}
+
+export interface TrustOptions {
+  /** Pin only a key with this fingerprint (`SHA256:...`). */
+  fingerprint?: string;
+  /** Replace a key Orchard trusted before (never one from known_hosts). Needs `fingerprint`. */
+  replace?: boolean;
+  /** Without `fingerprint`: show the key to the user and ask. */
+  confirm?: (key: PresentedKey) => Promise<boolean>;
+}
+
+export interface TrustResult {
+  key: PresentedKey;
+  status: 'added' | 'replaced' | 'already-trusted';
+}
+
+const HOST_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+export function validateHostName(name: string): void {
+  if (!HOST_NAME.test(name) || name === LOCAL_HOST)
+    throw new OrchardError(
+      'invalid-argument',
+      `not a usable host name: ${JSON.stringify(name)} (letters, digits, . _ -; not "local")`,
+    );
+}
+
+function sameFingerprint(a: string, b: string): boolean {
+  const norm = (s: string) =>
+    s
+      .trim()
+      .replace(/^SHA256:/i, '')
+      .replace(/=+$/, '');
+  return norm(a) === norm(b);
+}
+
+export class SshHostFactory implements RemoteHostFactory {
+  private readonly store: Store;
+  private readonly opts: SshFactoryOptions;
+  private readonly deps: ConnectDeps;
+
+  constructor(store: Store, opts: SshFactoryOptions = {}) {
+    this.store = store;
+    this.opts = opts;
+    this.deps = {
+      settingsOptions: opts.settings ?? settingsOptionsFromEnv(),
+      readTrusted: async () => (await this.store.read()).trustedHostKeys ?? [],
+      readyTimeoutMs: opts.readyTimeoutMs ?? 10_000,
+      keepaliveIntervalMs: opts.keepaliveIntervalMs ?? 15_000,
+      passphrases: new Map(),
+      ...(opts.askPassphrase ? { askPassphrase: opts.askPassphrase } : {}),
+    };
+  }
+
+  async names(): Promise<string[]> {
+    return (await this.store.read()).hosts.map((h) => h.name);
+  }
+
+  async config(name: string): Promise<HostConfig> {
+    const h = (await this.store.read()).hosts.find((x) => x.name === name);
+    if (!h) throw new OrchardError('host-not-found', `unknown host: ${name} (see orchard host ls)`);
+    return h;
+  }
+
+  async tmuxSocket(name: string): Promise<string | undefined> {
+    return (await this.config(name)).tmuxSocket;
+  }
+
+  /** `--ssh user@host:port` when given, else the name as an ssh config alias. */
+  async settings(name: string): Promise<SshSettings> {
+    const h = await this.config(name);
+    const t = h.ssh ? parseSshTarget(h.ssh) : { host: name };
+    if (!t) throw new OrchardError('invalid-argument', `host ${name}: cannot read ssh target ${h.ssh}`);
+    return resolveSshSettings(
+      t.host,
+      {
+        ...(t.user ? { user: t.user } : {}),
+        ...(t.port ? { port: t.port } : {}),
+        ...(h.identity ? { identity: h.identity } : {}),
+      },
+      this.deps.settingsOptions,
+    );
+  }
+
+  private async connect(name: string): Promise<Connected> {
+    return connectSsh(name, await this.settings(name), this.deps);
+  }
+
+  async open(name: string): Promise<Host> {
+    await this.config(name);
+    const pool = new SshPool({
+      label: name,
+      connect: () => this.connect(name),
+      ...(this.opts.maxChannels ? { maxChannels: this.opts.maxChannels } : {}),
+      ...(this.opts.backoffMaxMs ? { backoffMaxMs: this.opts.backoffMaxMs } : {}),
+    });
+    return new SshHost(name, pool);
+  }
+
+  /** Connect, check the key and the requirements (tmux >= 3.2, git); a fresh connection. */
+  async test(name: string): Promise<HostTestResult> {
+    const s = await this.settings(name);
+    const started = Date.now();
+    let hostKey: PresentedKey | undefined;
+    const pool = new SshPool({
+      label: name,
+      connect: async () => {
+        const c = await connectSsh(name, s, this.deps);
+        hostKey = c.hostKey;
+        return c;
+      },
+    });
+    const host = new SshHost(name, pool);
+    try {
+      const req: Requirements = await host.requirements();
+      return {
+        name,
+        target: `${s.user}@${s.hostname}:${s.port}`,
+        fingerprint: hostKey?.fingerprint ?? '',
+        tmux: req.tmux,
+        git: req.git,
+        connectMs: Date.now() - started,
+      };
+    } finally {
+      host.dispose();
+    }
+  }
+
+  /** Trust the first key in the chain (jump hosts, then the host) that is not trusted yet. */
+  async trust(name: string, opts: TrustOptions = {}): Promise<TrustResult> {
+    const s = await this.settings(name);
+    let probe;
+    try {
+      probe = await probeHostKey(name, s, this.deps);
+    } catch (e) {
+      // A jump host's key is unknown: that is the one to trust first.
+      if (e instanceof OrchardError && e.code === 'host-key-unknown' && e.detail) {
+        const key = JSON.parse(e.detail) as PresentedKey;
+        return this.pin(key, opts, 'added');
+      }
+      throw e;
+    }
+    const { key, verdict } = probe;
+    if (verdict.status === 'trusted') return { key, status: 'already-trusted' };
+    if (verdict.status === 'unknown') return this.pin(key, opts, 'added');
+    if (verdict.status === 'changed' && opts.replace && verdict.source === 'Orchard trust store') {
+      if (!opts.fingerprint)
+        throw new OrchardError(
+          'invalid-argument',
+          `--replace needs --fingerprint (the new key's, checked out of band)`,
+        );
+      return this.pin(key, opts, 'replaced');
+    }
+    throw hostKeyError(name, verdict, key)!;
+  }
+
+  private async pin(
+    key: PresentedKey,
+    opts: TrustOptions,
+    status: 'added' | 'replaced',
+  ): Promise<TrustResult> {
+    if (opts.fingerprint) {
+      if (!sameFingerprint(opts.fingerprint, key.fingerprint))
+        throw new OrchardError(
+          'host-key-unknown',
+          `${key.host} presents ${key.keyType} ${key.fingerprint}, not ${opts.fingerprint}; nothing was trusted`,
+          JSON.stringify(key),
+        );
+    } else if (!opts.confirm || !(await opts.confirm(key))) {
+      throw new OrchardError(
+        'host-key-unknown',
+        `${key.host} presents ${key.keyType} ${key.fingerprint}; not trusted ` +
+          `(check it out of band, then pass --fingerprint ${key.fingerprint})`,
+        JSON.stringify(key),
+      );
+    }
+    await this.store.update((c) => {
+      const others = (c.trustedHostKeys ?? []).filter(
+        (t) => !(status === 'replaced' && t.host === key.host && t.keyType === key.keyType),
+      );
+      others.push({ ...key, addedAt: new Date().toISOString() });
+      c.trustedHostKeys = others;
+    });
+    return { key, status };
+  }
+}

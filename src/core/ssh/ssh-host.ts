@@ -1,0 +1,207 @@
+// The Host port over SSH: each exec is one channel on a pooled connection, running a command line
+// made by remoteCommandLine (shJoin) from argv; files go through fixed sh scripts with the data as
+// positional parameters or stdin. Git, tmux and agent code use it exactly as they use LocalHost.
+import type { Client, ClientChannel, PseudoTtyOptions } from 'ssh2';
+import { OrchardError } from '../../shared/errors.ts';
+import type { ExecOptions, ExecResult, Host, PtyOptions, PtyStream } from '../hosts/host.ts';
+import { parseTmuxVersion } from '../tmux/format.ts';
+import { MIN_TMUX } from '../tmux/tmux.ts';
+import { remoteCommandLine } from './command-line.ts';
+import type { SshPool } from './pool.ts';
+import { SshPty } from './ssh-pty.ts';
+
+/** Atomic write: temp file beside the target, then rename. $1 = path, $2 = octal mode; data on stdin. */
+const WRITE_SCRIPT =
+  'd=$(dirname -- "$1") && mkdir -p -- "$d" && t="$d/.orchard-$$.tmp" && ' +
+  'cat > "$t" && chmod "$2" "$t" && mv -f -- "$t" "$1" || { rm -f -- "$t"; exit 1; }';
+
+/** Both requirements in one round trip. */
+const REQUIREMENTS_SCRIPT = 'tmux -V 2>&1; echo "--orchard--"; git --version 2>&1';
+
+export interface Requirements {
+  tmux: string;
+  git: string;
+}
+
+/**
+ * Open an exec channel and hand it to `attach` synchronously, inside ssh2's callback: a short
+ * command's output, exit status and close can all arrive in the same packet batch, before any
+ * promise continuation would run.
+ */
+function openChannel<T>(
+  client: Client,
+  cmd: string,
+  pty: PseudoTtyOptions | undefined,
+  attach: (ch: ClientChannel) => T,
+): Promise<{ value: T }> {
+  // Wrapped, so a promise returned by `attach` is not awaited here (that is the command running).
+  return new Promise((resolve, reject) => {
+    try {
+      client.exec(cmd, pty ? { pty } : {}, (err, ch) => (err ? reject(err) : resolve({ value: attach(ch) })));
+    } catch (e) {
+      reject(e as Error);
+    }
+  });
+}
+
+function collect(ch: ClientChannel, label: string, opts: ExecOptions): Promise<ExecResult> {
+  return new Promise((resolve, reject) => {
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let timedOut = false;
+    ch.on('data', (b: Buffer) => out.push(b));
+    ch.stderr.on('data', (b: Buffer) => err.push(b));
+    ch.on('error', () => {});
+    const timer = opts.timeoutMs
+      ? setTimeout(() => {
+          timedOut = true;
+          ch.close();
+        }, opts.timeoutMs)
+      : undefined;
+    // ssh2 passes the exit status to 'close' (code, or null and a signal name), like child_process.
+    ch.once('close', (code?: number | null, signal?: string) => {
+      if (timer) clearTimeout(timer);
+      const stdout = Buffer.concat(out).toString('utf8');
+      const stderr = Buffer.concat(err).toString('utf8');
+      if (timedOut) return resolve({ code: 128, stdout, stderr: stderr + 'timed out\n' });
+      // No exit status at all: the connection went away under the command.
+      if (code === undefined && signal === undefined)
+        return reject(
+          new OrchardError('host-unreachable', `connection to ${label} lost while a command ran`),
+        );
+      resolve({ code: typeof code === 'number' ? code : 128, stdout, stderr });
+    });
+    ch.end(opts.input === undefined ? undefined : opts.input);
+  });
+}
+
+export class SshHost implements Host {
+  readonly name: string;
+  readonly execs = { count: 0 };
+  private readonly pool: SshPool;
+  private checked: Promise<Requirements> | undefined;
+  private home: string | undefined;
+  private readonly trace = process.env.ORCHARD_TRACE_EXEC === '1';
+
+  constructor(name: string, pool: SshPool) {
+    this.name = name;
+    this.pool = pool;
+  }
+
+  /** A channel running `cmd`; a refused channel (MaxSessions) or a dropped connection is retried. */
+  private async channel<T>(
+    cmd: string,
+    pty: PseudoTtyOptions | undefined,
+    attach: (ch: ClientChannel) => T,
+  ): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      const lease = await this.pool.acquire();
+      try {
+        const opened = await openChannel(lease.client, cmd, pty, (ch) => {
+          ch.once('close', () => lease.release());
+          return attach(ch);
+        });
+        return opened.value;
+      } catch (e) {
+        lease.release();
+        const msg = (e as Error).message;
+        if (/open failure|open failed|prohibited/i.test(msg)) lease.markFull();
+        if (attempt >= 2)
+          throw new OrchardError('host-unreachable', `${this.name}: cannot open an SSH channel: ${msg}`);
+      }
+    }
+  }
+
+  /** Runs argv without the requirements check (the check itself uses it). */
+  private async run(argv: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
+    const cmd = remoteCommandLine(argv, {
+      ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
+      ...(opts.env ? { env: opts.env } : {}),
+    });
+    this.execs.count++;
+    if (this.trace) process.stderr.write(`[orchard exec ${this.name}] ${argv.join(' ')}\n`);
+    return this.channel(cmd, undefined, (ch) => collect(ch, this.name, opts));
+  }
+
+  /** tmux >= 3.2 and git on the host, checked once per connection life of this object. */
+  requirements(): Promise<Requirements> {
+    this.checked ??= (async () => {
+      const r = await this.run(['sh', '-c', REQUIREMENTS_SCRIPT]);
+      const [tmuxOut = '', gitOut = ''] = r.stdout.split('--orchard--');
+      const v = /^tmux /m.test(tmuxOut) ? parseTmuxVersion(tmuxOut) : null;
+      if (!v)
+        throw new OrchardError(
+          'tool-missing',
+          `tmux is not installed on ${this.name} (Orchard needs tmux >= ${MIN_TMUX.join('.')} there)`,
+        );
+      if (v[0] < MIN_TMUX[0] || (v[0] === MIN_TMUX[0] && v[1] < MIN_TMUX[1]))
+        throw new OrchardError(
+          'tool-too-old',
+          `tmux ${v.join('.')} on ${this.name} is too old: Orchard needs tmux >= ${MIN_TMUX.join('.')}`,
+        );
+      const g = /git version (\S+)/.exec(gitOut);
+      if (!g) throw new OrchardError('tool-missing', `git is not installed on ${this.name}`);
+      return { tmux: tmuxOut.trim(), git: g[1]! };
+    })();
+    this.checked.catch(() => (this.checked = undefined));
+    return this.checked;
+  }
+
+  async exec(argv: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
+    await this.requirements();
+    return this.run(argv, opts);
+  }
+
+  async readFile(path: string): Promise<string> {
+    const r = await this.exec(['cat', '--', path]);
+    if (r.code !== 0)
+      throw new OrchardError(
+        'not-found',
+        `cannot read ${path} on ${this.name}: ${r.stderr.trim() || `exit ${r.code}`}`,
+      );
+    return r.stdout;
+  }
+
+  async writeFile(path: string, data: string, mode = 0o644): Promise<void> {
+    const r = await this.exec(['sh', '-c', WRITE_SCRIPT, 'orchard-write', path, mode.toString(8)], {
+      input: data,
+    });
+    if (r.code !== 0)
+      throw new OrchardError(
+        'command-failed',
+        `cannot write ${path} on ${this.name}: ${r.stderr.trim() || `exit ${r.code}`}`,
+      );
+  }
+
+  async mkdirp(path: string): Promise<void> {
+    const r = await this.exec(['mkdir', '-p', '--', path]);
+    if (r.code !== 0)
+      throw new OrchardError('command-failed', `cannot create ${path} on ${this.name}: ${r.stderr.trim()}`);
+  }
+
+  async exists(path: string): Promise<boolean> {
+    return (await this.exec(['test', '-e', path])).code === 0;
+  }
+
+  async homeDir(): Promise<string> {
+    if (this.home) return this.home;
+    const r = await this.exec(['sh', '-c', 'printf "%s" "$HOME"']);
+    if (r.code !== 0 || !r.stdout.startsWith('/'))
+      throw new OrchardError('command-failed', `cannot tell the home folder on ${this.name}`);
+    return (this.home = r.stdout);
+  }
+
+  async openPty(argv: readonly string[], opts: PtyOptions): Promise<PtyStream> {
+    await this.requirements();
+    const cmd = remoteCommandLine(argv, {
+      ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
+      ...(opts.env ? { env: opts.env } : {}),
+    });
+    const pty = { rows: opts.rows, cols: opts.cols, height: 0, width: 0, term: 'xterm-256color' };
+    return this.channel(cmd, pty, (ch) => new SshPty(ch));
+  }
+
+  dispose(): void {
+    this.pool.dispose();
+  }
+}
