@@ -26,6 +26,7 @@ import type {
   RepoConfig,
   ResourceStats,
   SessionInfo,
+  StatsPoint,
   SessionState,
 } from './model.ts';
 
@@ -114,9 +115,12 @@ export interface AttachResult {
 
 /**
  * Resource figures (src/core/monitor): per host and per session, CPU in percent of one core, memory
- * in bytes. The same shape as `orchard stats --json`.
+ * in bytes. The same shape as `orchard stats --json`. The `stats` request also carries `history`
+ * (the last 15 minutes, oldest first) so charts start full; pushed `stats` events carry none.
  */
-export type StatsSnapshot = ResourceStats;
+export interface StatsSnapshot extends ResourceStats {
+  history?: StatsPoint[];
+}
 
 export interface TerminalDataEvent {
   term: string;

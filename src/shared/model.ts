@@ -162,3 +162,11 @@ export interface ResourceStats {
   hosts: HostStats[];
   sessions: SessionStats[];
 }
+
+/** One past sample, compact, for charts: [cpu %, memory used bytes] per host, [cpu %, rss] per session. */
+export interface StatsPoint {
+  /** ms since the epoch. */
+  t: number;
+  hosts: Record<HostName, [number, number]>;
+  sessions: Record<string, [number, number]>;
+}

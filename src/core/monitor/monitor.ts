@@ -28,7 +28,7 @@ export interface HostSample {
   snapshot: RawSnapshot | null;
 }
 
-function emptyHost(name: string, error: string): HostStats {
+export function emptyHost(name: string, error: string): HostStats {
   return {
     name,
     cpu: 0,

@@ -13,6 +13,7 @@ import { DisposableStore, Emitter, toDisposable, type Disposable } from '../util
 import { Connection, type Peer } from './connection.ts';
 import type { HandlerContext } from './handlers.ts';
 import { SessionWatcher } from './watch.ts';
+import { connectStats, StatsService } from '../monitor/service.ts';
 
 export interface RouterOptions {
   /** Session list polling interval while someone listens (default 1000 ms). */
@@ -56,6 +57,8 @@ export class Router implements RouterCore, Disposable {
       sessionsTouched: () => this.watcher.refresh(),
       ...(opts.stats ? { stats: opts.stats } : {}),
     };
+    // No sampler given: the monitor's own (src/core/monitor/service.ts) answers `stats` and pushes it.
+    if (!opts.stats) this.disposables.add(connectStats(this, new StatsService(engine)));
     this.disposables.add(this.watcher.onDidChangeSessions((list) => this.broadcast('sessionsChanged', list)));
     this.disposables.add(this.watcher.onDidChangeState((e) => this.broadcast('sessionState', e)));
     this.disposables.add(this.subscribersChanged);
