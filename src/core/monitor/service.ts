@@ -144,7 +144,10 @@ export function connectStats(
     if (e !== 'stats') return;
     const n = router.subscriberCount('stats');
     if (n > 0 && !held) held = service.retain();
-    if (n === 0 && held) (held.dispose(), (held = undefined));
+    if (n === 0 && held) {
+      held.dispose();
+      held = undefined;
+    }
   });
   const pushes = service.onDidSample((s) => router.broadcast('stats', s));
   return toDisposable(() => {
