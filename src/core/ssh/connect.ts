@@ -119,6 +119,8 @@ export async function connectSsh(
     let settled = false;
     client.once('ready', () => {
       settled = true;
+      // Many small request/response exchanges: Nagle + delayed ACK would add ~40 ms to each.
+      if (!sock) client.setNoDelay(true);
       client.on('error', () => {}); // later errors surface as 'close', which the pool watches
       client.once('close', () => jump?.end());
       resolve({ client, hostKey: hostKey!, end: () => (client.end(), jump?.end()) });
