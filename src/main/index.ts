@@ -6,6 +6,8 @@ import { OrchardApp } from './orchard-app.ts';
 // Before 'ready': the name and the folder decide where userData (and so electron-store) lives.
 // userData = the CLI's ORCHARD_HOME, so the app and `orchard` share one config (config-store.ts).
 app.setName('Orchard');
+// Every renderer sandboxed, whatever a window's own options say.
+app.enableSandbox();
 app.setPath('userData', appHome());
 
 if (!app.requestSingleInstanceLock()) {

@@ -87,6 +87,11 @@ export function createMainWindow(opts: MainWindowOptions): BrowserWindow {
   guardWebContents(win.webContents, opts.app);
   if (saved.maximized) win.maximize();
   win.once('ready-to-show', () => win.show());
+  // A crashed or killed renderer: load the page again (terminals re-attach; agents never noticed).
+  win.webContents.on('render-process-gone', (_e, details) => {
+    console.error(`[orchard] renderer gone (${details.reason}); reloading`);
+    if (details.reason !== 'clean-exit' && !win.isDestroyed()) win.webContents.reload();
+  });
   rememberBounds(win, opts.state);
   if ('url' in opts.load) void win.loadURL(opts.load.url);
   else void win.loadFile(opts.load.file);
