@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { makeEnv, makeRepo, runCli, waitFor, type TestEnv } from '../helpers/env.ts';
-import { launchChromium, screenshot, startWeb, terminalText, type WebServer } from './harness.ts';
+import { launchChromium, screenshot, SHOTS, startWeb, terminalText, type WebServer } from './harness.ts';
 
 let t: TestEnv;
 let web: WebServer;
@@ -89,6 +89,47 @@ describe('the window in browser mode', () => {
     await expect.poll(() => panelOf('fix/typo').isVisible()).toBe(true);
     expect(await terminalText(panelOf('fix/typo'))).toContain('You said: second tab here');
     expect(await panelOf('feat/login').isVisible()).toBe(false);
+  });
+
+  test('Ctrl+Shift+F searches the visible terminal', async () => {
+    await panelOf('fix/typo').locator('.xterm').click();
+    await page.keyboard.press('Control+Shift+F');
+    const find = page.getByRole('searchbox', { name: 'Find in terminal' });
+    await find.waitFor();
+    await find.fill('second tab');
+    await expect.poll(() => page.locator('.search-count').innerText()).toMatch(/^\d+ of \d+$/);
+    await screenshot(page, '03b-search');
+    await find.press('Escape');
+    await find.waitFor({ state: 'detached' });
+  });
+
+  test('a second viewer (another browser page): WebGL only on its visible terminal, input seen by both', async () => {
+    // A fresh context: no renderer preference, so the default (WebGL while visible) applies.
+    const other = await browser.newPage({ viewport: { width: 1100, height: 700 } });
+    try {
+      await other.goto(web.url);
+      for (const branch of ['feat/login', 'fix/typo']) {
+        await other.getByRole('button', { name: /^Sessions/ }).click();
+        await other.getByRole('button', { name: `Open ${branch}` }).click();
+      }
+      const visible = other.getByRole('tabpanel', { name: /fix\/typo/ });
+      const hidden = other.locator('[role=tabpanel][hidden]');
+      await expect.poll(() => visible.locator('canvas').count()).toBeGreaterThan(0);
+      expect(await hidden.count()).toBe(1);
+      expect(await hidden.locator('canvas').count()).toBe(0);
+      await visible.locator('.xterm').click();
+      await other.keyboard.type('from the second viewer');
+      await other.keyboard.press('Enter');
+      // The first page (DOM renderer) shows what the second one typed.
+      await waitFor(
+        async () => (await terminalText(panelOf('fix/typo'))).includes('You said: from the second viewer'),
+        15_000,
+        'answer in the first viewer',
+      );
+      await other.screenshot({ path: `${SHOTS}/03c-second-viewer.png` });
+    } finally {
+      await other.close();
+    }
   });
 
   test('terminate from the session grid removes the session (and its worktree)', async () => {
