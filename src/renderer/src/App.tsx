@@ -114,7 +114,7 @@ function Window({ api, store }: { api: OrchardApi; store: Store }) {
           )}
           {s.view === 'dashboard' && (
             <section className="dashboard-view" aria-label="Dashboard">
-              <DashboardSlot />
+              <DashboardSlot api={api} sessions={s.sessions} onOpenSession={(id) => store.openTab(id)} />
             </section>
           )}
         </main>
