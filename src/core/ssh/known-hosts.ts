@@ -29,6 +29,8 @@ export function parseKnownHosts(text: string, file = 'known_hosts'): KnownHostEn
     }
     const [hosts, keyType, key] = fields;
     if (!hosts || !keyType || !key || !/^[A-Za-z0-9+/]+=*$/.test(key)) return;
+    // A real key blob names its own type; anything else is not a key line.
+    if (keyBlobType(Buffer.from(key, 'base64')) !== keyType) return;
     out.push({ marker, hosts, keyType, key, source: `${file}:${i + 1}` });
   });
   return out;

@@ -42,14 +42,14 @@ export function settingsOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Se
   };
 }
 
+/** `~` is the passwd home, as ssh expands it (not $HOME). */
 function expandContext(env: NodeJS.ProcessEnv): ExpandContext {
-  let localUser = env.USER ?? '';
   try {
-    localUser = userInfo().username;
+    const u = userInfo();
+    return { home: u.homedir, localUser: u.username, env };
   } catch {
-    // no passwd entry: keep $USER
+    return { home: env.HOME || homedir(), localUser: env.USER ?? '', env };
   }
-  return { home: env.HOME || homedir(), localUser, env };
 }
 
 function runSshG(bin: string, args: string[], env: NodeJS.ProcessEnv): Promise<string | null> {
