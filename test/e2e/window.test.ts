@@ -36,6 +36,13 @@ async function sessions(): Promise<Array<{ id: string; branch: string; worktree:
   return JSON.parse(r.stdout);
 }
 
+function tmuxClients(sessionId: string): number {
+  const out = execFileSync('tmux', ['-L', t.socket, 'list-clients', '-F', '#{session_name}'], {
+    encoding: 'utf8',
+  });
+  return out.split('\n').filter((name) => name.includes(sessionId)).length;
+}
+
 const panelOf = (branch: string) =>
   page.getByRole('tabpanel', { name: new RegExp(branch.replace('/', '\\/')) });
 
@@ -153,6 +160,58 @@ describe('the window in browser mode', () => {
     ).toContain('feat/login');
     await page.getByRole('button', { name: 'Terminals' }).click();
     expect(await page.getByRole('tab').count()).toBe(1);
+  });
+
+  test('closing a tab detaches: the agent keeps running and no terminal stays attached', async () => {
+    const typo = (await sessions()).find((s) => s.branch === 'fix/typo')!;
+    await page.getByRole('button', { name: 'Close tab fix/typo' }).click();
+    expect(await page.getByRole('tab').count()).toBe(0);
+    await waitFor(() => tmuxClients(typo.id) === 0, 10_000, 'tmux client gone');
+    expect((await sessions()).map((s) => s.id)).toEqual([typo.id]);
+  });
+
+  test('a flood (`yes`) does not freeze the window; Ctrl-C stops it and the shell answers', async () => {
+    const r = await runCli(['spawn', repo, 'main', '--command', 'sh', '--json'], t.env);
+    expect(r.code, r.stderr).toBe(0);
+    await page.getByRole('button', { name: /^Sessions/ }).click();
+    await page.getByRole('button', { name: 'Open main' }).click();
+    const panel = panelOf('main');
+    // The earlier search belongs to the tab it was opened in.
+    expect(await page.getByRole('searchbox', { name: 'Find in terminal' }).count()).toBe(0);
+    await panel.locator('.xterm').click();
+    await page.keyboard.type('yes');
+    await page.keyboard.press('Enter');
+    await waitFor(async () => (await terminalText(panel)).includes('y\ny\ny'), 10_000, 'the flood');
+    // While it floods, the page keeps painting frames and answering clicks.
+    const gap = await page.evaluate(
+      () =>
+        new Promise<number>((resolve) => {
+          let last = performance.now();
+          let worst = 0;
+          const end = last + 1500;
+          const tick = (now: number) => {
+            worst = Math.max(worst, now - last);
+            last = now;
+            if (now < end) requestAnimationFrame(tick);
+            else resolve(worst);
+          };
+          requestAnimationFrame(tick);
+        }),
+    );
+    console.log(`longest frame gap during the flood: ${Math.round(gap)} ms`);
+    await page.getByRole('button', { name: /^Sessions/ }).click();
+    await page.getByRole('listitem', { name: 'main' }).waitFor();
+    await page.getByRole('button', { name: 'Open main' }).click();
+    await panel.locator('.xterm').click();
+    await page.keyboard.press('Control+C');
+    await page.keyboard.type('echo flood-$((40+2))');
+    await page.keyboard.press('Enter');
+    await waitFor(
+      async () => (await terminalText(panel)).includes('flood-42'),
+      20_000,
+      'the shell after Ctrl-C',
+    );
+    await screenshot(page, '05b-after-flood');
   });
 
   test('light theme', async () => {

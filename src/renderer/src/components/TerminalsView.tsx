@@ -51,7 +51,7 @@ export function TerminalsView({ api, registry, state: s, store, hidden, searchSi
               sessionId={t.id}
               active={!hidden && t.id === s.active}
               theme={s.theme}
-              searchSignal={t.id === s.active ? searchSignal : 0}
+              searchSignal={searchSignal}
               onSize={(c, r) => store.setTermSize(c, r)}
             />
           </div>

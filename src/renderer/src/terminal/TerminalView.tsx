@@ -13,7 +13,7 @@ export interface TerminalViewProps {
   sessionId: string;
   active: boolean;
   theme: Theme;
-  /** Changes each time the user asks for search (Ctrl/Cmd+Shift+F) while this tab is active. */
+  /** Changes each time the user asks for search (Ctrl/Cmd+Shift+F); the active tab opens its search. */
   searchSignal: number;
   onSize?: (cols: number, rows: number) => void;
 }
@@ -61,9 +61,14 @@ export function TerminalView(p: TerminalViewProps) {
 
   useEffect(() => session?.setTheme(p.theme), [session, p.theme]);
 
+  // Open search when the signal changes while this tab is shown (not for requests made before it
+  // was mounted).
+  const seenSignal = useRef(p.searchSignal);
   useEffect(() => {
-    if (p.searchSignal > 0 && p.active) setSearching(true);
-  }, [p.searchSignal]);
+    if (p.searchSignal === seenSignal.current) return;
+    seenSignal.current = p.searchSignal;
+    if (p.active) setSearching(true);
+  }, [p.searchSignal, p.active]);
 
   return (
     <div className="terminal-wrap">
