@@ -1,12 +1,14 @@
 // Native notifications when a session starts waiting or exits; clicking one opens its tab.
+// What deserves a notification and its text: src/core/status/fleet.ts (shared with browser mode).
 import { Notification } from 'electron';
-import type { SessionInfo, SessionState } from '../shared/model.ts';
-import { fleetNotices, stateMap, type Notice } from './fleet-view.ts';
+import type { NotificationPreferences, SessionInfo, SessionState } from '../shared/model.ts';
+import { fleetNotices, stateMap, type Notice } from '../core/status/fleet.ts';
 
 export interface NotifierOptions {
+  /** The app's own switch (app-state settings.notifications). */
   enabled(): boolean;
-  /** Profile ids whose sessions never notify (preferences.notifications.mutedProfiles). */
-  mutedProfiles(): readonly string[];
+  /** preferences.notifications from the shared config (mute all, mute profiles). */
+  prefs(): NotificationPreferences | undefined;
   openSession(id: string): void;
 }
 
@@ -25,19 +27,20 @@ export class FleetNotifier {
     const before = this.before;
     this.before = stateMap(sessions);
     if (!before || !this.opts.enabled() || !Notification.isSupported()) return [];
-    const muted = new Set(this.opts.mutedProfiles());
-    const byId = new Map(sessions.map((s) => [s.id, s]));
-    const notices = fleetNotices(before, sessions).filter(
-      (n) => !muted.has(byId.get(n.session)?.agent ?? ''),
-    );
-    for (const n of notices) this.show(n);
+    const notices = fleetNotices(before, sessions, this.opts.prefs());
+    for (const n of notices) this.show(n.title, n.body, () => this.opts.openSession(n.session));
     return notices;
   }
 
-  private show(n: Notice): void {
-    const note = new Notification({ title: n.title, body: n.body });
+  /** A plain note from the shell (e.g. tabs dropped on start); clicking it does nothing special. */
+  note(body: string): void {
+    if (this.opts.enabled() && Notification.isSupported()) this.show('Orchard', body);
+  }
+
+  private show(title: string, body: string, onClick?: () => void): void {
+    const note = new Notification({ title, body });
     this.live.add(note);
-    note.on('click', () => this.opts.openSession(n.session));
+    if (onClick) note.on('click', onClick);
     note.on('close', () => this.live.delete(note));
     note.show();
   }

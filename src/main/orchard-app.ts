@@ -51,15 +51,18 @@ export class OrchardApp {
     this.location = appLocation(devUrl, indexHtml);
     this.load = devUrl ? { url: devUrl } : { file: indexHtml };
     this.notifier = new FleetNotifier({
-      enabled: () => this.state.get().settings.notifications && !this.notifyPrefs.muted,
-      mutedProfiles: () => this.notifyPrefs.mutedProfiles ?? [],
+      enabled: () => this.state.get().settings.notifications,
+      prefs: () => this.notifyPrefs,
       openSession: (id) => this.openSession(id),
     });
     this.tabs = new TabMemory({
       state: this.state,
       list: () => this.engine.list(),
       push: (c) => this.command(c),
-      note: (m) => console.log(`[orchard] ${m}`),
+      note: (m) => {
+        console.log(`[orchard] ${m}`);
+        this.notifier.note(m);
+      },
     });
   }
 

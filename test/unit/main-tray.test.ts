@@ -115,7 +115,7 @@ describe('tray', () => {
     expect(image()).toBe('tray/idle.png');
     tray.update([s('a1', 'idle'), s('b2', 'exited')]);
     expect(image()).toBe('tray/idle.png');
-    expect(rec.tooltip).toBe('Orchard: 2 sessions');
+    expect(rec.tooltip).toBe('Orchard: 2 sessions, all idle');
 
     tray.update([s('a1', 'working'), s('b2', 'idle')]);
     expect(image()).toBe('tray/working.png');
@@ -154,7 +154,7 @@ describe('notifications', () => {
     let enabled = true;
     const n = new FleetNotifier({
       enabled: () => enabled,
-      mutedProfiles: () => ['aider'],
+      prefs: () => ({ mutedProfiles: ['aider'] }),
       openSession: (id) => opened.push(id),
     });
     expect(n.update([s('a1', 'waiting'), s('b2', 'working')])).toEqual([]);
@@ -165,8 +165,8 @@ describe('notifications', () => {
     ]);
     n.update([s('a1', 'exited', { exitCode: 3 }), s('b2', 'waiting'), s('c3', 'idle')]);
     expect(h.notes.map((x) => [x.title, x.body, x.shown])).toEqual([
-      ['shop · feat-b2 needs you', 'Edit notes.txt', true],
-      ['shop · feat-a1 exited with code 3', 'claude', true],
+      ['feat-b2 on this machine wants permission to Edit notes.txt', 'shop · claude', true],
+      ['feat-a1 on this machine exited with code 3', 'shop · claude', true],
     ]);
     h.notes[0]!.click!();
     expect(opened).toEqual(['b2']);
@@ -175,7 +175,15 @@ describe('notifications', () => {
     n.update([s('d4', 'waiting', { agent: 'aider' })]);
     enabled = false;
     n.update([s('d4', 'exited', { agent: 'claude' })]);
+    n.note('1 tab closed');
     expect(h.notes).toHaveLength(2);
+    enabled = true;
+    n.note('1 tab closed: its session is gone (e5)');
+    expect(h.notes.at(-1)).toMatchObject({
+      title: 'Orchard',
+      body: '1 tab closed: its session is gone (e5)',
+      shown: true,
+    });
   });
 });
 
