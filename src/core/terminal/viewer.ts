@@ -15,12 +15,21 @@ export interface TerminalSink {
 /** Opens a pty attached to a session's tmux; the engine-backed one is `engineOpener`. */
 export type PtyOpener = (session: string, cols: number, rows: number) => Promise<PtyStream>;
 
+/**
+ * The viewer is always xterm.js, which speaks UTF-8: say so (`-u`) rather than let tmux guess from
+ * the attach process's locale (a service manager or a bare ssh exec channel may have LANG=C; tmux
+ * command clients do turn control and non-ASCII characters into `_` there). An empty TMUX (see
+ * engineOpener) keeps tmux from refusing to nest when Orchard itself runs inside tmux.
+ */
+export function utf8Attach(argv: readonly string[]): string[] {
+  return argv[0] === 'tmux' && argv[1] !== '-u' ? ['tmux', '-u', ...argv.slice(1)] : [...argv];
+}
+
 export function engineOpener(engine: Pick<Engine, 'attachArgv' | 'hosts'>): PtyOpener {
   return async (session, cols, rows) => {
     const { host, argv } = await engine.attachArgv(session);
     const ctx = await engine.hosts.get(host);
-    // An empty TMUX keeps tmux from refusing to nest when the server itself runs inside tmux.
-    return ctx.host.openPty(argv, { cols, rows, env: { TMUX: '' } });
+    return ctx.host.openPty(utf8Attach(argv), { cols, rows, env: { TMUX: '' } });
   };
 }
 
