@@ -45,6 +45,9 @@ describe('tabs', () => {
     await openWebRepo();
     await dragBranchToTabBar('fix/typo');
     expect(w.calls('spawn')).toEqual([{ repo: 'web', branch: 'fix/typo' }]);
+    // An impatient second drop does not start a second agent.
+    await dragBranchToTabBar('fix/typo');
+    expect(w.calls('spawn')).toHaveLength(1);
     // While the worktree is made, the bar says so.
     const progress = await screen.findByRole('status');
     expect(progress.textContent).toContain('fix/typo');

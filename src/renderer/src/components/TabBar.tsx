@@ -8,6 +8,7 @@ import { CloseIcon, PlusIcon } from './icons.tsx';
 
 export interface PendingSpawn {
   key: string;
+  repo: string;
   branch: string;
   host: string;
   phase: string;

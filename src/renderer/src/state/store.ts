@@ -244,6 +244,8 @@ export class Store {
       existing ??
       this.state.sessions.find((x) => x.repo === ref.repo && x.host === ref.host && x.branch === ref.branch);
     if (s) return this.openTab(s.id);
+    // A second drop of the same branch while its worktree is being made is the same request.
+    if (this.state.pending.some((p) => p.repo === ref.repo && p.branch === ref.branch)) return;
     await this.spawn({ repo: ref.repo, branch: ref.branch }, ref.host).catch(() => undefined);
   }
 
@@ -251,7 +253,8 @@ export class Store {
   async spawn(params: SpawnParams, host: string, opts: { quiet?: boolean } = {}): Promise<SessionInfo> {
     const key = `spawn-${++this.seq}`;
     const phase = params.newBranch ? 'creating branch and worktree…' : 'preparing worktree…';
-    this.set({ pending: [...this.state.pending, { key, branch: params.branch, host, phase }] });
+    const entry = { key, repo: params.repo, branch: params.branch, host, phase };
+    this.set({ pending: [...this.state.pending, entry] });
     const size = this.state.termSize;
     try {
       const s = await this.api.request('spawn', { ...params, ...(size ?? {}) });
