@@ -41,13 +41,14 @@ describe('electron-builder config', () => {
     expect(yml).toMatch(/win:\n(?:.*\n)*?\s+target: \[nsis\]/);
   });
 
-  it("unpacks only node-pty's platform package, which holds this platform's pty.node", () => {
+  it("unpacks only node-pty's platform package (which holds this platform's pty.node) and bare .node files", () => {
     const unpack = /asarUnpack:\n((?:\s+- .*\n)+)/
       .exec(yml)?.[1]
       ?.trim()
       .split('\n')
       .map((l) => l.trim());
-    expect(unpack).toEqual(['- node_modules/@lydell/node-pty-*/**']);
+    expect(unpack).toEqual(['- node_modules/@lydell/node-pty-*/**', "- '**/*.node'"]);
+    expect(yml).toMatch(/asar:\n\s+smartUnpack: false/);
     // the pattern's folder is where @lydell/node-pty loads its binary from
     const pkg = `@lydell/node-pty-${process.platform}-${process.arch}`;
     expect(readFileSync(join(ROOT, 'node_modules/@lydell/node-pty/requireBinary.js'), 'utf8')).toContain(
