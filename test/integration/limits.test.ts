@@ -94,7 +94,7 @@ test('--cpu holds a burning agent to its quota; orchard limit changes it live', 
   const id = (r.json() as SessionInfo).id;
   made.push(id);
   await waitFor(async () => (await ls()).find((s) => s.id === id)?.state === 'idle', 10_000, 'agent ready');
-  await t.engine.send(id, 'burn 30');
+  await t.engine.send(id, 'burn 40');
   const cpuOf = async () =>
     ((await cli('stats', '--json')).json() as ResourceStats).sessions.find((s) => s.id === id)!;
   const capped = await cpuOf();
@@ -103,8 +103,17 @@ test('--cpu holds a burning agent to its quota; orchard limit changes it live', 
   const lim = await cli('limit', id, '--cpu', '120%', '--memory', '1G', '--json');
   expect(lim.code, lim.stderr).toBe(0);
   expect(lim.json()).toEqual({ id, backend: probe.backend, memory: 1024 ** 3, cpu: 120 });
-  const freed = await cpuOf();
-  expect(freed.cpu).toBeGreaterThan(50);
+  if (probe.backend === 'cgroup1')
+    expect(readFileSync(`${probe.cpu}/${id}/cpu.cfs_quota_us`, 'utf8').trim()).toBe('120000');
+  // Above the old cap once the machine (shared, two cores) gives it the time: poll, not a timing.
+  const freed = await waitFor(
+    async () => {
+      const x = await cpuOf();
+      return x.cpu > 40 ? x : undefined;
+    },
+    20_000,
+    'CPU above the old 30% cap',
+  );
   expect(freed.limits).toEqual({ backend: probe.backend, memory: 1024 ** 3, cpu: 120 });
   await t.engine.kill(id);
 });
