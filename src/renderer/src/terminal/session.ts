@@ -82,7 +82,7 @@ export class TerminalSession {
       o.api.on('connection', ({ connected }) => {
         // The server closed our terminals with the socket; attach again on the new one.
         if (!connected) this.forget('Disconnected from Orchard; reconnecting…');
-        else if (this.term.element && this.visible) void this.attach();
+        else if (this.visible) void this.attach();
       }),
     );
   }
