@@ -36,9 +36,12 @@ export class Connection implements Disposable {
   private readonly disposables = new DisposableStore();
   private closed = false;
 
-  constructor(peer: Peer, core: RouterCore) {
+  private readonly onDispose: () => void;
+
+  constructor(peer: Peer, core: RouterCore, onDispose: () => void = () => {}) {
     this.peer = peer;
     this.core = core;
+    this.onDispose = onDispose;
     this.terminals = this.disposables.add(
       new TerminalClient(
         core.opener,
@@ -172,6 +175,7 @@ export class Connection implements Disposable {
   dispose(): void {
     if (this.closed) return;
     this.closed = true;
+    this.onDispose();
     for (const d of this.subscriptions.values()) d.dispose();
     this.subscriptions.clear();
     this.disposables.dispose();

@@ -14,6 +14,7 @@ import { Connection, type Peer } from './connection.ts';
 import type { HandlerContext } from './handlers.ts';
 import { SessionWatcher } from './watch.ts';
 import { connectStats, StatsService } from '../monitor/service.ts';
+import { connectScreenPatterns } from '../status/watcher.ts';
 
 export interface RouterOptions {
   /** Session list polling interval while someone listens (default 1000 ms). */
@@ -59,6 +60,8 @@ export class Router implements RouterCore, Disposable {
     };
     // No sampler given: the monitor's own (src/core/monitor/service.ts) answers `stats` and pushes it.
     if (!opts.stats) this.disposables.add(connectStats(this, new StatsService(engine)));
+    // Screen patterns for agents without hooks (src/core/status), while clients follow sessions.
+    this.disposables.add(connectScreenPatterns(this, engine));
     this.disposables.add(this.watcher.onDidChangeSessions((list) => this.broadcast('sessionsChanged', list)));
     this.disposables.add(this.watcher.onDidChangeState((e) => this.broadcast('sessionState', e)));
     this.disposables.add(this.subscribersChanged);
@@ -67,13 +70,10 @@ export class Router implements RouterCore, Disposable {
   /** Attach a client. Dispose the returned connection when the client goes away. */
   connect(peer: Peer): Connection {
     if (this.connections.has(peer.id)) throw new Error(`peer ${peer.id} is already connected`);
-    const conn = new Connection(peer, this);
-    this.connections.set(peer.id, conn);
-    const dispose = conn.dispose.bind(conn);
-    conn.dispose = () => {
+    const conn: Connection = new Connection(peer, this, () => {
       if (this.connections.get(peer.id) === conn) this.connections.delete(peer.id);
-      dispose();
-    };
+    });
+    this.connections.set(peer.id, conn);
     return conn;
   }
 
