@@ -97,7 +97,13 @@ function descendants(pid: number): number[] {
   return out;
 }
 
-export async function makeSshd(opts: { maxSessions?: number } = {}): Promise<Sshd> {
+export interface SshdOptions {
+  maxSessions?: number;
+  /** Extra environment for sessions (sshd SetEnv), e.g. a PATH with a fake tool first. */
+  env?: Record<string, string>;
+}
+
+export async function makeSshd(opts: SshdOptions = {}): Promise<Sshd> {
   if (!existsSync(SSHD))
     throw new Error(`${SSHD} is missing: install openssh-server (apt-get install -y openssh-server)`);
   mkdirSync('/run/sshd', { recursive: true });
@@ -129,7 +135,9 @@ export async function makeSshd(opts: { maxSessions?: number } = {}): Promise<Ssh
       'PermitRootLogin prohibit-password',
       `MaxSessions ${opts.maxSessions ?? 10}`,
       'AllowTcpForwarding yes',
-      `SetEnv HOME=${remoteHome}`,
+      `SetEnv HOME=${remoteHome}${Object.entries(opts.env ?? {})
+        .map(([k, v]) => ` ${k}=${v}`)
+        .join('')}`,
       'LogLevel ERROR',
     ].join('\n') + '\n',
   );

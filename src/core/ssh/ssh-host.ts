@@ -88,6 +88,11 @@ export class SshHost implements Host {
     this.pool = pool;
   }
 
+  /** Open connections and channels now (tests, diagnostics). */
+  get usage(): { connections: number; channels: number } {
+    return { connections: this.pool.connectionCount, channels: this.pool.channelCount };
+  }
+
   /** A channel running `cmd`; a refused channel (MaxSessions) or a dropped connection is retried. */
   private async channel<T>(
     cmd: string,
