@@ -65,6 +65,10 @@ function Window({ api, store }: { api: OrchardApi; store: Store }) {
   }, [api, store]);
 
   const waiting = s.sessions.filter((x) => x.state === 'waiting').length;
+  useEffect(() => {
+    // Visible in the browser's tab strip and the OS task switcher.
+    document.title = waiting ? `Orchard (${waiting} waiting)` : 'Orchard';
+  }, [waiting]);
 
   return (
     <div className="app">

@@ -275,7 +275,9 @@ export function BranchTree(p: BranchTreeProps) {
         className="branch-item"
         draggable
         onDragStart={(e) => setBranchDrag(e, ref)}
-        onDoubleClick={() => p.onActivateBranch(ref, s)}
+        // A click shows a running session; starting a new one takes a deliberate double-click or drag.
+        onClick={() => s && p.onActivateBranch(ref, s)}
+        onDoubleClick={() => !s && p.onActivateBranch(ref, s)}
         {...itemProps(id)}
       >
         <div className="row row-branch" title={`${b.name}\n${b.lastCommit.subject}`}>
