@@ -173,5 +173,6 @@ describe('tabs', () => {
     await waitFor(() =>
       expect(screen.getByRole('tab', { name: 'feat/login waiting · permission' })).toBeTruthy(),
     );
+    expect(document.title).toBe('Orchard (1 waiting)');
   });
 });
