@@ -4,7 +4,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { ServerMessage } from '../../src/shared/api.ts';
 import type { SessionInfo } from '../../src/shared/model.ts';
+import { createRouter } from '../../src/core/rpc/index.ts';
 import { StatusWatcher, type StateChange } from '../../src/core/status/watcher.ts';
 import { FAKE_AGENT, makeEnv, makeRepo, runCli, waitFor, type TestEnv } from '../helpers/env.ts';
 
@@ -122,5 +124,32 @@ test('an agent without hooks: screen patterns (debounced) drive its state, for o
     expect(existsSync(join(s.worktree, 'other.txt'))).toBe(true);
   } finally {
     watcher.dispose();
+  }
+});
+
+test('through the router: clients following sessions get screen-pattern states too', async () => {
+  const router = createRouter(t.engine, { pollMs: 200 });
+  const lists: SessionInfo[][] = [];
+  const conn = router.connect({
+    id: 'status-test',
+    send: (m) => {
+      const msg = m as ServerMessage;
+      if (msg.t === 'evt' && msg.ch === 'sessionsChanged') lists.push(msg.p as SessionInfo[]);
+    },
+  });
+  try {
+    const s = await t.engine.spawn({ repo, branch: 'routed', newBranch: true, agent: 'plain' });
+    await conn.handle({ t: 'send', ch: 'subscribe', p: { event: 'sessionsChanged' } });
+    await waitFor(async () => (await t.engine.capture(s.id)).includes('Welcome'), 10_000, 'banner');
+    await t.engine.send(s.id, 'edit routed.txt');
+    await waitFor(
+      () =>
+        lists.some((l) => l.some((x) => x.id === s.id && x.state === 'waiting' && x.reason === 'permission')),
+      15_000,
+      'waiting(permission) pushed to the client',
+    );
+  } finally {
+    conn.dispose();
+    router.dispose();
   }
 });

@@ -241,3 +241,33 @@ export async function captureMany(
   });
   return out;
 }
+
+/**
+ * For a router whose own poller lists sessions: run the screen patterns (and only they matter
+ * here) while any client follows sessions, every 3 s. Their verdicts land in the panes, where the
+ * router's next listing reads them. Duck-typed so status does not depend on the router.
+ */
+export function connectScreenPatterns(
+  router: {
+    onDidChangeSubscribers: (l: (e: string) => void) => Disposable;
+    subscriberCount(e: 'sessionsChanged' | 'sessionState'): number;
+  },
+  engine: { store: Store; hosts: HostRegistry },
+  intervalMs = 3000,
+): Disposable {
+  let watcher: StatusWatcher | undefined;
+  const subs = router.onDidChangeSubscribers(() => {
+    const n = router.subscriberCount('sessionsChanged') + router.subscriberCount('sessionState');
+    if (n > 0 && !watcher) watcher = new StatusWatcher(engine, { intervalMs, screenEveryTicks: 1 }).start();
+    if (n === 0 && watcher) {
+      watcher.dispose();
+      watcher = undefined;
+    }
+  });
+  return {
+    dispose() {
+      subs.dispose();
+      watcher?.dispose();
+    },
+  };
+}
