@@ -7,7 +7,7 @@
 //   npx electron-vite build && node scripts/smoke-main.mjs
 import { execFileSync } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { registerHooks } from 'node:module';
 import { tmpdir } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -182,6 +182,15 @@ try {
       !wp.webviewTag &&
       existsSync(wp.preload),
     wp.preload,
+  );
+  // A sandboxed preload can require only 'electron' (and a few builtins): nothing else may be left.
+  const preloadRequires = [...readFileSync(wp.preload, 'utf8').matchAll(/require\(["']([^"']+)["']\)/g)].map(
+    (m) => m[1],
+  );
+  check(
+    'preload is CommonJS and requires only electron',
+    preloadRequires.join() === 'electron',
+    preloadRequires.join(', '),
   );
   const wc = win.webContents;
   await waitFor('the page to load', () => wc.mainFrame.url);
