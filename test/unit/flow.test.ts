@@ -3,7 +3,6 @@ import { FLOW } from '../../src/shared/api.ts';
 import { DataBatcher } from '../../src/core/terminal/batcher.ts';
 import { FlowController } from '../../src/core/terminal/flow.ts';
 import { AttachedTerminal } from '../../src/core/terminal/terminal.ts';
-import { Utf8StreamDecoder } from '../../src/core/terminal/utf8.ts';
 import { FakePty } from '../helpers/fake-pty.ts';
 
 describe('FlowController', () => {
@@ -63,24 +62,6 @@ describe('DataBatcher', () => {
     b.dispose();
     vi.advanceTimersByTime(50);
     expect(out).toEqual(['abc', 'd']);
-  });
-});
-
-describe('Utf8StreamDecoder', () => {
-  test('a multibyte character split across chunks comes out whole', () => {
-    const text = 'é✻🌳 日本';
-    const bytes = Buffer.from(text, 'utf8');
-    // Every possible split point, one byte at a time too.
-    for (let cut = 1; cut < bytes.length; cut++) {
-      const d = new Utf8StreamDecoder();
-      const got = d.write(bytes.subarray(0, cut)) + d.write(bytes.subarray(cut)) + d.end();
-      expect(got).toBe(text);
-    }
-    const d = new Utf8StreamDecoder();
-    let got = '';
-    for (const byte of bytes) got += d.write(Uint8Array.of(byte));
-    expect(got + d.end()).toBe(text);
-    expect(got).not.toContain('\uFFFD');
   });
 });
 
