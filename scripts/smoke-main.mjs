@@ -192,6 +192,11 @@ try {
     preloadRequires.join() === 'electron',
     preloadRequires.join(', '),
   );
+  check(
+    'main listens on the contract channel only',
+    ipcMain.eventNames().join() === 'orchard:rpc',
+    ipcMain.eventNames().join(', '),
+  );
   const wc = win.webContents;
   await waitFor('the page to load', () => wc.mainFrame.url);
   const emit = (m, frame = wc.mainFrame) =>

@@ -42,6 +42,9 @@ export class OrchardApp {
   constructor(home: string) {
     this.home = home;
     this.state = new AppStateStore({ cwd: home });
+    // electron-store answers 'electron-store-get-data' for renderer-side stores; Orchard has none,
+    // and the only IPC channel main listens on is the contract's (checked by ipc-guard.ts).
+    ipcMain.removeAllListeners('electron-store-get-data');
     this.vault = new SecretVault(join(home, 'secrets.json'), safeStorage);
     this.engine = createAppEngine(home, rememberedPassphrases(this.vault));
     this.router = createRouter(this.engine);
