@@ -5,8 +5,10 @@ import { join } from 'node:path';
 import { printTable, ROOT, type Row } from './lib.ts';
 import { scaleScenario } from './scenarios/scale.ts';
 import { spawnScenario } from './scenarios/spawn.ts';
+import { echoLocalScenario } from './scenarios/echo-local.ts';
 
 const SCENARIOS: Record<string, () => Promise<Row[]>> = {
+  echo: echoLocalScenario,
   scale: scaleScenario,
   spawn: spawnScenario,
 };
