@@ -36,8 +36,15 @@ function openExternal(url: string): void {
   void shell.openExternal(url).catch((e: unknown) => console.error('[orchard] cannot open', url, e));
 }
 
-/** Navigation guards for one webContents (the window's, and any other created later). */
+const guarded = new WeakSet<object>();
+
+/**
+ * Navigation guards for one webContents. Idempotent: the main window's contents get them both from
+ * createMainWindow and from the app-wide 'web-contents-created' hook, and a link must open once.
+ */
 export function guardWebContents(contents: WebContents, app: AppLocation): void {
+  if (guarded.has(contents)) return;
+  guarded.add(contents);
   contents.setWindowOpenHandler(({ url }) => {
     if (windowOpenDecision(url) === 'open-external') openExternal(url);
     return { action: 'deny' };

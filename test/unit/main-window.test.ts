@@ -166,6 +166,14 @@ describe('navigation and window-open guards', () => {
     }
   });
 
+  it('guards once even when asked twice (window creation and the app-wide hook)', () => {
+    const c = guarded();
+    guardWebContents(c as never, APP);
+    expect(c.listeners.get('will-navigate')).toHaveLength(1);
+    expect(navigate(c, 'will-navigate', 'https://example.com/')).toBe(true);
+    expect(h.openExternal).toHaveBeenCalledTimes(1);
+  });
+
   it('refuses to attach <webview>', () => {
     const c = guarded();
     let prevented = false;
