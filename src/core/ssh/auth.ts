@@ -1,6 +1,7 @@
 // User authentication the way ssh does it: the agent first (SSH_AUTH_SOCK / IdentityAgent), then
 // each identity file. An encrypted key asks the front end for its passphrase through a callback;
-// the passphrase lives in memory only, for this process, never on disk.
+// the passphrase itself is dropped once the key is decrypted; the decrypted key stays in this
+// process's memory (never on disk) so reconnects do not ask again.
 import { readFile, stat } from 'node:fs/promises';
 import type { AnyAuthMethod, AuthHandlerMiddleware, ParsedKey } from 'ssh2';
 import type { SshSettings } from './ssh-config.ts';
@@ -11,8 +12,8 @@ export type PassphrasePrompt = (keyFile: string, retry: boolean) => Promise<stri
 
 export interface AuthDeps {
   askPassphrase?: PassphrasePrompt;
-  /** Per-process memory of passphrases that worked, by key file. */
-  passphrases: Map<string, string>;
+  /** Keys decrypted in this process, by file. */
+  unlocked: Map<string, ParsedKey>;
 }
 
 type Candidate = { kind: 'agent'; socket: string } | { kind: 'key'; file: string };
@@ -40,8 +41,9 @@ async function loadKey(file: string, deps: AuthDeps): Promise<ParsedKey | string
     const k = ssh2().utils.parseKey(data, pass);
     return Array.isArray(k) ? (k[0] as ParsedKey) : k;
   };
-  const remembered = deps.passphrases.get(file);
-  let key = parse(remembered);
+  const unlocked = deps.unlocked.get(file);
+  if (unlocked) return unlocked;
+  let key = parse();
   if (!(key instanceof Error)) return key;
   if (!ENCRYPTED.test(key.message)) return `${file}: ${key.message}`;
   if (!deps.askPassphrase)
@@ -51,7 +53,7 @@ async function loadKey(file: string, deps: AuthDeps): Promise<ParsedKey | string
     if (pass === null || pass === undefined) return `${file} is encrypted; no passphrase was given`;
     key = parse(pass);
     if (!(key instanceof Error)) {
-      deps.passphrases.set(file, pass);
+      deps.unlocked.set(file, key);
       return key;
     }
   }

@@ -78,7 +78,7 @@ export class SshHostFactory implements RemoteHostFactory {
       readTrusted: async () => (await this.store.read()).trustedHostKeys ?? [],
       readyTimeoutMs: opts.readyTimeoutMs ?? 10_000,
       keepaliveIntervalMs: opts.keepaliveIntervalMs ?? 15_000,
-      passphrases: new Map(),
+      unlocked: new Map(),
       ...(opts.askPassphrase ? { askPassphrase: opts.askPassphrase } : {}),
     };
   }
