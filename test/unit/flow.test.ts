@@ -44,24 +44,45 @@ describe('FlowController', () => {
 describe('DataBatcher', () => {
   afterEach(() => vi.useRealTimers());
 
-  test('joins chunks that arrive within the window into one message', () => {
+  test('a chunk after a quiet spell goes at once; what follows within the window is one message', () => {
     vi.useFakeTimers();
     const out: string[] = [];
     const b = new DataBatcher((d) => out.push(d), 5);
+    b.push('echo');
+    expect(out).toEqual(['echo']); // a keystroke's echo: no added latency
     b.push('a');
     b.push('');
     b.push('b');
     b.push('c');
-    expect(out).toEqual([]);
+    expect(out).toEqual(['echo']);
     vi.advanceTimersByTime(5);
-    expect(out).toEqual(['abc']);
-    b.push('d');
+    expect(out).toEqual(['echo', 'abc']);
+    b.push('d'); // still inside the window that delivering 'abc' opened
+    vi.advanceTimersByTime(5);
+    expect(out).toEqual(['echo', 'abc', 'd']);
+    vi.advanceTimersByTime(5); // a quiet window ends the batching
+    b.push('e');
+    expect(out).toEqual(['echo', 'abc', 'd', 'e']);
+    b.push('f');
     b.flush();
-    expect(out).toEqual(['abc', 'd']);
+    expect(out).toEqual(['echo', 'abc', 'd', 'e', 'f']);
     b.push('lost');
     b.dispose();
     vi.advanceTimersByTime(50);
-    expect(out).toEqual(['abc', 'd']);
+    expect(out).toEqual(['echo', 'abc', 'd', 'e', 'f']);
+  });
+
+  test('a flood costs one message per window', () => {
+    vi.useFakeTimers();
+    const out: string[] = [];
+    const b = new DataBatcher((d) => out.push(d), 5);
+    for (let ms = 0; ms < 100; ms++) {
+      for (let i = 0; i < 10; i++) b.push('y\n');
+      vi.advanceTimersByTime(1);
+    }
+    vi.advanceTimersByTime(10);
+    expect(out.join('')).toBe('y\n'.repeat(1000));
+    expect(out.length).toBeLessThanOrEqual(100 / 5 + 2);
   });
 });
 
@@ -76,7 +97,7 @@ describe('AttachedTerminal', () => {
     const chunk = 'y\n'.repeat(5_000); // 10k chars
     for (let i = 0; i < 10; i++) pty.data.fire(chunk);
     vi.advanceTimersByTime(FLOW.batchMs);
-    expect(got).toHaveLength(1); // ten chunks, one message
+    expect(got).toHaveLength(2); // the first chunk at once, the nine that followed as one message
     expect(pty.paused).toBe(false); // exactly 100k: not above
     pty.data.fire(chunk);
     vi.advanceTimersByTime(FLOW.batchMs);
