@@ -192,3 +192,36 @@ export async function removeCgroups(host: Host, tag: LimitsTag | null): Promise<
       tag.cgroups.map((d): CgOp => ['rmdir', d]),
     ).catch(() => undefined);
 }
+
+/**
+ * Constant: remove the empty cgroups of sessions that no longer exist. $1 is a base directory, the
+ * rest are the ids of live sessions. A dir younger than a minute is left alone (a spawn under way
+ * made it and has not started its session yet); the kernel refuses to remove one with processes.
+ */
+export const GC_SCRIPT = [
+  'base=$1; shift',
+  'for d in "$base"/*/; do',
+  '  [ -d "$d" ] || continue',
+  '  id=${d%/}; id=${id##*/}; keep=0',
+  '  for k; do [ "$k" = "$id" ] && keep=1; done',
+  '  [ $keep = 1 ] && continue',
+  '  [ -n "$(find "$d" -maxdepth 0 -mmin +1 2>/dev/null)" ] && rmdir -- "$d" 2>/dev/null',
+  'done',
+  'exit 0',
+].join('\n');
+
+export function probeBases(probe: LimitProbe): string[] {
+  if (probe.backend === 'cgroup2') return [probe.unified!];
+  if (probe.backend === 'cgroup1') return [probe.memory!, probe.cpu!];
+  return [];
+}
+
+/** Remove the leftover cgroups of killed sessions under the probed bases. */
+export async function collectCgroups(
+  host: Host,
+  probe: LimitProbe,
+  liveIds: readonly string[],
+): Promise<void> {
+  for (const base of probeBases(probe))
+    await host.exec(['sh', '-c', GC_SCRIPT, 'orchard-cgroup-gc', base, ...liveIds]).catch(() => undefined);
+}

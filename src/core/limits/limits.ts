@@ -8,7 +8,7 @@ import { parseMeminfo } from '../monitor/parse.ts';
 import { processTree } from '../monitor/compute.ts';
 import { takeSnapshot } from '../monitor/monitor.ts';
 import { parseTmuxVersion } from '../tmux/format.ts';
-import { placeSession, updateLimits, type Placement } from './apply.ts';
+import { collectCgroups, placeSession, updateLimits, type Placement } from './apply.ts';
 import { hostLimits, type LimitProbe } from './probe.ts';
 import { decodeLimitsTag, describeLimits, encodeLimitsTag, formatBytes, type LimitsTag } from './spec.ts';
 import { readFile } from 'node:fs/promises';
@@ -64,7 +64,11 @@ export async function prepareLimits(
   id: string,
   limits: ResourceLimits,
 ): Promise<Placement> {
-  return placeSession(ctx.host, await hostLimits(ctx.host), id, limits);
+  const probe = await hostLimits(ctx.host);
+  // Leftovers of killed sessions go now, while we are at it: engine.kill does not know cgroups.
+  const live = (await ctx.tmux.listPanes()).map((p) => p['@orchard_id']).filter(Boolean);
+  await collectCgroups(ctx.host, probe, live);
+  return placeSession(ctx.host, probe, id, limits);
 }
 
 export { encodeLimitsTag };
