@@ -145,8 +145,17 @@ vi.mock('../../src/main/config-store.ts', () => ({
   createAppEngine: () => ({
     list: async () => h.sessions,
     kill: async (id: string) => void h.kills.push(id),
-    store: { read: async () => ({ preferences: {} }) },
-    hosts: {},
+    store: {
+      read: async () => ({
+        version: 1,
+        repos: [],
+        hosts: [],
+        profiles: [],
+        preferences: { defaultAgent: 'claude' },
+      }),
+    },
+    // No host to tick: the router's status and stats helpers find nothing to read.
+    hosts: { names: async () => [], get: async () => Promise.reject(new Error('no hosts in this test')) },
     dispose: () => undefined,
   }),
 }));
@@ -248,5 +257,22 @@ describe('OrchardApp composed', () => {
     app.dispose();
     app = undefined;
     expect(h.ipcMain.listenerCount('orchard:rpc')).toBe(0);
+  });
+
+  it('a packaged app never loads a page named by ELECTRON_RENDERER_URL', () => {
+    vi.stubEnv('ELECTRON_RENDERER_URL', 'https://evil.example/');
+    try {
+      h.windows.length = 0;
+      app = new OrchardApp('/tmp/orchard-test-home');
+      app.start();
+      const win = h.windows[0] as Win & {
+        loadFile: ReturnType<typeof vi.fn>;
+        loadURL: ReturnType<typeof vi.fn>;
+      };
+      expect(win.loadURL).not.toHaveBeenCalled();
+      expect(win.loadFile.mock.calls[0]![0]).toMatch(/renderer[/\\]index\.html$/);
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 });
