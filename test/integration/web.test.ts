@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import WebSocket from 'ws';
 import { FLOW, type ServerMessage, type TerminalDataEvent } from '../../src/shared/api.ts';
 import type { SessionInfo } from '../../src/shared/model.ts';
-import { CLI, makeEnv, makeRepo, ROOT, waitFor, type TestEnv } from '../helpers/env.ts';
+import { CLI, makeEnv, makeRepo, ROOT, runCli, waitFor, type TestEnv } from '../helpers/env.ts';
 
 let t: TestEnv;
 let server: ChildProcess;
@@ -121,8 +121,12 @@ function ackAll(c: Client, term: string, acked: { n: number }): void {
 }
 
 function statusWithHost(path: string, host: string): Promise<number> {
+  return statusWithHostAt(Number(new URL(base).port), path, host);
+}
+
+function statusWithHostAt(port: number, path: string, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(`${base}${path}`, { headers: { host } }, (res) => {
+    const req = httpRequest(`http://127.0.0.1:${port}${path}`, { headers: { host } }, (res) => {
       res.resume();
       resolve(res.statusCode ?? 0);
     });
@@ -362,4 +366,30 @@ test('SIGTERM disposes everything and exits 0', async () => {
   // The agent itself keeps running in tmux.
   const ls = execFileSync(process.execPath, [CLI, 'ls', '--json'], { env: t.env, encoding: 'utf8' });
   expect((JSON.parse(ls) as SessionInfo[]).find((x) => x.id === s.id)?.state).not.toBe('exited');
+});
+
+test('--host beyond loopback still needs the token and says so; a bad --port is a usage error', async () => {
+  const child = spawn(process.execPath, [CLI, 'web', '--host', '0.0.0.0', '--port', '0'], {
+    env: t.env,
+    cwd: ROOT,
+  });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (err += d));
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  try {
+    const url = await waitFor(() => /^(http:\/\/\S+)\n/m.exec(out)?.[1], 15_000, 'url');
+    expect(err).toMatch(/WARNING: listening on 0\.0\.0\.0/);
+    const u = new URL(url);
+    expect((await fetch(`http://127.0.0.1:${u.port}/`)).status).toBe(401);
+    // Any Host is fine when it listens beyond loopback; the token is what guards it.
+    expect(await statusWithHostAt(Number(u.port), `/?token=wrong`, 'box.lan')).toBe(401);
+  } finally {
+    child.kill('SIGTERM');
+  }
+  expect(await exited).toBe(0);
+  const bad = await runCli(['web', '--port', 'http'], t.env);
+  expect(bad.code).toBe(2);
+  expect(bad.stderr).toContain('--port');
 });
