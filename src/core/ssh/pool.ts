@@ -30,6 +30,8 @@ export interface Lease {
   release(): void;
   /** The server refused a channel below our cap (a lower MaxSessions): use fewer on this connection. */
   markFull(): void;
+  /** The connection is unusable (ssh2: "Not connected"): drop it so the next acquire dials again. */
+  markBroken(): void;
 }
 
 export class SshPool implements Disposable {
@@ -82,6 +84,7 @@ export class SshPool implements Disposable {
       markFull: () => {
         conn.capacity = Math.max(1, conn.active - 1);
       },
+      markBroken: () => this.drop(conn),
     };
   }
 
@@ -127,14 +130,18 @@ export class SshPool implements Disposable {
     const conn: Conn = { c, active: 0, capacity: this.opts.maxChannels, closed: false };
     const wasEmpty = this.conns.length === 0;
     this.conns.push(conn);
-    c.client.once('close', () => {
-      conn.closed = true;
-      if (conn.idle) clearTimeout(conn.idle);
-      const i = this.conns.indexOf(conn);
-      if (i >= 0) this.conns.splice(i, 1);
-      if (this.conns.length === 0 && !this.disposed) this.stateEmitter.fire('down');
-    });
+    c.client.once('close', () => this.drop(conn));
     if (wasEmpty) this.stateEmitter.fire('up');
+  }
+
+  private drop(conn: Conn): void {
+    if (conn.closed) return;
+    conn.closed = true;
+    if (conn.idle) clearTimeout(conn.idle);
+    const i = this.conns.indexOf(conn);
+    if (i >= 0) this.conns.splice(i, 1);
+    conn.c.end();
+    if (this.conns.length === 0 && !this.disposed) this.stateEmitter.fire('down');
   }
 
   dispose(): void {

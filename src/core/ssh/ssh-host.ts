@@ -111,6 +111,8 @@ export class SshHost implements Host {
         lease.release();
         const msg = (e as Error).message;
         if (/open failure|open failed|prohibited/i.test(msg)) lease.markFull();
+        else if (/not connected|no response/i.test(msg)) lease.markBroken();
+        else throw new OrchardError('command-failed', `${this.name}: the server refused the command: ${msg}`);
         if (attempt >= 2)
           throw new OrchardError('host-unreachable', `${this.name}: cannot open an SSH channel: ${msg}`);
       }
