@@ -39,6 +39,17 @@ export const APP_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/**
+ * Development only (`npm run dev`, never a packaged app): the Vite dev server puts React Refresh's
+ * inline preamble before the page's meta CSP, and talks HMR over a WebSocket to its own origin.
+ */
+export const DEV_CSP = APP_CSP.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'");
+
+/** The header CSP for the app's page at this location. */
+export function cspFor(app: AppLocation): string {
+  return app.kind === 'http' ? DEV_CSP : APP_CSP;
+}
+
 /** Where the app's own page lives: the built file, or the dev server (electron-vite dev). */
 export type AppLocation = { kind: 'file'; path: string } | { kind: 'http'; origin: string };
 

@@ -3,7 +3,7 @@ import { BrowserWindow, screen, shell, type Session, type WebContents } from 'el
 import type { Bounds } from './app-state.ts';
 import type { AppStateStore } from './app-store.ts';
 import {
-  APP_CSP,
+  cspFor,
   hardenedWebPreferences,
   isAppUrl,
   navigationDecision,
@@ -67,7 +67,7 @@ export function secureSession(ses: Session, app: AppLocation): void {
     const headers = { ...details.responseHeaders };
     for (const k of Object.keys(headers))
       if (k.toLowerCase() === 'content-security-policy') delete headers[k];
-    callback({ responseHeaders: { ...headers, 'Content-Security-Policy': [APP_CSP] } });
+    callback({ responseHeaders: { ...headers, 'Content-Security-Policy': [cspFor(app)] } });
   });
   ses.setPermissionRequestHandler((_wc, permission, callback) => callback(permissionAllowed(permission)));
   ses.setPermissionCheckHandler((_wc, permission) => permissionAllowed(permission));

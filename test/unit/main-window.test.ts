@@ -42,7 +42,8 @@ vi.mock('electron', () => {
 
 const { createMainWindow, guardWebContents, secureSession, visibleBounds } =
   await import('../../src/main/window.ts');
-const { APP_CSP, hardenedWebPreferences, permissionAllowed } = await import('../../src/main/security.ts');
+const { APP_CSP, cspFor, hardenedWebPreferences, permissionAllowed } =
+  await import('../../src/main/security.ts');
 
 const APP = { kind: 'file' as const, path: '/opt/Orchard/resources/app.asar/out/renderer/index.html' };
 const APP_URL = 'file:///opt/Orchard/resources/app.asar/out/renderer/index.html';
@@ -216,6 +217,15 @@ describe('session policy', () => {
     expect(out).toEqual({ responseHeaders: { 'x-a': ['1'], 'Content-Security-Policy': [APP_CSP] } });
     s.headers!({ url: 'https://example.com/', responseHeaders: {} }, (r) => (out = r));
     expect(out).toEqual({});
+  });
+
+  it('relaxes script-src only for the dev server (React Refresh preamble), never for the built page', () => {
+    const parse = (csp: string) => Object.fromEntries(csp.split('; ').map((d) => [d.split(' ')[0], d]));
+    const built = parse(cspFor({ kind: 'file', path: '/x/index.html' }));
+    const dev = parse(cspFor({ kind: 'http', origin: 'http://localhost:5173' }));
+    expect(built['script-src']).toBe("script-src 'self'");
+    expect(dev['script-src']).toBe("script-src 'self' 'unsafe-inline'");
+    expect({ ...dev, 'script-src': '' }).toEqual({ ...built, 'script-src': '' });
   });
 
   it('the header CSP is at least as strict as the meta CSP in index.html', () => {
