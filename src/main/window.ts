@@ -60,7 +60,12 @@ export function guardWebContents(contents: WebContents, app: AppLocation): void 
   contents.on('will-attach-webview', (event) => event.preventDefault());
 }
 
-/** Session-wide: the CSP header on the app's own responses, and permissions (notifications only). */
+/**
+ * Session-wide: the CSP header on the app's own responses, and permissions (notifications only).
+ * For the built page (file://) the meta CSP in index.html applies in any case; whether webRequest
+ * also reaches file:// loads has varied between Electron versions (reported to work in 41, not in
+ * old ones), so the header is a second, stricter layer there, and the only one for the dev server.
+ */
 export function secureSession(ses: Session, app: AppLocation): void {
   ses.webRequest.onHeadersReceived((details, callback) => {
     if (!isAppUrl(details.url, app)) return callback({});
