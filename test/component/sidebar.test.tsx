@@ -114,6 +114,10 @@ describe('sidebar', () => {
       '/tmp/nothing is not inside a git work tree',
     );
     expect(w.calls('addRepo')).toEqual([{ path: '/tmp/nothing', host: 'local' }]);
+    // Focus is back in the dialog (its fields were disabled meanwhile) and Escape closes it.
+    expect(dialog.contains(document.activeElement)).toBe(true);
+    await user.keyboard('{Escape}');
+    expect(screen.queryByRole('dialog')).toBeNull();
   });
 
   test('"Add host" sends addHost and the host appears in the tree', async () => {

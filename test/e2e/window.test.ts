@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { makeEnv, makeRepo, runCli, waitFor, type TestEnv } from '../helpers/env.ts';
+import { git, makeEnv, makeRepo, runCli, waitFor, type TestEnv } from '../helpers/env.ts';
 import { launchChromium, screenshot, SHOTS, startWeb, terminalText, type WebServer } from './harness.ts';
 
 let t: TestEnv;
@@ -14,7 +14,7 @@ let repo: string;
 
 beforeAll(async () => {
   t = await makeEnv();
-  repo = makeRepo(t.dir, 'web', ['feat/login', 'fix/typo']);
+  repo = makeRepo(t.dir, 'web', ['feat/login', 'fix/typo', 'doomed']);
   const added = await runCli(['repo', 'add', repo], t.env);
   expect(added.code, added.stderr).toBe(0);
   web = await startWeb(t.env);
@@ -212,6 +212,18 @@ describe('the window in browser mode', () => {
       'the shell after Ctrl-C',
     );
     await screenshot(page, '05b-after-flood');
+  });
+
+  test('a spawn that fails says why in the window', async () => {
+    await page.getByRole('treeitem', { name: 'doomed' }).waitFor();
+    git(repo, 'branch', '-D', 'doomed'); // gone behind the window's back
+    await page.getByRole('treeitem', { name: 'doomed' }).dragTo(page.locator('.tabbar'));
+    const alert = page.getByRole('alert');
+    await expect.poll(() => alert.innerText()).toContain('Could not start doomed: branch not found');
+    await screenshot(page, '05c-spawn-error');
+    await alert.getByRole('button', { name: 'Dismiss' }).click();
+    await alert.waitFor({ state: 'detached' });
+    expect((await sessions()).map((s) => s.branch)).not.toContain('doomed');
   });
 
   test('light theme', async () => {

@@ -21,21 +21,38 @@ export function Dialog({ title, onClose, children, footer, busy, className, onSu
   const titleId = useId();
   const ref = useRef<HTMLDivElement>(null);
 
+  const focusFirst = () =>
+    (
+      ref.current?.querySelector<HTMLElement>('[data-autofocus]:not(:disabled)') ??
+      ref.current?.querySelector<HTMLElement>(`:is(${FOCUSABLE}):not(:disabled)`)
+    )?.focus();
+
   useEffect(() => {
     const before = document.activeElement as HTMLElement | null;
-    const first =
-      ref.current?.querySelector<HTMLElement>('[data-autofocus]') ??
-      ref.current?.querySelector<HTMLElement>(FOCUSABLE);
-    first?.focus();
+    focusFirst();
     return () => before?.focus?.();
   }, []);
 
-  const onKeyDown = (e: KeyboardEvent) => {
-    if (e.key === 'Escape' && !busy) {
+  // Fields are disabled while a request runs, which drops the focus to <body>: bring it back.
+  useEffect(() => {
+    if (!busy && !ref.current?.contains(document.activeElement)) focusFirst();
+  }, [busy]);
+
+  // Escape is heard on the document: the focus may be on <body> (see above) or in a terminal.
+  const onCloseRef = useRef(onClose);
+  onCloseRef.current = onClose;
+  useEffect(() => {
+    if (busy) return;
+    const onEscape = (e: globalThis.KeyboardEvent) => {
+      if (e.key !== 'Escape') return;
       e.stopPropagation();
-      onClose();
-      return;
-    }
+      onCloseRef.current();
+    };
+    document.addEventListener('keydown', onEscape, true);
+    return () => document.removeEventListener('keydown', onEscape, true);
+  }, [busy]);
+
+  const onKeyDown = (e: KeyboardEvent) => {
     if (e.key !== 'Tab' || !ref.current) return;
     const all = Array.from(ref.current.querySelectorAll<HTMLElement>(FOCUSABLE)).filter(
       (el) => !(el as HTMLButtonElement).disabled,
