@@ -142,7 +142,8 @@ export const coreCommands: Command[] = [
       if (host !== 'local')
         throw new OrchardError('invalid-argument', `session ${args[0]} runs on ${host}; attach from the app`);
       if (!process.stdin.isTTY) throw new OrchardError('invalid-argument', 'orchard attach needs a terminal');
-      const r = spawnSync(argv[0]!, argv.slice(1), { stdio: 'inherit' });
+      // An empty TMUX lets a user inside their own tmux attach to Orchard's server (tmux refuses to nest otherwise).
+      const r = spawnSync(argv[0]!, argv.slice(1), { stdio: 'inherit', env: { ...process.env, TMUX: '' } });
       return r.status ?? 1;
     },
   },

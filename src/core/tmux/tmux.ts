@@ -59,7 +59,7 @@ export class Tmux {
 
   /** argv prefix for this server; `-f /dev/null` keeps the user's ~/.tmux.conf out of Orchard's server. */
   base(): string[] {
-    return ['tmux', '-L', this.socket, '-f', '/dev/null'];
+    return ['tmux', '-u', '-L', this.socket, '-f', '/dev/null'];
   }
 
   /** Fails clearly when tmux is missing or older than 3.2; checked once per instance. */
