@@ -1,5 +1,6 @@
 // Electron main process: the composition root. Single instance; everything else in orchard-app.ts.
 import { app } from 'electron';
+import { join } from 'node:path';
 import { appHome } from './config-store.ts';
 import { OrchardApp } from './orchard-app.ts';
 
@@ -9,6 +10,8 @@ app.setName('Orchard');
 // Every renderer sandboxed, whatever a window's own options say.
 app.enableSandbox();
 app.setPath('userData', appHome());
+// Chromium's own files (caches, local storage, GPU cache) in a subfolder, not among Orchard's.
+app.setPath('sessionData', join(appHome(), 'chromium'));
 
 if (!app.requestSingleInstanceLock()) {
   // Another Orchard runs: it gets 'second-instance' and comes to the front; this one leaves.

@@ -1,6 +1,7 @@
 // The composition root's start-up: one instance only (a second launch focuses the first), every
 // renderer sandboxed, userData = the CLI's ORCHARD_HOME, quitting disposes without stopping agents.
 // `electron` and the app class are stubbed.
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 const h = vi.hoisted(() => ({
@@ -69,6 +70,7 @@ describe('main entry', () => {
     await import('../../src/main/index.ts');
     expect(h.calls).toEqual(['setName:Orchard', 'enableSandbox']);
     expect(h.paths.get('userData')).toBe(HOME);
+    expect(h.paths.get('sessionData')).toBe(join(HOME, 'chromium'));
     h.ready!();
     await vi.waitFor(() => expect(h.apps).toHaveLength(1));
     const app = h.apps[0]!;
