@@ -111,3 +111,12 @@ describe('orchard CLI', () => {
     expect(fifty.execs.filter((l) => l.includes('list-panes'))).toHaveLength(1);
   });
 });
+
+test('under LANG=C (a service manager, a bare ssh exec) sessions are still seen', async () => {
+  const repo = makeRepo(t.dir, 'lang-c', ['ünï']);
+  const s = await t.engine.spawn({ repo, branch: 'ünï', command: 'sleep 600' });
+  const r = await runCli(['ls', '--json'], { ...t.env, LANG: 'C', LC_ALL: 'C', LC_CTYPE: 'C' });
+  expect(r.code).toBe(0);
+  expect(JSON.parse(r.stdout).find((x: { id: string }) => x.id === s.id)?.branch).toBe('ünï');
+  await t.engine.kill(s.id, { removeWorktree: true });
+});
