@@ -133,3 +133,20 @@ describe('sidebar', () => {
     expect(w.calls('addHost')).toEqual([{ name: 'gpu', ssh: 'me@gpu.lan:2222' }]);
   });
 });
+
+describe('sidebar width', () => {
+  test('the separator resizes the sidebar with the arrow keys, within bounds, and remembers it', async () => {
+    const w = world();
+    render(<App api={w.api} />);
+    const user = userEvent.setup();
+    const sep = await screen.findByRole('separator', { name: 'Resize sidebar' });
+    const nav = screen.getByRole('navigation', { name: 'Repositories' });
+    act(() => sep.focus());
+    await user.keyboard('{ArrowRight}{ArrowRight}');
+    expect(sep.getAttribute('aria-valuenow')).toBe('280');
+    expect(nav.style.width).toBe('280px');
+    expect(localStorage.getItem('orchard.sidebarWidth')).toBe('280');
+    for (let i = 0; i < 5; i++) await user.keyboard('{Shift>}{ArrowLeft}{/Shift}');
+    expect(sep.getAttribute('aria-valuenow')).toBe('180');
+  });
+});

@@ -6,6 +6,7 @@ import { DashboardSlot } from './components/DashboardSlot.tsx';
 import { Notices } from './components/Notices.tsx';
 import { SessionGrid } from './components/SessionGrid.tsx';
 import { Sidebar } from './components/Sidebar.tsx';
+import { Splitter, useSidebarWidth } from './components/Splitter.tsx';
 import { TerminalsView } from './components/TerminalsView.tsx';
 import { TopBar } from './components/TopBar.tsx';
 import { shortcutOf } from './keyboard.ts';
@@ -32,6 +33,7 @@ function Window({ api, store }: { api: OrchardApi; store: Store }) {
   const s = useAppState();
   const registry = useMemo(() => new TerminalRegistry(api), [api]);
   const [searchSignal, setSearchSignal] = useState(0);
+  const [sidebarWidth, setSidebarWidth] = useSidebarWidth();
   const [permission, setPermission] = useState<NotificationPermission | 'unsupported'>(() =>
     canNotify() ? Notification.permission : 'unsupported',
   );
@@ -85,6 +87,7 @@ function Window({ api, store }: { api: OrchardApi; store: Store }) {
       />
       <div className="body">
         <Sidebar
+          width={sidebarWidth}
           hosts={s.hosts}
           repos={s.repos}
           branches={s.branches}
@@ -97,6 +100,7 @@ function Window({ api, store }: { api: OrchardApi; store: Store }) {
           onAddHost={() => store.openDialog({ kind: 'addHost' })}
           onRefresh={() => void store.refresh()}
         />
+        <Splitter width={sidebarWidth} onWidth={setSidebarWidth} />
         <main className="main">
           <Notices errors={s.errors} onDismiss={(id) => store.dismissError(id)} />
           <TerminalsView

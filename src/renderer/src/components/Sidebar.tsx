@@ -6,12 +6,13 @@ import { AddServerIcon, PlusIcon, RefreshIcon } from './icons.tsx';
 export type SidebarProps = Omit<BranchTreeProps, 'filter'> & {
   onAddHost: () => void;
   onRefresh: () => void;
+  width?: number;
 };
 
 export function Sidebar(p: SidebarProps) {
   const [filter, setFilter] = useState('');
   return (
-    <nav className="sidebar" aria-label="Repositories">
+    <nav className="sidebar" aria-label="Repositories" style={p.width ? { width: p.width } : undefined}>
       <div className="sidebar-head">
         <span className="section-title">Repositories</span>
         <span className="spacer" />
