@@ -46,6 +46,17 @@ export function takeSnapshot(ctx: HostContext, paths: readonly string[]): Promis
   return ctx.host.name === LOCAL_HOST ? readLocalSnapshot(paths) : readScriptSnapshot(ctx.host, paths);
 }
 
+/** One host's panes, or an error after `ms`: a hung remote host never stalls the others. */
+export function listPanesWithin(ctx: HostContext, ms = HOST_TIMEOUT_MS): Promise<PaneRecord[]> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${ctx.host.name} did not answer within ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([ctx.tmux.listPanes().then(orchardPanes), late]).finally(() => clearTimeout(timer));
+}
+
+export const HOST_TIMEOUT_MS = 10_000;
+
 export class ResourceMonitor implements Disposable {
   /** The previous snapshot per host, for CPU deltas. */
   private readonly prev = new Map<string, RawSnapshot>();
@@ -109,7 +120,7 @@ export class ResourceMonitor implements Disposable {
       names.map(async (name): Promise<HostSample> => {
         try {
           const ctx = await hosts.get(name);
-          const panes = orchardPanes(await ctx.tmux.listPanes());
+          const panes = await listPanesWithin(ctx);
           const repoPaths = repos.filter((r) => r.host === name).map((r) => r.path);
           return await this.sampleHost(ctx, panes, repoPaths);
         } catch (e) {

@@ -6,10 +6,9 @@ import type { StatsSnapshot } from '../../shared/api.ts';
 import type { ResourceStats, StatsPoint } from '../../shared/model.ts';
 import type { HostRegistry } from '../hosts/registry.ts';
 import { enforceSoftLimits } from '../limits/soft.ts';
-import { orchardPanes } from '../sessions/list.ts';
 import type { Store } from '../store/store.ts';
 import { Emitter, toDisposable, type Disposable } from '../util/lifecycle.ts';
-import { emptyHost, ResourceMonitor, toResourceStats, type HostSample } from './monitor.ts';
+import { emptyHost, listPanesWithin, ResourceMonitor, toResourceStats, type HostSample } from './monitor.ts';
 
 export interface StatsServiceOptions {
   intervalMs?: number;
@@ -98,7 +97,7 @@ export class StatsService implements Disposable {
       names.map(async (name): Promise<HostSample> => {
         try {
           const ctx = await hosts.get(name);
-          const panes = orchardPanes(await ctx.tmux.listPanes());
+          const panes = await listPanesWithin(ctx);
           const paths = repos.filter((r) => r.host === name).map((r) => r.path);
           const sample = await this.monitor.sampleHost(ctx, panes, paths);
           await enforceSoftLimits(ctx, sample).catch(() => undefined);

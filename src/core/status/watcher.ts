@@ -11,8 +11,13 @@ import { type AgentProfile, type ResourceStats, type SessionInfo } from '../../s
 import { mergeProfiles } from '../agents/profiles.ts';
 import type { HostContext, HostRegistry } from '../hosts/registry.ts';
 import { enforceSoftLimits } from '../limits/soft.ts';
-import { toResourceStats, type HostSample, type ResourceMonitor } from '../monitor/monitor.ts';
-import { orchardPanes, paneToSession } from '../sessions/list.ts';
+import {
+  listPanesWithin,
+  toResourceStats,
+  type HostSample,
+  type ResourceMonitor,
+} from '../monitor/monitor.ts';
+import { paneToSession } from '../sessions/list.ts';
 import type { Store } from '../store/store.ts';
 import type { PaneRecord } from '../tmux/format.ts';
 import { Emitter, type Disposable } from '../util/lifecycle.ts';
@@ -45,7 +50,9 @@ interface HostTick {
   unreachable?: string;
 }
 
-const key = (s: SessionInfo) => `${s.state}\0${s.reason ?? ''}\0${s.detail ?? ''}`;
+/** What makes a transition: the state and why (an unreachable host's error text may vary: not news). */
+const key = (s: SessionInfo) =>
+  s.state === 'unreachable' ? s.state : `${s.state}\0${s.reason ?? ''}\0${s.detail ?? ''}`;
 
 export class StatusWatcher implements Disposable {
   private readonly stateEmitter = new Emitter<StateChange>();
@@ -123,7 +130,7 @@ export class StatusWatcher implements Disposable {
     let panes: PaneRecord[];
     try {
       ctx = await this.hosts.get(name);
-      panes = orchardPanes(await ctx.tmux.listPanes());
+      panes = await listPanesWithin(ctx);
     } catch (e) {
       return { name, sessions: [], unreachable: e instanceof Error ? e.message : String(e) };
     }
