@@ -5,7 +5,10 @@ import { createRoot } from 'react-dom/client';
 import '@xterm/xterm/css/xterm.css';
 import './styles/base.css';
 import './styles/layout.css';
-import './styles/components.css';
+import './styles/widgets.css';
+import './styles/tree.css';
+import './styles/tabs.css';
+import './styles/panels.css';
 import { api } from './api.ts';
 import { App } from './App.tsx';
 
