@@ -2,9 +2,10 @@
 // commands, against a real OpenSSH sshd on 127.0.0.1.
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { makeRepo, runCli, waitFor } from '../helpers/env.ts';
+import { CLI, makeRepo, runCli, waitFor } from '../helpers/env.ts';
 import {
   ENCRYPTED_KEY_PASSPHRASE,
   makeSshd,
@@ -21,6 +22,32 @@ async function env(opts: Parameters<typeof makeSshEnv>[1] = {}): Promise<SshTest
   const e = await makeSshEnv(sshd, opts);
   envs.push(e);
   return e;
+}
+
+/** The CLI on a real terminal (node-pty): answers each prompt as it appears; resolves with the exit code. */
+function cliOnTty(args: string[], environ: NodeJS.ProcessEnv, answers: Array<[RegExp, string]>) {
+  const { spawn } = createRequire(import.meta.url)('@lydell/node-pty') as typeof import('@lydell/node-pty');
+  const p = spawn(process.execPath, [CLI, ...args], {
+    cols: 200,
+    rows: 40,
+    env: environ as Record<string, string>,
+  });
+  let screen = '';
+  let all = '';
+  const pending = [...answers];
+  p.onData((d) => {
+    screen += d;
+    all += d;
+    const next = pending[0];
+    if (next && next[0].test(screen)) {
+      pending.shift();
+      screen = '';
+      p.write(next[1]);
+    }
+  });
+  return new Promise<{ code: number; rest: string[]; all: string }>((resolve) =>
+    p.onExit(({ exitCode }) => resolve({ code: exitCode, rest: pending.map((a) => String(a[0])), all })),
+  );
 }
 
 beforeAll(async () => {
@@ -112,6 +139,31 @@ describe('host keys', () => {
     expect(JSON.parse(replaced.stdout)).toMatchObject({ status: 'replaced' });
     expect((await e.env.engine.store.read()).trustedHostKeys?.map((k) => k.fingerprint)).toEqual([fp]);
     expect((await runCli(['host', 'test', e.hostName], e.env.env)).code).toBe(0);
+  });
+});
+
+describe('on a terminal', () => {
+  test('host trust shows the key and asks; the passphrase of an encrypted key is asked, not echoed', async () => {
+    const e = await env({ knownHosts: [] });
+    const fpRe = fp.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const no = await cliOnTty(['host', 'trust', e.hostName], e.env.env, [
+      [new RegExp(`${fpRe}[\\s\\S]*\\[y/N\\]`), 'n\r'],
+    ]);
+    expect(no).toMatchObject({ code: 1, rest: [] });
+    expect((await e.env.engine.store.read()).trustedHostKeys ?? []).toEqual([]);
+    const yes = await cliOnTty(['host', 'trust', e.hostName], e.env.env, [[/\[y\/N\]/, 'y\r']]);
+    expect(yes).toMatchObject({ code: 0, rest: [] });
+    expect((await e.env.engine.store.read()).trustedHostKeys?.map((k) => k.fingerprint)).toEqual([fp]);
+
+    writeFileSync(e.configFile, sshd.configBlock(e.hostName).replace(sshd.userKey, sshd.encryptedKey));
+    const asked = await cliOnTty(['host', 'test', e.hostName], e.env.env, [
+      [/Enter passphrase for key .*user_encrypted: /, 'wrong\r'],
+      [/Wrong passphrase\. Enter passphrase/, `${ENCRYPTED_KEY_PASSPHRASE}\r`],
+    ]);
+    expect(asked).toMatchObject({ code: 0, rest: [] });
+    expect(asked.all).toMatch(/host key.*SHA256:/);
+    expect(asked.all).not.toContain(ENCRYPTED_KEY_PASSPHRASE);
+    expect(asked.all).not.toContain('wrong');
   });
 });
 
