@@ -4,7 +4,10 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { PANE_FORMAT } from '../../src/core/tmux/format.ts';
+import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { benchEnv, CLI, makeRepo, median, now, type Row } from '../lib.ts';
+import { RpcClient, startWeb } from '../wsclient.ts';
 
 const run = promisify(execFile);
 const N = 100;
@@ -17,6 +20,11 @@ async function timeIt(fn: () => Promise<unknown>, runs: number): Promise<number>
     t.push(now() - t0);
   }
   return median(t);
+}
+
+function rssOf(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
 }
 
 export async function scaleScenario(): Promise<Row[]> {
@@ -56,7 +64,32 @@ export async function scaleScenario(): Promise<Row[]> {
     const used = process.cpuUsage(cpu0);
     const idlePct = ((used.user + used.system) / 1000 / (now() - t0)) * 100;
 
+    // Memory: the browser-mode server (the engine process) with 100 sessions and a subscribed client
+    // polling sessions and stats for 10 s, against an idle bare Node process.
+    const web = await startWeb(b.env);
+    const client = await RpcClient.connect(web.url);
+    client.send('subscribe', { event: 'sessionsChanged' });
+    client.send('subscribe', { event: 'stats' });
+    await new Promise((r) => setTimeout(r, 10_000));
+    const engineRss = rssOf(web.child.pid!);
+    client.close();
+    await web.close();
+    const bare = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)']);
+    await new Promise((r) => setTimeout(r, 1000));
+    const bareRss = rssOf(bare.pid!);
+    bare.kill();
+
     return [
+      {
+        scenario: '7 memory',
+        metric: 'engine RSS (orchard web), 100 sessions, client subscribed 10 s',
+        orchard: engineRss,
+        baseline: bareRss,
+        unit: 'MB',
+        target: '',
+        ok: null,
+        note: 'baseline: an idle bare Node process',
+      },
       {
         scenario: '5 scale',
         metric: '`orchard ls --json`, 100 sessions (CLI process)',
