@@ -208,11 +208,23 @@ describe('terminals', () => {
     const [pa, pb] = ptys as [FakePty, FakePty];
     pa.data.fire('hello ');
     pa.data.fire('world');
-    await waitFor(() => a.got.some((m) => m.t === 'evt' && m.ch === 'terminalData'), 2000, 'data');
-    const data = a.got
-      .filter((m) => m.t === 'evt' && m.ch === 'terminalData')
-      .map((m) => (m as { p: { data: string } }).p);
-    expect(data).toEqual([{ term: 't1', data: 'hello world' }]);
+    const data = () =>
+      a.got
+        .filter((m) => m.t === 'evt' && m.ch === 'terminalData')
+        .map((m) => (m as { p: { term: string; data: string } }).p);
+    // The first chunk after quiet goes at once (echo latency); what follows within 5 ms is batched.
+    await waitFor(
+      () =>
+        data()
+          .map((d) => d.data)
+          .join('') === 'hello world',
+      2000,
+      'data',
+    );
+    expect(data()).toEqual([
+      { term: 't1', data: 'hello ' },
+      { term: 't1', data: 'world' },
+    ]);
     expect(b.got.some((m) => m.t === 'evt')).toBe(false);
 
     await a.conn.handle(JSON.stringify({ t: 'send', ch: 'terminalInput', p: { term: 't1', data: 'ls\r' } }));
