@@ -45,8 +45,12 @@ export async function resolveRepo(
   if (!ref) throw new OrchardError('invalid-argument', 'a repo name or path is required');
   const byName = config.repos.find((r) => r.name === ref);
   if (byName) return byName;
-  const { host, path } = parseRepoRef(ref, await hosts.names());
+  const parsed = parseRepoRef(ref, await hosts.names());
+  const host = parsed.host;
   const ctx = await hosts.get(host);
+  // `host:~/src/app`: the remote user's home, which only that host knows.
+  const tilde = parsed.path === '~' || parsed.path.startsWith('~/');
+  const path = tilde ? posix.join(await ctx.host.homeDir(), parsed.path.slice(1)) : parsed.path;
   const exact = config.repos.find((r) => r.host === host && r.path === path);
   if (exact) return exact;
   const top = await Git.toplevel(ctx.host, path).catch((e: unknown) => {

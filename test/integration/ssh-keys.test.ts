@@ -283,6 +283,12 @@ describe('orchard host add | ls | rm, repo add --host', () => {
       name: string;
     }>;
     expect(branches.map((b) => b.name).sort()).toEqual(['main', 'x']);
+    // `~` is the remote user's home.
+    makeRepo(sshd.remoteHome, 'in-home', ['h']);
+    const home = JSON.parse((await cli('branches', `${e.hostName}:~/in-home`, '--json')).stdout) as Array<{
+      name: string;
+    }>;
+    expect(home.map((b) => b.name).sort()).toEqual(['h', 'main']);
     expect((await cli('host', 'rm', e.hostName)).stderr).toMatch(/still has repos: remote-repo/);
     expect((await cli('host', 'rm', 'box')).code).toBe(0);
     expect((await cli('host', 'rm', 'box')).stderr).toMatch(/unknown host: box/);
