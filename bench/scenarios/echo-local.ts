@@ -81,12 +81,14 @@ export async function echoLocalScenario(): Promise<Row[]> {
     const ourFloodPath = await orchardPath(client, 'flood', fl.id);
     const sidePath = await orchardPath(client, 'side', side.id);
     await new Promise((r2) => setTimeout(r2, 300));
-    const floodDone = flood(ourFloodPath, 'orchard');
+    const ourMs = await flood(ourFloodPath, 'orchard');
+    // A second flood, with keys typed into the other session over the same socket meanwhile.
+    const floodDone = flood(ourFloodPath, 'typed');
     const during: number[] = [];
     let finished = false;
     void floodDone.then(() => (finished = true));
     while (!finished && during.length < 400) during.push(...(await echoLatencies(sidePath, 10)));
-    const ourMs = await floodDone;
+    await floodDone;
     const d = p50p99(during);
 
     return [
