@@ -3,6 +3,7 @@ import { userEvent } from '@testing-library/user-event';
 import { describe, expect, test, vi } from 'vitest';
 import { OrchardError } from '../../src/shared/errors.ts';
 import { App } from '../../src/renderer/src/App.tsx';
+import { treeKeyAction, type TreeItem } from '../../src/renderer/src/components/treeNav.ts';
 import { world } from './world.ts';
 
 vi.mock('../../src/renderer/src/terminal/TerminalView.tsx', async () => ({
@@ -148,5 +149,30 @@ describe('sidebar width', () => {
     expect(localStorage.getItem('orchard.sidebarWidth')).toBe('280');
     for (let i = 0; i < 5; i++) await user.keyboard('{Shift>}{ArrowLeft}{/Shift}');
     expect(sep.getAttribute('aria-valuenow')).toBe('180');
+  });
+});
+
+describe('tree keys', () => {
+  const items: TreeItem[] = [
+    { id: 'host:local', parent: null, expandable: true, open: true },
+    { id: 'repo:web', parent: 'host:local', expandable: true, open: false },
+    { id: 'repo:api', parent: 'host:local', expandable: true, open: true },
+    { id: 'branch:api:main', parent: 'repo:api', expandable: false, open: false, activate: () => {} },
+  ];
+  const [host, web, api, main] = items as [TreeItem, TreeItem, TreeItem, TreeItem];
+
+  test('follow the WAI-ARIA tree pattern', () => {
+    expect(treeKeyAction(items, host, 'ArrowDown')).toEqual({ kind: 'focus', id: 'repo:web' });
+    expect(treeKeyAction(items, host, 'ArrowUp')).toBeNull();
+    expect(treeKeyAction(items, web, 'ArrowRight')).toEqual({ kind: 'toggle', id: 'repo:web', open: true });
+    expect(treeKeyAction(items, api, 'ArrowRight')).toEqual({ kind: 'focus', id: 'branch:api:main' });
+    expect(treeKeyAction(items, api, 'ArrowLeft')).toEqual({ kind: 'toggle', id: 'repo:api', open: false });
+    expect(treeKeyAction(items, main, 'ArrowLeft')).toEqual({ kind: 'focus', id: 'repo:api' });
+    expect(treeKeyAction(items, main, 'ArrowRight')).toBeNull();
+    expect(treeKeyAction(items, main, 'Enter')).toEqual({ kind: 'activate', item: main });
+    expect(treeKeyAction(items, web, ' ')).toEqual({ kind: 'toggle', id: 'repo:web', open: true });
+    expect(treeKeyAction(items, web, 'End')).toEqual({ kind: 'focus', id: 'branch:api:main' });
+    expect(treeKeyAction(items, main, 'Home')).toEqual({ kind: 'focus', id: 'host:local' });
+    expect(treeKeyAction(items, main, 'x')).toBeNull();
   });
 });

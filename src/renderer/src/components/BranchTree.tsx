@@ -5,6 +5,7 @@ import { useRef, useState, type FocusEvent, type KeyboardEvent } from 'react';
 import type { BranchInfo, RepoConfig, SessionInfo } from '../../../shared/model.ts';
 import { setBranchDrag, type BranchRef } from '../dnd.ts';
 import { StateBadge, stateLabel } from './StateBadge.tsx';
+import { treeKeyAction, type TreeItem } from './treeNav.ts';
 import {
   BranchIcon,
   ChevronIcon,
@@ -40,13 +41,6 @@ export interface BranchTreeProps {
   onExpandRepo: (repo: string) => void;
   onActivateBranch: (ref: BranchRef, session: SessionInfo | undefined) => void;
   onAddRepo: (host: string) => void;
-}
-
-interface Item {
-  id: string;
-  parent: string | null;
-  expandable: boolean;
-  activate?: () => void;
 }
 
 export function sessionFor(
@@ -86,59 +80,45 @@ export function BranchTree(p: BranchTreeProps) {
   const visibleBranches = (repo: RepoConfig) =>
     (p.branches[repo.name]?.branches ?? []).filter((b) => b.kind === 'local' && matches(b, p.filter.trim()));
 
+  const kindOf = (id: string) => (id.startsWith('host:') ? 'host' : 'repo');
+
   // The flattened, visible items in document order drive keyboard navigation.
-  const items = (() => {
-    const out: Item[] = [];
-    for (const h of p.hosts) {
-      const hid = `host:${h.name}`;
-      out.push({ id: hid, parent: null, expandable: true });
-      if (!isOpen(hid, 'host')) continue;
-      for (const r of p.repos.filter((x) => x.host === h.name)) {
-        const rid = `repo:${r.name}`;
-        out.push({ id: rid, parent: hid, expandable: true });
-        if (!isOpen(rid, 'repo')) continue;
-        for (const b of visibleBranches(r)) {
-          const ref = { host: r.host, repo: r.name, branch: b.name };
-          out.push({
-            id: `branch:${r.name}:${b.name}`,
-            parent: rid,
-            expandable: false,
-            activate: () => p.onActivateBranch(ref, sessionFor(r, b, p.sessions)),
-          });
-        }
+  const items: TreeItem[] = [];
+  for (const h of p.hosts) {
+    const hid = `host:${h.name}`;
+    items.push({ id: hid, parent: null, expandable: true, open: isOpen(hid, 'host') });
+    if (!isOpen(hid, 'host')) continue;
+    for (const r of p.repos.filter((x) => x.host === h.name)) {
+      const rid = `repo:${r.name}`;
+      items.push({ id: rid, parent: hid, expandable: true, open: isOpen(rid, 'repo') });
+      if (!isOpen(rid, 'repo')) continue;
+      for (const b of visibleBranches(r)) {
+        const ref = { host: r.host, repo: r.name, branch: b.name };
+        const activate = () => p.onActivateBranch(ref, sessionFor(r, b, p.sessions));
+        items.push({
+          id: `branch:${r.name}:${b.name}`,
+          parent: rid,
+          expandable: false,
+          open: false,
+          activate,
+        });
       }
     }
-    return out;
-  })();
+  }
 
   const current = items.find((i) => i.id === focused) ?? items[0];
 
-  const focusItem = (id: string | undefined) => {
-    if (!id) return;
-    setFocused(id);
-    treeRef.current?.querySelector<HTMLElement>(`[data-tree-id="${CSS.escape(id)}"]`)?.focus();
-  };
-
   const onKeyDown = (e: KeyboardEvent) => {
-    if (!current || e.target !== e.currentTarget.ownerDocument.activeElement) return;
-    if ((e.target as HTMLElement).getAttribute('role') !== 'treeitem') return;
-    const i = items.indexOf(current);
-    const kind = current.id.startsWith('host:') ? 'host' : 'repo';
-    const open = current.expandable && isOpen(current.id, kind);
-    const key = e.key;
-    if (key === 'ArrowDown') focusItem(items[i + 1]?.id);
-    else if (key === 'ArrowUp') focusItem(items[i - 1]?.id);
-    else if (key === 'Home') focusItem(items[0]?.id);
-    else if (key === 'End') focusItem(items[items.length - 1]?.id);
-    else if (key === 'ArrowRight' && current.expandable && !open) toggle(current.id, kind, true);
-    else if (key === 'ArrowRight' && open) focusItem(items[i + 1]?.id);
-    else if (key === 'ArrowLeft' && open) toggle(current.id, kind, false);
-    else if (key === 'ArrowLeft') focusItem(current.parent ?? undefined);
-    else if (key === 'Enter' || key === ' ') {
-      if (current.activate) current.activate();
-      else toggle(current.id, kind, !open);
-    } else return;
+    if ((e.target as HTMLElement).getAttribute('role') !== 'treeitem' || !current) return;
+    const action = treeKeyAction(items, current, e.key);
+    if (!action) return;
     e.preventDefault();
+    if (action.kind === 'activate') action.item.activate?.();
+    else if (action.kind === 'toggle') toggle(action.id, kindOf(action.id), action.open);
+    else {
+      setFocused(action.id);
+      treeRef.current?.querySelector<HTMLElement>(`[data-tree-id="${CSS.escape(action.id)}"]`)?.focus();
+    }
   };
 
   const itemProps = (id: string) => ({
