@@ -23,6 +23,24 @@ beforeAll(async () => {
   // Terminal text is read from the DOM renderer's rows; WebGL would draw it on a canvas.
   await page.addInitScript(() => localStorage.setItem('orchard.renderer', 'dom'));
   page.on('pageerror', (e) => console.error('page error:', e));
+  // Web Notifications need a user's permission: stand in for the browser's implementation and
+  // record what the page shows.
+  await page.addInitScript(() => {
+    const w = window as unknown as { __shown: string[]; __last: { onclick: (() => void) | null } | null };
+    w.__shown = [];
+    w.__last = null;
+    class RecordingNotification {
+      static permission = 'granted';
+      static requestPermission = async () => 'granted';
+      onclick: (() => void) | null = null;
+      constructor(_title: string, o: { body: string }) {
+        w.__shown.push(o.body);
+        w.__last = this;
+      }
+      close() {}
+    }
+    Object.assign(window, { Notification: RecordingNotification });
+  });
 });
 
 afterAll(async () => {
@@ -108,6 +126,26 @@ describe('the window in browser mode', () => {
     await screenshot(page, '03b-search');
     await find.press('Escape');
     await find.waitFor({ state: 'detached' });
+  });
+
+  test('a session that starts waiting: its tab says so, a notification names it, a click opens it', async () => {
+    const typo = (await sessions()).find((s) => s.branch === 'fix/typo')!;
+    await page.getByRole('tab', { name: /feat\/login/ }).click();
+    const sent = await runCli(['send', typo.id, 'edit notes.txt'], t.env);
+    expect(sent.code, sent.stderr).toBe(0);
+    await page.getByRole('tab', { name: /fix\/typo.*waiting · permission/ }).waitFor({ timeout: 15_000 });
+    const shown = () => page.evaluate(() => (window as unknown as { __shown: string[] }).__shown);
+    await expect
+      .poll(shown, { timeout: 10_000 })
+      .toContainEqual(expect.stringContaining('fix/typo wants permission'));
+    expect(await page.title()).toBe('Orchard (1 waiting)');
+    await screenshot(page, '03d-waiting');
+    await page.evaluate(() => (window as unknown as { __last: { onclick: () => void } }).__last.onclick());
+    await expect.poll(() => panelOf('fix/typo').isVisible()).toBe(true);
+    await page.keyboard.type('1');
+    await page.keyboard.press('Enter');
+    await page.getByRole('tab', { name: /fix\/typo.*idle/ }).waitFor({ timeout: 15_000 });
+    expect(await terminalText(panelOf('fix/typo'))).toContain('Edited notes.txt');
   });
 
   test('a second viewer (another browser page): WebGL only on its visible terminal, input seen by both', async () => {
