@@ -61,6 +61,18 @@ function tmuxClients(sessionId: string): number {
   return out.split('\n').filter((name) => name.includes(sessionId)).length;
 }
 
+function tmuxWidth(sessionId: string): number {
+  const out = execFileSync(
+    'tmux',
+    ['-L', t.socket, 'list-windows', '-a', '-F', '#{session_name} #{window_width}'],
+    {
+      encoding: 'utf8',
+    },
+  );
+  const line = out.split('\n').find((l) => l.split(' ')[0]!.endsWith(sessionId));
+  return Number(line?.split(' ')[1]);
+}
+
 const panelOf = (branch: string) =>
   page.getByRole('tabpanel', { name: new RegExp(branch.replace('/', '\\/')) });
 
@@ -250,6 +262,18 @@ describe('the window in browser mode', () => {
       'the shell after Ctrl-C',
     );
     await screenshot(page, '05b-after-flood');
+  });
+
+  test('the terminal follows the window’s size down to tmux', async () => {
+    const main = (await sessions()).find((s) => s.branch === 'main')!;
+    const before = tmuxWidth(main.id);
+    await page.setViewportSize({ width: 1000, height: 700 });
+    try {
+      await waitFor(() => tmuxWidth(main.id) < before - 20, 10_000, 'tmux window narrower');
+    } finally {
+      await page.setViewportSize({ width: 1360, height: 820 });
+    }
+    await waitFor(() => tmuxWidth(main.id) === before, 10_000, 'tmux window back to its width');
   });
 
   test('a spawn that fails says why in the window', async () => {
