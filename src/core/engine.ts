@@ -1,5 +1,6 @@
 // The engine's face: every operation the CLI, the router and the app use. Stateless between calls
 // apart from open host connections; sessions and worktrees are read from tmux and git each time.
+import { join } from 'node:path';
 import { OrchardError, toErrorValue } from '../shared/errors.ts';
 import {
   LOCAL_HOST,
@@ -13,8 +14,9 @@ import { Git } from './git/git.ts';
 import type { HostRegistry } from './hosts/registry.ts';
 import { admit } from './limits/limits.ts';
 import { resolveRepo, uniqueRepoName } from './repos.ts';
+import { LastSeenSessions } from './ssh/last-seen.ts';
 import { listHostSessions, orchardPanes } from './sessions/list.ts';
-import { spawnSession, type SpawnOptions } from './sessions/spawn.ts';
+import { executeSpawn, prepareSpawn, type SpawnOptions } from './sessions/spawn.ts';
 import type { Store } from './store/store.ts';
 import type { Disposable } from './util/lifecycle.ts';
 
@@ -45,11 +47,12 @@ export class Engine implements Disposable {
   readonly store: Store;
   readonly hosts: HostRegistry;
   /** Sessions last seen on each remote host: listed as "unreachable" while it is down. */
-  private readonly lastSeen = new Map<string, SessionInfo[]>();
+  private readonly lastSeen: LastSeenSessions;
 
   constructor(store: Store, hosts: HostRegistry) {
     this.store = store;
     this.hosts = hosts;
+    this.lastSeen = new LastSeenSessions(join(hosts.home, 'last-seen'));
   }
 
   async addRepo(path: string, opts: { name?: string; host?: string } = {}): Promise<RepoConfig> {
@@ -118,8 +121,12 @@ export class Engine implements Disposable {
     const profile =
       opts.command !== undefined ? customCommandProfile(opts.command) : await this.profile(opts.agent);
     const ctx = await this.hosts.get(repo.host);
-    await admit(ctx, profile, config.preferences, opts.force);
-    const made = await spawnSession(ctx, repo, profile, opts);
+    // Admission and planning are independent reads; nothing is made until both pass.
+    const [, prepared] = await Promise.all([
+      admit(ctx, profile, config.preferences, opts.force),
+      prepareSpawn(ctx, repo, profile, opts),
+    ]);
+    const made = await executeSpawn(prepared);
     const s = (await listHostSessions(ctx, config.repos, Date.now(), false)).find((x) => x.id === made.id);
     if (!s) throw new OrchardError('internal', `session ${made.id} vanished right after it started`);
     return s;
@@ -159,11 +166,11 @@ export class Engine implements Disposable {
     });
     try {
       const sessions = await Promise.race([read(), timeout]);
-      this.lastSeen.set(name, sessions);
+      if (withGit) await this.lastSeen.set(name, sessions);
       return { sessions };
     } catch (e) {
       const error = toErrorValue(e).message;
-      const known = this.lastSeen.get(name) ?? [];
+      const known = await this.lastSeen.get(name);
       return {
         sessions: known.map((s) => ({
           ...s,

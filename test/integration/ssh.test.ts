@@ -86,10 +86,12 @@ describe('host down and back', () => {
     expect(down.find((s) => s.id === remote.id)).toMatchObject({ state: 'unreachable', host: t.hostName });
     expect(down.find((s) => s.id === local.id)?.state).not.toBe('unreachable');
     await expect(engine.send(remote.id, 'x')).rejects.toMatchObject({ code: 'host-unreachable' });
-    // A fresh CLI process knows nothing about the host's sessions, but still lists the others.
+    // A fresh CLI process shows them too (last seen, kept in ORCHARD_HOME), and the other hosts.
     const cli = await runCli(['ls', '--json'], t.env.env);
     expect(cli.code).toBe(0);
-    expect((JSON.parse(cli.stdout) as Array<{ id: string }>).map((s) => s.id)).toContain(local.id);
+    const listed = JSON.parse(cli.stdout) as Array<{ id: string; state: string }>;
+    expect(listed.find((s) => s.id === remote.id)?.state).toBe('unreachable');
+    expect(listed.find((s) => s.id === local.id)?.state).not.toBe('unreachable');
 
     await sshd.start();
     const back = await waitFor(

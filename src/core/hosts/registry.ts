@@ -55,6 +55,11 @@ export class HostRegistry implements Disposable {
     return this.local;
   }
 
+  /** Orchard's folder on this machine (ORCHARD_HOME). */
+  get home(): string {
+    return this.localHome;
+  }
+
   /** The remote host factory (the SSH layer), for host management commands. */
   get remoteFactory(): RemoteHostFactory | undefined {
     return this.remote;
