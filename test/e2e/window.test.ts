@@ -128,6 +128,10 @@ describe('the window in browser mode', () => {
     expect(await panelOf('feat/login').isVisible()).toBe(false);
   });
 
+  test('non-ASCII text goes in and comes back whole (UTF-8 both ways, wide characters)', async () => {
+    await say('fix/typo', 'héllo wörld ✓ 日本語');
+  });
+
   test('Ctrl+Shift+F searches the visible terminal', async () => {
     await panelOf('fix/typo').locator('.xterm').click();
     await page.keyboard.press('Control+Shift+F');
