@@ -128,6 +128,41 @@ describe('the window in browser mode', () => {
     expect(await panelOf('feat/login').isVisible()).toBe(false);
   });
 
+  test('tabs reorder by dragging one onto another', async () => {
+    const order = () =>
+      page.getByRole('tab').evaluateAll((els) => els.map((e) => e.querySelector('.tab-branch')!.textContent));
+    expect(await order()).toEqual(['feat/login', 'fix/typo']);
+    await page.getByRole('tab', { name: /fix\/typo/ }).dragTo(page.getByRole('tab', { name: /feat\/login/ }));
+    await expect.poll(order).toEqual(['fix/typo', 'feat/login']);
+    await page.getByRole('tab', { name: /feat\/login/ }).dragTo(page.getByRole('tab', { name: /fix\/typo/ }));
+    await expect.poll(order).toEqual(['feat/login', 'fix/typo']);
+  });
+
+  test('every button has an accessible name, in every view', async () => {
+    const unnamed = () =>
+      page
+        .locator('button')
+        .evaluateAll((els) =>
+          els
+            .filter(
+              (el) =>
+                !(
+                  el.getAttribute('aria-label') ||
+                  el.getAttribute('aria-labelledby') ||
+                  el.textContent?.trim()
+                ),
+            )
+            .map((el) => el.outerHTML.slice(0, 120)),
+        );
+    expect(await unnamed()).toEqual([]);
+    await page.getByRole('button', { name: /^Sessions/ }).click();
+    expect(await unnamed()).toEqual([]);
+    await page.getByRole('button', { name: 'New session', exact: true }).click();
+    expect(await unnamed()).toEqual([]);
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'Terminals' }).click();
+  });
+
   test('non-ASCII text goes in and comes back whole (UTF-8 both ways, wide characters)', async () => {
     await say('fix/typo', 'héllo wörld ✓ 日本語');
   });
