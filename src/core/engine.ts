@@ -15,8 +15,8 @@ import type { HostRegistry } from './hosts/registry.ts';
 import { admit } from './limits/limits.ts';
 import { resolveRepo, uniqueRepoName } from './repos.ts';
 import { LastSeenSessions } from './ssh/last-seen.ts';
-import { listHostSessions, orchardPanes } from './sessions/list.ts';
-import { spawnSession, type SpawnOptions } from './sessions/spawn.ts';
+import { listHostSessions, orchardPanes, paneToSession } from './sessions/list.ts';
+import { executeSpawn, prepareSpawn, type SpawnOptions } from './sessions/spawn.ts';
 import type { Store } from './store/store.ts';
 import type { Disposable } from './util/lifecycle.ts';
 
@@ -121,11 +121,13 @@ export class Engine implements Disposable {
     const profile =
       opts.command !== undefined ? customCommandProfile(opts.command) : await this.profile(opts.agent);
     const ctx = await this.hosts.get(repo.host);
-    await admit(ctx, profile, config.preferences, opts.force);
-    const made = await spawnSession(ctx, repo, profile, opts);
-    const s = (await listHostSessions(ctx, config.repos, Date.now(), false)).find((x) => x.id === made.id);
-    if (!s) throw new OrchardError('internal', `session ${made.id} vanished right after it started`);
-    return s;
+    // Admission and planning are independent reads; nothing is made until both pass.
+    const [, prepared] = await Promise.all([
+      admit(ctx, profile, config.preferences, opts.force),
+      prepareSpawn(ctx, repo, profile, opts),
+    ]);
+    const made = await executeSpawn(prepared);
+    return paneToSession(made.pane, ctx.host.name, config.repos, Date.now());
   }
 
   /** All sessions on all hosts, hosts in parallel; a remote host that fails does not fail the list. */

@@ -15,6 +15,7 @@ import { Git } from '../git/git.ts';
 import { encodeLimitsTag, hasLimits, prepareLimits } from '../limits/limits.ts';
 import type { HostContext } from '../hosts/registry.ts';
 import type { NewSessionSpec } from '../tmux/tmux.ts';
+import type { PaneRecord } from '../tmux/format.ts';
 import { worktreePathFor } from '../repos.ts';
 import { orchardPanes } from './list.ts';
 import { branchSlug, randomId } from '../util/slug.ts';
@@ -132,18 +133,39 @@ export interface SpawnResult {
   id: string;
   branch: string;
   worktree: string;
+  /** The new pane, read back in the same tmux call that made it. */
+  pane: PaneRecord;
 }
 
-export async function spawnSession(
+/** What a spawn will do, decided with no side effect but the (constant) hooks settings file. */
+export interface PreparedSpawn {
+  ctx: HostContext;
+  git: Git;
+  plan: SpawnPlan;
+  spec: NewSessionSpec;
+  id: string;
+  limits: SpawnOptions['limits'];
+}
+
+/**
+ * Plan the worktree, check for a live session on it, check the agent command and build its argv,
+ * all at once: these are independent round trips (each one an exec, over SSH a channel).
+ */
+export async function prepareSpawn(
   ctx: HostContext,
   repo: RepoConfig,
   profile: AgentProfile,
   opts: SpawnOptions,
-): Promise<SpawnResult> {
-  await ctx.tmux.ensureVersion();
+): Promise<PreparedSpawn> {
   const git = new Git(ctx.host, repo.path);
-  const plan = await planWorktree(ctx, git, repo, opts);
-  const live = orchardPanes(await ctx.tmux.listPanes()).find(
+  const id = randomId();
+  const agentSessionId = profile.kind === 'claude' ? randomUUID() : undefined;
+  const [plan, panes, argv] = await Promise.all([
+    planWorktree(ctx, git, repo, opts),
+    ctx.tmux.listPanes(),
+    ensureCommand(ctx, profile).then(() => agentArgv(ctx, profile, agentSessionId)),
+  ]);
+  const live = orchardPanes(panes).find(
     (p) => p['@orchard_worktree'] === plan.worktree && p.pane_dead !== '1',
   );
   if (live)
@@ -151,14 +173,8 @@ export async function spawnSession(
       'session-exists',
       `session ${live['@orchard_id']} already runs on ${plan.branch} (${plan.worktree})`,
     );
-  await ensureCommand(ctx, profile);
-
-  const id = randomId();
-  const agentSessionId = profile.kind === 'claude' ? randomUUID() : undefined;
-  const argv = await agentArgv(ctx, profile, agentSessionId);
-  const name = tmuxSessionName(plan.branch, id);
   const spec: NewSessionSpec = {
-    name,
+    name: tmuxSessionName(plan.branch, id),
     cwd: plan.worktree,
     argv,
     env: { ORCHARD_SESSION_ID: id, ...(profile.env ?? {}) },
@@ -175,11 +191,17 @@ export async function spawnSession(
     ...(opts.cols ? { cols: opts.cols } : {}),
     ...(opts.rows ? { rows: opts.rows } : {}),
   };
+  return { ctx, git, plan, spec, id, limits: opts.limits };
+}
 
+/** Make the worktree (if needed), the limits and the tmux session; undo what was made on failure. */
+export async function executeSpawn(p: PreparedSpawn): Promise<SpawnResult> {
+  const { ctx, git, plan, spec, id, limits } = p;
   const undo: Array<() => Promise<void>> = [];
+  let pane: PaneRecord;
   try {
-    if (hasLimits(opts.limits)) {
-      const placed = await prepareLimits(ctx, id, opts.limits);
+    if (hasLimits(limits)) {
+      const placed = await prepareLimits(ctx, id, limits);
       undo.push(placed.undo);
       spec.argv = [...placed.argvPrefix, ...spec.argv];
       Object.assign(spec.env, placed.env);
@@ -193,10 +215,10 @@ export async function spawnSession(
       // Only the worktree is undone: a branch, once made, is never deleted.
       undo.push(() => git.removeWorktree(plan.worktree, true));
     }
-    await ctx.tmux.newSession(spec);
+    pane = await ctx.tmux.newSession(spec);
   } catch (e) {
     for (const u of undo.reverse()) await u().catch(() => undefined);
     throw e;
   }
-  return { id, branch: plan.branch, worktree: plan.worktree };
+  return { id, branch: plan.branch, worktree: plan.worktree, pane };
 }

@@ -102,7 +102,8 @@ export class Tmux {
   }
 
   /** Create the session, tag it and set its options in one tmux invocation (one command queue). */
-  async newSession(spec: NewSessionSpec): Promise<void> {
+  /** Create, tag and configure the session, and read its pane back: one tmux invocation. */
+  async newSession(spec: NewSessionSpec): Promise<PaneRecord> {
     await this.ensureVersion();
     const target = `=${spec.name}:`;
     const args: string[] = [
@@ -124,11 +125,16 @@ export class Tmux {
     args.push(';', 'set-option', '-w', '-t', target, 'remain-on-exit', 'on');
     args.push(';', 'set-option', '-w', '-t', target, 'window-size', 'latest');
     args.push(';', 'set-option', '-t', target, 'status', 'off');
+    // The new pane as list-panes would show it, tags included (saves a list-panes round trip).
+    args.push(';', 'display-message', '-p', '-t', target, PANE_FORMAT);
     // Start the server with a long scrollback; harmless when it already runs.
-    await this.check(
+    const r = await this.check(
       ['start-server', ';', 'set-option', '-g', 'history-limit', '50000', ';', ...args],
       'new-session',
     );
+    const pane = parsePanes(r.stdout)[0];
+    if (!pane) throw new OrchardError('internal', `tmux did not report the new session ${spec.name}`);
+    return pane;
   }
 
   async killSession(name: string): Promise<void> {
