@@ -327,6 +327,13 @@ describe('the window in browser mode', () => {
     expect((await sessions()).map((s) => s.branch)).not.toContain('doomed');
   });
 
+  test('the Dashboard view mounts in its slot', async () => {
+    await page.getByRole('button', { name: 'Dashboard' }).click();
+    await page.getByRole('region', { name: 'Dashboard' }).waitFor();
+    await screenshot(page, '07-dashboard');
+    await page.getByRole('button', { name: 'Terminals' }).click();
+  });
+
   test('light theme', async () => {
     await page.getByRole('button', { name: 'Switch to light theme' }).click();
     expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('light');
