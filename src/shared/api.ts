@@ -24,10 +24,11 @@ import type {
   BranchInfo,
   HostName,
   RepoConfig,
+  ResourceLimits,
   ResourceStats,
   SessionInfo,
-  StatsPoint,
   SessionState,
+  StatsPoint,
 } from './model.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -56,6 +57,10 @@ export interface SpawnParams {
   /** Initial terminal size of the tmux window. */
   cols?: number;
   rows?: number;
+  /** Memory (bytes) and CPU (percent of one core) limits for the agent's process tree. */
+  limits?: ResourceLimits;
+  /** Spawn even when the host's free memory is below the reserve (admission control). */
+  force?: boolean;
 }
 
 export interface KillParams {

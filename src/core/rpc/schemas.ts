@@ -37,6 +37,18 @@ const spawn = z
     command: nonEmpty(64 * 1024, 'command').optional(),
     cols: cols.optional(),
     rows: rows.optional(),
+    limits: z
+      .strictObject({
+        memory: z
+          .number()
+          .int()
+          .min(16 * MiB)
+          .max(2 ** 50)
+          .optional(),
+        cpu: z.number().min(1).max(100_000).optional(),
+      })
+      .optional(),
+    force: z.boolean().optional(),
   })
   .refine((p) => !(p.agent !== undefined && p.command !== undefined), {
     message: 'agent and command exclude each other',
