@@ -1,14 +1,8 @@
 // Benchmark plumbing: a private Orchard environment, timing, percentiles and the result table.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { Engine } from '../src/core/engine.ts';
-import { HostRegistry } from '../src/core/hosts/registry.ts';
 import { LocalHost } from '../src/core/hosts/local.ts';
-import { JsonFileStore } from '../src/core/store/json-store.ts';
+import { git, makeEnv, makeRepo, type TestEnv } from '../test/helpers/env.ts';
 
 export const ROOT = fileURLToPath(new URL('../', import.meta.url));
 export const FAKE_AGENT = join(ROOT, 'test/fixtures/fake-agent.mjs');
@@ -26,71 +20,20 @@ export interface Row {
   note?: string;
 }
 
-export interface BenchEnv {
-  dir: string;
-  home: string;
-  socket: string;
+export interface BenchEnv extends TestEnv {
+  /** The local host, whose exec counter tells how many processes a step forked. */
   local: LocalHost;
-  engine: Engine;
-  env: NodeJS.ProcessEnv;
   dispose(): void;
 }
 
+/** The test suite's environment (temp ORCHARD_HOME, private tmux socket, fake agent as default). */
 export async function benchEnv(): Promise<BenchEnv> {
-  const dir = realpathSync(mkdtempSync(join(tmpdir(), 'orchard-bench-')));
-  const home = join(dir, 'home');
-  const socket = `orchard-bench-${randomBytes(4).toString('hex')}`;
-  const store = JsonFileStore.inHome(home);
-  await store.update((c) => {
-    c.profiles.push({
-      id: 'fake',
-      label: 'Fake Claude',
-      kind: 'claude',
-      command: [process.execPath, FAKE_AGENT],
-    });
-    c.preferences.defaultAgent = 'fake';
-  });
   const local = new LocalHost();
-  const engine = new Engine(store, new HostRegistry(home, { tmuxSocket: socket, local }));
-  return {
-    dir,
-    home,
-    socket,
-    local,
-    engine,
-    env: { ...process.env, ORCHARD_HOME: home, ORCHARD_TMUX_SOCKET: socket },
-    dispose() {
-      engine.dispose();
-      try {
-        execFileSync('tmux', ['-L', socket, 'kill-server'], { stdio: 'ignore' });
-      } catch {
-        // no server
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  const env = await makeEnv({ local });
+  return { ...env, local, dispose: () => env.cleanup() };
 }
 
-export function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', ['-C', cwd, ...args], {
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      GIT_AUTHOR_NAME: 'b',
-      GIT_AUTHOR_EMAIL: 'b@b',
-      GIT_COMMITTER_NAME: 'b',
-      GIT_COMMITTER_EMAIL: 'b@b',
-    },
-  });
-}
-
-export function makeRepo(parent: string, name: string, branches: string[]): string {
-  const path = join(parent, name);
-  execFileSync('git', ['init', '-q', '-b', 'main', path]);
-  git(path, 'commit', '-q', '--allow-empty', '-m', 'initial');
-  for (const b of branches) git(path, 'branch', '--', b);
-  return path;
-}
+export { git, makeRepo };
 
 export const now = (): number => performance.now();
 

@@ -1,6 +1,7 @@
 // The engine's face: every operation the CLI, the router and the app use. Stateless between calls
 // apart from open host connections; sessions and worktrees are read from tmux and git each time.
 import { join } from 'node:path';
+import type { KillResult } from '../shared/api.ts';
 import { OrchardError, toErrorValue } from '../shared/errors.ts';
 import {
   LOCAL_HOST,
@@ -33,12 +34,7 @@ export interface KillOptions {
   force?: boolean;
 }
 
-export interface KillResult {
-  id: string;
-  killed: boolean;
-  worktreeRemoved: boolean;
-  worktree: string;
-}
+export type { KillResult };
 
 /** How long `list` waits for one remote host before showing its sessions as unreachable. */
 const HOST_LIST_TIMEOUT_MS = 15_000;
