@@ -10,7 +10,6 @@ export function askSecretOnTty(prompt: string): Promise<string | null> {
   const stdin = process.stdin;
   if (!stdin.isTTY || !process.stderr.isTTY) return Promise.resolve(null);
   return new Promise((resolve) => {
-    process.stderr.write(prompt);
     let buf = '';
     const done = (v: string | null) => {
       stdin.off('data', onData);
@@ -27,9 +26,11 @@ export function askSecretOnTty(prompt: string): Promise<string | null> {
         else buf += ch;
       }
     };
+    // Raw (no echo) before the prompt shows: an answer typed right away must not be echoed.
     stdin.setRawMode(true);
     stdin.resume();
     stdin.on('data', onData);
+    process.stderr.write(prompt);
   });
 }
 

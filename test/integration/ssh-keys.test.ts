@@ -162,7 +162,7 @@ describe('on a terminal', () => {
     ]);
     expect(asked).toMatchObject({ code: 0, rest: [] });
     expect(asked.all).toMatch(/host key.*SHA256:/);
-    expect(asked.all).not.toContain(ENCRYPTED_KEY_PASSPHRASE);
+    expect(asked.all, JSON.stringify(asked.all)).not.toContain(ENCRYPTED_KEY_PASSPHRASE);
     expect(asked.all).not.toContain('wrong');
   });
 });

@@ -109,16 +109,52 @@ export async function connectSsh(
   deps: ConnectDeps,
   depth = 0,
 ): Promise<Connected> {
-  const [book, auth] = await Promise.all([hostKeyBook(s, deps), authPlan(s, deps)]);
+  // Our own handshake timer rather than ssh2's readyTimeout: it stops while a person types a
+  // key's passphrase (sshd's LoginGraceTime still bounds that).
+  const timeoutMs = s.connectTimeoutMs ?? deps.readyTimeoutMs;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let settled = false;
+  let onTimeout = () => {};
+  const arm = () => {
+    if (!settled) timer = setTimeout(() => onTimeout(), timeoutMs);
+  };
+  const disarm = () => clearTimeout(timer);
+  const ask = deps.askPassphrase;
+  const authDeps = {
+    ...deps,
+    ...(ask
+      ? {
+          askPassphrase: async (file: string, retry: boolean) => {
+            disarm();
+            try {
+              return await ask(file, retry);
+            } finally {
+              arm();
+            }
+          },
+        }
+      : {}),
+  };
+  const [book, auth] = await Promise.all([hostKeyBook(s, deps), authPlan(s, authDeps)]);
   const { sock, jump } = await transport(s, deps, depth);
   const name = keyName(s);
   const client = new (ssh2().Client)();
   let refused: OrchardError | null = null;
   let hostKey: PresentedKey | undefined;
   return new Promise<Connected>((resolve, reject) => {
-    let settled = false;
+    onTimeout = () => {
+      if (settled) return;
+      settled = true;
+      client.destroy();
+      jump?.end();
+      reject(
+        new OrchardError('host-unreachable', `cannot reach ${label} (${s.hostname}:${s.port}): timed out`),
+      );
+    };
+    arm();
     client.once('ready', () => {
       settled = true;
+      disarm();
       // Many small request/response exchanges: Nagle + delayed ACK would add ~40 ms to each.
       if (!sock) client.setNoDelay(true);
       client.on('error', () => {}); // later errors surface as 'close', which the pool watches
@@ -128,6 +164,7 @@ export async function connectSsh(
     client.on('error', (e: Error) => {
       if (settled) return;
       settled = true;
+      disarm();
       client.end();
       jump?.end();
       reject(refused ?? mapError(e, label, s, auth.notes));
@@ -135,6 +172,7 @@ export async function connectSsh(
     client.once('close', () => {
       if (settled) return;
       settled = true;
+      disarm();
       jump?.end();
       reject(
         refused ??
@@ -146,7 +184,7 @@ export async function connectSsh(
       port: s.port,
       username: s.user,
       ...(sock ? { sock } : {}),
-      readyTimeout: s.connectTimeoutMs ?? deps.readyTimeoutMs,
+      readyTimeout: 0,
       keepaliveInterval: deps.keepaliveIntervalMs,
       keepaliveCountMax: 3,
       algorithms: { serverHostKey: preferredHostKeyAlgorithms(book, name) as never },
