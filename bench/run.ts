@@ -6,9 +6,11 @@ import { printTable, ROOT, type Row } from './lib.ts';
 import { scaleScenario } from './scenarios/scale.ts';
 import { spawnScenario } from './scenarios/spawn.ts';
 import { echoLocalScenario } from './scenarios/echo-local.ts';
+import { browserScenario } from './scenarios/browser.ts';
 
 const SCENARIOS: Record<string, () => Promise<Row[]>> = {
   echo: echoLocalScenario,
+  browser: browserScenario,
   scale: scaleScenario,
   spawn: spawnScenario,
 };
