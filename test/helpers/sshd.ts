@@ -270,6 +270,8 @@ export async function makeSshEnv(
       } catch {
         // no server
       }
+      // tmux leaves its socket file behind; sessions over sshd use the default socket folder.
+      rmSync(join('/tmp', `tmux-${process.getuid?.() ?? 0}`, remoteSocket), { force: true });
       base.cleanup();
     },
   };
