@@ -7,9 +7,11 @@ import { scaleScenario } from './scenarios/scale.ts';
 import { spawnScenario } from './scenarios/spawn.ts';
 import { echoLocalScenario } from './scenarios/echo-local.ts';
 import { browserScenario } from './scenarios/browser.ts';
+import { echoSshScenario } from './scenarios/echo-ssh.ts';
 
 const SCENARIOS: Record<string, () => Promise<Row[]>> = {
   echo: echoLocalScenario,
+  ssh: echoSshScenario,
   browser: browserScenario,
   scale: scaleScenario,
   spawn: spawnScenario,
