@@ -119,3 +119,10 @@ describe('remoteCommandLine (what the SSH runner sends)', () => {
     expect(() => remoteCommandLine([])).toThrow(/empty/);
   });
 });
+
+test('words with = are quoted: no zsh =cmd expansion, no assignment as the first word', () => {
+  expect(shJoin(['=ls', 'FOO=bar', 'a=b'])).toBe(`'=ls' 'FOO=bar' 'a=b'`);
+  expect(shJoin(['tmux', '-L', 'orchard', 'attach-session', '-t', '=name:'])).toBe(
+    `tmux -L orchard attach-session -t '=name:'`,
+  );
+});

@@ -1,6 +1,5 @@
 // Repos, branches, sessions, profiles: the engine's basic commands.
-import { spawnSync } from 'node:child_process';
-import { OrchardError } from '../../shared/errors.ts';
+import { attachTerminal } from '../attach.ts';
 import { flag, need, str, UsageError, type Command } from '../command.ts';
 import { limitsFromValues } from './stats.ts';
 import { formatBranches, formatProfiles, formatRepos, formatSessions } from '../format.ts';
@@ -138,13 +137,7 @@ export const coreCommands: Command[] = [
     summary: 'hand this terminal to tmux attach (detach: Ctrl-b d)',
     async run({ args, engine }) {
       need(args, 1, this.usage);
-      const { host, argv } = await engine().attachArgv(args[0]!);
-      if (host !== 'local')
-        throw new OrchardError('invalid-argument', `session ${args[0]} runs on ${host}; attach from the app`);
-      if (!process.stdin.isTTY) throw new OrchardError('invalid-argument', 'orchard attach needs a terminal');
-      // An empty TMUX lets a user inside their own tmux attach to Orchard's server (tmux refuses to nest otherwise).
-      const r = spawnSync(argv[0]!, argv.slice(1), { stdio: 'inherit', env: { ...process.env, TMUX: '' } });
-      return r.status ?? 1;
+      return attachTerminal(engine(), args[0]!);
     },
   },
   {
