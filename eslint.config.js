@@ -52,11 +52,7 @@ export default tseslint.config(
   layer(
     'shared',
     ['core', 'main', 'preload', 'renderer', 'cli'],
-    [
-      noElectron,
-      noNode,
-      { regex: '^(?!\\./)', message: 'src/shared imports nothing outside itself.' },
-    ],
+    [noElectron, noNode, { regex: '^(?!\\./)', message: 'src/shared imports nothing outside itself.' }],
   ),
   layer('core', ['main', 'preload', 'renderer', 'cli'], [noElectron]),
   layer('cli', ['main', 'preload', 'renderer'], [noElectron]),
