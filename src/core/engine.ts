@@ -185,7 +185,22 @@ export class Engine implements Disposable {
       throw new OrchardError('session-not-found', `no session with id ${JSON.stringify(id)}`);
     const config = await this.store.read();
     const names = await this.hosts.names();
-    const perHost = await Promise.all(names.map((name) => this.hostSessions(name, config.repos, false)));
+    // Answer as soon as a reachable host has it: a silent remote host must not delay a local session.
+    const lookups = names.map((name) => this.hostSessions(name, config.repos, false));
+    const live = await new Promise<SessionInfo | undefined>((resolve) => {
+      let pending = lookups.length;
+      for (const l of lookups)
+        void l.then(
+          (h) => {
+            const hit = h.sessions.find((x) => x.id === id && x.state !== 'unreachable');
+            if (hit) resolve(hit);
+            if (--pending === 0) resolve(undefined);
+          },
+          () => --pending === 0 && resolve(undefined),
+        );
+    });
+    if (live) return live;
+    const perHost = await Promise.all(lookups);
     const s = perHost.flatMap((h) => h.sessions).find((x) => x.id === id);
     if (s?.state === 'unreachable')
       throw new OrchardError(

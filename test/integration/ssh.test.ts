@@ -120,13 +120,17 @@ describe('host down and back', () => {
     const silent: Server = createServer((s) => sockets.push(s));
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
     const port = (silent.address() as { port: number }).port;
-    const e = await makeSshEnv(sshd, { hostName: 'silent', factory: { readyTimeoutMs: 1000 } });
+    const e = await makeSshEnv(sshd, { hostName: 'silent', factory: { readyTimeoutMs: 4000 } });
     try {
       await e.env.engine.store.update((c) => {
         c.hosts[0]!.ssh = `${sshd.user}@127.0.0.1:${port}`;
       });
       const repo = makeRepo(e.env.dir, 'here');
       const s = await e.env.engine.spawn({ repo, branch: 'main' });
+      // A local session answers while the silent host is still being waited for.
+      const listing = e.env.engine.list().then(() => 'list');
+      const first = await Promise.race([e.env.engine.capture(s.id).then(() => 'capture'), listing]);
+      expect(first).toBe('capture');
       const list = await e.env.engine.list();
       expect(list.map((x) => x.id)).toEqual([s.id]);
       await expect(e.env.engine.branches(`silent:${repo}`)).rejects.toMatchObject({
