@@ -1,6 +1,6 @@
 // Shared test scaffolding: temp git repos, an engine on a private tmux socket, the CLI as a process.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -114,4 +114,17 @@ export async function waitFor<T>(
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** Every file or folder under `dir` whose name starts with "pwned": what an injected command would leave. */
+export function pwnedFiles(dir: string): string[] {
+  const found: string[] = [];
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (e.name.startsWith('pwned')) found.push(join(d, e.name));
+      if (e.isDirectory() && e.name !== '.git') walk(join(d, e.name));
+    }
+  };
+  walk(dir);
+  return found;
 }

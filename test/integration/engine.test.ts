@@ -1,22 +1,9 @@
 // The engine against real git and tmux, once per host kind (local, and SSH where available).
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { git, makeRepo, runCli, waitFor } from '../helpers/env.ts';
+import { git, makeRepo, pwnedFiles, runCli, waitFor } from '../helpers/env.ts';
 import { hostKinds, type HostSetup } from '../helpers/hosts.ts';
-
-/** Every file under `dir` whose name starts with "pwned". */
-function pwnedFiles(dir: string): string[] {
-  const found: string[] = [];
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      if (e.name.startsWith('pwned')) found.push(join(d, e.name));
-      if (e.isDirectory() && e.name !== '.git') walk(join(d, e.name));
-    }
-  };
-  walk(dir);
-  return found;
-}
 
 describe.each(hostKinds())('engine over $name', (kind) => {
   let h: HostSetup;

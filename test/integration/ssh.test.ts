@@ -1,13 +1,13 @@
 // The engine over a real OpenSSH sshd on 127.0.0.1: hostile data stays data, a host going down
 // and coming back loses nothing, and more terminals than sshd's MaxSessions work at once.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { PtyStream } from '../../src/core/hosts/host.ts';
 import type { SshHost } from '../../src/core/ssh/ssh-host.ts';
-import { git, makeRepo, runCli, waitFor } from '../helpers/env.ts';
+import { git, makeRepo, pwnedFiles, runCli, waitFor } from '../helpers/env.ts';
 import { makeSshd, makeSshEnv, type Sshd, type SshTestEnv } from '../helpers/sshd.ts';
 
 let sshd: Sshd;
@@ -21,18 +21,6 @@ afterAll(async () => {
   await t?.teardown();
   await sshd?.cleanup();
 });
-
-function pwned(dir: string): string[] {
-  const found: string[] = [];
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      if (e.name.startsWith('pwned')) found.push(join(d, e.name));
-      if (e.isDirectory() && e.name !== '.git') walk(join(d, e.name));
-    }
-  };
-  walk(dir);
-  return found;
-}
 
 describe('hostile data over SSH', () => {
   test('hostile repo path, branch names, text, file names and env run nothing', async () => {
@@ -64,8 +52,8 @@ describe('hostile data over SSH', () => {
     expect(r.stdout).toBe(`$(touch ${dir}/pwned10)\n`);
 
     for (const x of await engine.list()) await engine.kill(x.id, { removeWorktree: true });
-    expect(pwned(dir)).toEqual([]);
-    expect(pwned(sshd.dir)).toEqual([]);
+    expect(pwnedFiles(dir)).toEqual([]);
+    expect(pwnedFiles(sshd.dir)).toEqual([]);
     expect(git(repo, 'branch', '--list')).toContain('b$(touch');
   });
 });
