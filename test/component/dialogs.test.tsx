@@ -76,6 +76,45 @@ describe('New session dialog', () => {
     expect(await screen.findByRole('tab', { name: 'perf devbox idle' })).toBeTruthy();
   });
 
+  test('limits go with the spawn; a bad one is said before any request', async () => {
+    const w = world({ spawn: (p) => session('g7', p.branch) });
+    const { user, dialog } = await openNewSession(w);
+    await user.selectOptions(within(dialog).getByRole('combobox', { name: 'Branch' }), 'fix/typo');
+    await user.type(within(dialog).getByRole('textbox', { name: 'Memory limit' }), 'lots');
+    await user.click(within(dialog).getByRole('button', { name: 'Start session' }));
+    expect((await within(dialog).findByRole('alert')).textContent).toMatch(/not a memory size: "lots"/);
+    expect(w.calls('spawn')).toEqual([]);
+    await user.clear(within(dialog).getByRole('textbox', { name: 'Memory limit' }));
+    await user.type(within(dialog).getByRole('textbox', { name: 'Memory limit' }), '4G');
+    await user.type(within(dialog).getByRole('textbox', { name: 'CPU limit' }), '150%');
+    await user.click(within(dialog).getByRole('button', { name: 'Start session' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(w.calls('spawn')).toEqual([
+      { repo: 'web', branch: 'fix/typo', agent: 'fake', limits: { memory: 4 * 1024 ** 3, cpu: 150 } },
+    ]);
+  });
+
+  test('refused for lack of memory: the dialog offers to start anyway, with force', async () => {
+    const w = world({
+      spawn: (p) => {
+        if (!p.force)
+          throw new OrchardError('admission-refused', 'local has 1.2G available; the reserve is 2G');
+        return session('h8', p.branch);
+      },
+    });
+    const { user, dialog } = await openNewSession(w);
+    await user.selectOptions(within(dialog).getByRole('combobox', { name: 'Branch' }), 'fix/typo');
+    expect(within(dialog).queryByRole('button', { name: 'Start anyway' })).toBeNull();
+    await user.click(within(dialog).getByRole('button', { name: 'Start session' }));
+    expect((await within(dialog).findByRole('alert')).textContent).toMatch(/reserve is 2G/);
+    await user.click(within(dialog).getByRole('button', { name: 'Start anyway' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(w.calls('spawn')).toEqual([
+      { repo: 'web', branch: 'fix/typo', agent: 'fake' },
+      { repo: 'web', branch: 'fix/typo', agent: 'fake', force: true },
+    ]);
+  });
+
   test('Escape closes it without a request', async () => {
     const w = world();
     const { user } = await openNewSession(w);

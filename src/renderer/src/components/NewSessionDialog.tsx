@@ -1,8 +1,11 @@
-// "New session": repo, existing branch or a new one from a base, agent profile. The dialog stays
-// open with a progress line while the worktree is made, and shows the error if that fails.
+// "New session": repo, existing branch or a new one from a base, agent profile, optional memory and
+// CPU limits. The dialog stays open with a progress line while the worktree is made, and shows the
+// error if that fails; when the host is short of memory (admission control) it offers to start anyway.
 import { useEffect, useState } from 'react';
 import type { ProfilesResult, SpawnParams } from '../../../shared/api.ts';
-import type { RepoConfig } from '../../../shared/model.ts';
+import { isOrchardError } from '../../../shared/errors.ts';
+import type { RepoConfig, ResourceLimits } from '../../../shared/model.ts';
+import { parseCpu, parseMemory } from '../../../shared/units.ts';
 import type { BranchRef } from '../dnd.ts';
 import type { BranchLoad } from './BranchTree.tsx';
 import { Dialog, ErrorNote } from './Dialog.tsx';
@@ -25,8 +28,11 @@ export function NewSessionDialog(p: NewSessionDialogProps) {
   const [newName, setNewName] = useState('');
   const [base, setBase] = useState('');
   const [agent, setAgent] = useState('');
+  const [memory, setMemory] = useState('');
+  const [cpu, setCpu] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [refused, setRefused] = useState(false);
 
   const load = p.branches[repo];
   const local = (load?.branches ?? []).filter((b) => b.kind === 'local');
@@ -45,23 +51,41 @@ export function NewSessionDialog(p: NewSessionDialogProps) {
   const chosenBranch = branch && local.some((b) => b.name === branch) ? branch : (free?.name ?? '');
   const chosenBase = base || local.find((b) => b.worktree === repoConfig?.path)?.name || local[0]?.name || '';
 
-  const submit = async () => {
+  const limits = (): ResourceLimits | undefined => {
+    const l: ResourceLimits = {
+      ...(memory.trim() ? { memory: parseMemory(memory) } : {}),
+      ...(cpu.trim() ? { cpu: parseCpu(cpu) } : {}),
+    };
+    return l.memory || l.cpu ? l : undefined;
+  };
+
+  const submit = async (force = false) => {
     if (!repoConfig) return setError('Choose a repository.');
     const name = mode === 'new' ? newName.trim() : chosenBranch;
     if (!name) return setError(mode === 'new' ? 'Name the new branch.' : 'Choose a branch.');
+    let chosenLimits: ResourceLimits | undefined;
+    try {
+      chosenLimits = limits();
+    } catch (e) {
+      return setError(e instanceof Error ? e.message : String(e));
+    }
     const params: SpawnParams = {
       repo,
       branch: name,
       ...(mode === 'new' ? { newBranch: true, ...(chosenBase ? { from: chosenBase } : {}) } : {}),
       ...(chosenAgent ? { agent: chosenAgent } : {}),
+      ...(chosenLimits ? { limits: chosenLimits } : {}),
+      ...(force ? { force: true } : {}),
     };
     setBusy(true);
     setError(null);
+    setRefused(false);
     try {
       await p.onSpawn(params, repoConfig.host);
       p.onClose();
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
+      setRefused(isOrchardError(e) && e.code === 'admission-refused');
       setBusy(false);
     }
   };
@@ -93,6 +117,11 @@ export function NewSessionDialog(p: NewSessionDialogProps) {
           <button type="button" className="btn" onClick={p.onClose} disabled={busy}>
             Cancel
           </button>
+          {refused && (
+            <button type="button" className="btn" onClick={() => void submit(true)} disabled={busy}>
+              Start anyway
+            </button>
+          )}
           <button type="submit" className="btn primary" disabled={busy}>
             Start session
           </button>
@@ -178,6 +207,28 @@ export function NewSessionDialog(p: NewSessionDialogProps) {
           ))}
         </select>
       </label>
+      <div className="field-row">
+        <label className="field grow">
+          <span>Memory limit</span>
+          <input
+            value={memory}
+            onChange={(e) => setMemory(e.target.value)}
+            placeholder="none (e.g. 4G)"
+            disabled={busy}
+            spellCheck={false}
+          />
+        </label>
+        <label className="field grow">
+          <span>CPU limit</span>
+          <input
+            value={cpu}
+            onChange={(e) => setCpu(e.target.value)}
+            placeholder="none (e.g. 150%)"
+            disabled={busy}
+            spellCheck={false}
+          />
+        </label>
+      </div>
       <ErrorNote error={error} />
     </Dialog>
   );
