@@ -1,8 +1,18 @@
 // Human-readable output for the CLI (the --json forms print the model objects as they are).
 import type { AgentProfile, BranchInfo, RepoConfig, SessionInfo } from '../shared/model.ts';
 
-export function table(rows: string[][]): string {
-  if (rows.length === 0) return '';
+/**
+ * Control characters (a commit subject or a tmux tag can carry ESC sequences: OSC 52 clipboard
+ * writes, title spoofing, screen clears) are shown as \xNN, never sent to the terminal.
+ */
+export function visible(text: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is replaced
+  return text.replace(/[\x00-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+export function table(input: string[][]): string {
+  if (input.length === 0) return '';
+  const rows = input.map((r) => r.map(visible));
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => [...(r[i] ?? '')].length)));
   return (
     rows

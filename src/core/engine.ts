@@ -16,9 +16,10 @@ import type { HostRegistry } from './hosts/registry.ts';
 import { admit } from './limits/limits.ts';
 import { resolveRepo, uniqueRepoName } from './repos.ts';
 import { LastSeenSessions } from './ssh/last-seen.ts';
+import { killSession, type KillOptions } from './sessions/kill.ts';
 import { listHostSessions, orchardPanes, paneToSession } from './sessions/list.ts';
 import { executeSpawn, prepareSpawn, type SpawnOptions } from './sessions/spawn.ts';
-import type { Store } from './store/store.ts';
+import type { OrchardConfig, Store } from './store/store.ts';
 import type { Disposable } from './util/lifecycle.ts';
 
 export interface EngineSpawnOptions extends SpawnOptions {
@@ -29,10 +30,7 @@ export interface EngineSpawnOptions extends SpawnOptions {
   force?: boolean;
 }
 
-export interface KillOptions {
-  removeWorktree?: boolean;
-  force?: boolean;
-}
+export type { KillOptions };
 
 export type { KillResult };
 
@@ -41,6 +39,7 @@ const HOST_LIST_TIMEOUT_MS = 15_000;
 
 export class Engine implements Disposable {
   readonly store: Store;
+  private readonly spawning = new Map<string, Promise<unknown>>();
   readonly hosts: HostRegistry;
   /** Sessions last seen on each remote host: listed as "unreachable" while it is down. */
   private readonly lastSeen: LastSeenSessions;
@@ -111,9 +110,30 @@ export class Engine implements Disposable {
     return branches;
   }
 
+  /**
+   * Spawns of one branch are serialized in this process (a double-click, two drops): the second
+   * sees the first's session and is refused instead of starting a second agent in the worktree.
+   */
   async spawn(opts: EngineSpawnOptions): Promise<SessionInfo> {
     const config = await this.store.read();
     const repo = await resolveRepo(config, this.hosts, opts.repo);
+    const key = `${repo.host}\0${repo.path}\0${opts.branch.slice(opts.branch.indexOf('/') + 1)}`;
+    const run = (this.spawning.get(key) ?? Promise.resolve())
+      .catch(() => undefined)
+      .then(() => this.spawnLocked(config, repo, opts));
+    this.spawning.set(key, run);
+    try {
+      return await run;
+    } finally {
+      if (this.spawning.get(key) === run) this.spawning.delete(key);
+    }
+  }
+
+  private async spawnLocked(
+    config: OrchardConfig,
+    repo: RepoConfig,
+    opts: EngineSpawnOptions,
+  ): Promise<SessionInfo> {
     const profile =
       opts.command !== undefined ? customCommandProfile(opts.command) : await this.profile(opts.agent);
     const ctx = await this.hosts.get(repo.host);
@@ -126,12 +146,27 @@ export class Engine implements Disposable {
     return paneToSession(made.pane, ctx.host.name, config.repos, Date.now());
   }
 
-  /** All sessions on all hosts, hosts in parallel; a remote host that fails does not fail the list. */
+  /** All sessions on all hosts, hosts in parallel; a host that fails does not fail the list. */
   async list(): Promise<SessionInfo[]> {
+    return (await this.listAll()).sessions;
+  }
+
+  /**
+   * Sessions, and the hosts that could not be asked (their last-seen sessions are listed as
+   * unreachable). Throws only when no host answered at all, with the first host's own error.
+   */
+  async listAll(): Promise<{ sessions: SessionInfo[]; unreachable: Array<{ host: string; error: string }> }> {
     const config = await this.store.read();
     const names = await this.hosts.names();
     const perHost = await Promise.all(names.map((name) => this.hostSessions(name, config.repos, true)));
-    return perHost.flatMap((h) => h.sessions).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    const failed = perHost.filter((h) => h.error !== undefined);
+    if (failed.length === perHost.length && failed[0]?.cause) throw failed[0].cause;
+    return {
+      sessions: perHost.flatMap((h) => h.sessions).sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
+      unreachable: names.flatMap((host, i) =>
+        perHost[i]!.error ? [{ host, error: perHost[i]!.error! }] : [],
+      ),
+    };
   }
 
   /**
@@ -142,9 +177,16 @@ export class Engine implements Disposable {
     name: string,
     repos: readonly RepoConfig[],
     withGit: boolean,
-  ): Promise<{ sessions: SessionInfo[]; error?: string }> {
+  ): Promise<{ sessions: SessionInfo[]; error?: string; cause?: unknown }> {
     const read = async () => listHostSessions(await this.hosts.get(name), repos, Date.now(), withGit);
-    if (name === LOCAL_HOST) return { sessions: await read() };
+    if (name === LOCAL_HOST) {
+      // This machine is one host among others: no tmux here must not hide the remote sessions.
+      try {
+        return { sessions: await read() };
+      } catch (e) {
+        return { sessions: [], error: toErrorValue(e).message, cause: e };
+      }
+    }
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
@@ -233,39 +275,11 @@ export class Engine implements Disposable {
     return { host: s.host, argv: (await this.hosts.get(s.host)).tmux.attachArgv(s.tmuxSession) };
   }
 
-  /** Kill a session; with removeWorktree, also its worktree, which must be clean unless forced. */
+  /** Kill a session; with removeWorktree, also the worktree Orchard made for it (clean unless forced). */
   async kill(id: string, opts: KillOptions = {}): Promise<KillResult> {
     const s = await this.find(id);
-    const ctx = await this.hosts.get(s.host);
-    const git = new Git(ctx.host, s.repoPath);
-    if (opts.removeWorktree) {
-      const wts = await git.worktrees();
-      if (wts[0]?.path === s.worktree)
-        throw new OrchardError(
-          'worktree-main',
-          `${s.worktree} is the repo's main work tree; it is never removed`,
-        );
-      const others = (await listHostSessions(ctx, [], Date.now(), false)).filter(
-        (x) => x.worktree === s.worktree && x.id !== id,
-      );
-      if (others.length)
-        throw new OrchardError(
-          'invalid-argument',
-          `session ${others[0]!.id} also uses ${s.worktree}; kill it first`,
-        );
-      if (!opts.force && wts.some((w) => w.path === s.worktree) && (await git.isDirty(s.worktree)))
-        throw new OrchardError(
-          'worktree-dirty',
-          `worktree ${s.worktree} has uncommitted changes; nothing was killed or removed (use --force to discard them)`,
-        );
-    }
-    await ctx.tmux.killSession(s.tmuxSession);
-    let worktreeRemoved = false;
-    if (opts.removeWorktree && (await ctx.host.exists(s.worktree))) {
-      await git.removeWorktree(s.worktree, !!opts.force);
-      worktreeRemoved = true;
-    }
-    return { id, killed: true, worktreeRemoved, worktree: s.worktree };
+    const config = await this.store.read();
+    return killSession(await this.hosts.get(s.host), s, config.repos, opts);
   }
 
   dispose(): void {

@@ -74,6 +74,8 @@ export interface KillResult {
   id: string;
   killed: boolean;
   worktreeRemoved: boolean;
+  /** Set when the session was killed but its worktree could not be removed (it is kept). */
+  worktreeError?: string;
   worktree: string;
 }
 

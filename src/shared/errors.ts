@@ -12,6 +12,8 @@ export type ErrorCode =
   | 'session-exists'
   | 'worktree-dirty'
   | 'worktree-main'
+  | 'worktree-not-owned'
+  | 'worktree-locked'
   | 'tool-missing'
   | 'tool-too-old'
   | 'profile-not-found'

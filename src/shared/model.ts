@@ -91,6 +91,8 @@ export interface SessionInfo {
   repoPath: string;
   branch: string;
   worktree: string;
+  /** Orchard made this worktree for the session (only such worktrees are ever removed by Orchard). */
+  ownsWorktree?: boolean;
   host: HostName;
   agent: string;
   state: SessionState;

@@ -173,9 +173,56 @@ describe.each(hostKinds())('engine over $name', (kind) => {
     // main is checked out in the repo itself: reused, not duplicated.
     const onMain = await engine.spawn({ repo: h.repoRef(clone), branch: 'main' });
     expect(onMain.worktree).toBe(clone);
-    await expect(engine.kill(onMain.id, { removeWorktree: true })).rejects.toThrow(/main work tree/);
+    await expect(engine.kill(onMain.id, { removeWorktree: true })).rejects.toThrow(
+      /repository's own work tree; it is never removed/,
+    );
     for (const s of [fromRemote, fresh, onMain]) await engine.kill(s.id);
     expect(existsSync(clone)).toBe(true);
+  });
+
+  test('a worktree Orchard did not make is never removed; concurrent spawns start one agent', async () => {
+    const { engine, dir } = h.env;
+    const repo = makeRepo(dir, 'mine', ['handmade', 'race', 'v1']);
+    const handmade = join(dir, 'handmade-wt');
+    git(repo, 'worktree', 'add', '--', handmade, 'handmade');
+    writeFileSync(join(handmade, '.env'), 'SECRET=1\n');
+    const s = await engine.spawn({ repo: h.repoRef(repo), branch: 'handmade' });
+    expect(s.worktree).toBe(handmade);
+    await expect(engine.kill(s.id, { removeWorktree: true, force: true })).rejects.toThrow(
+      /was not made by Orchard/,
+    );
+    expect(existsSync(join(handmade, '.env'))).toBe(true);
+    expect((await engine.find(s.id)).state).not.toBe('exited');
+    await engine.kill(s.id);
+
+    const results = await Promise.allSettled(
+      [1, 2, 3].map(() => engine.spawn({ repo: h.repoRef(repo), branch: 'race' })),
+    );
+    const ok = results.filter((r) => r.status === 'fulfilled');
+    expect(ok).toHaveLength(1);
+    for (const r of results)
+      if (r.status === 'rejected') expect(String(r.reason)).toMatch(/already runs on race/);
+    expect((await engine.list()).filter((x) => x.branch === 'race')).toHaveLength(1);
+
+    // --from takes what git takes: a tag, `main~0`.
+    git(repo, 'tag', 'v1.0');
+    const fromTag = await engine.spawn({
+      repo: h.repoRef(repo),
+      branch: 'from-tag',
+      newBranch: true,
+      from: 'v1.0',
+    });
+    const fromRev = await engine.spawn({
+      repo: h.repoRef(repo),
+      branch: 'from-rev',
+      newBranch: true,
+      from: 'main~0',
+    });
+    await expect(
+      engine.spawn({ repo: h.repoRef(repo), branch: 'from-nothing', newBranch: true, from: 'no-such-ref' }),
+    ).rejects.toThrow(/base not found: no-such-ref/);
+    for (const x of [...ok.map((r) => (r as PromiseFulfilledResult<{ id: string }>).value), fromTag, fromRev])
+      await engine.kill(x.id, { removeWorktree: true });
   });
 
   test('clear errors: missing repo path, unknown branch, unknown session', async () => {

@@ -16,6 +16,16 @@ class NewSessionFails extends LocalHost {
   }
 }
 
+/** tmux makes the session, but the call still reports a failure (as a dropped SSH connection would). */
+class FailsAfterNewSession extends LocalHost {
+  override async exec(argv: readonly string[], opts?: ExecOptions): Promise<ExecResult> {
+    const r = await super.exec(argv, opts);
+    if (argv[0] === 'tmux' && argv.includes('new-session'))
+      return { code: 1, stdout: '', stderr: 'lost connection' };
+    return r;
+  }
+}
+
 let t: TestEnv;
 let broken: TestEnv;
 beforeAll(async () => {
@@ -38,6 +48,29 @@ test('tmux failing after the worktree was made: the worktree is rolled back, the
   expect(existsSync(join(broken.dir, 'repo.worktrees', 'brand-new'))).toBe(false);
   expect(git(repo, 'branch', '--list', 'brand-new')).toContain('brand-new');
   expect(await broken.engine.list()).toEqual([]);
+});
+
+test('tmux made the session but the call failed: the session is killed with the worktree', async () => {
+  const half = await makeEnv({ local: new FailsAfterNewSession() });
+  try {
+    const repo = makeRepo(half.dir, 'repo', ['half']);
+    await expect(half.engine.spawn({ repo, branch: 'half', command: 'sleep 600' })).rejects.toThrow(
+      /lost connection/,
+    );
+    expect(existsSync(join(half.dir, 'repo.worktrees', 'half'))).toBe(false);
+    expect(await half.engine.list()).toEqual([]);
+  } finally {
+    half.cleanup();
+  }
+});
+
+test('a stale record of another deleted worktree is left alone (its disk may be unmounted)', async () => {
+  const repo = makeRepo(t.dir, 'stale', ['away', 'here']);
+  git(repo, 'worktree', 'add', '--', join(t.dir, 'usb-disk', 'away'), 'away');
+  rmSync(join(t.dir, 'usb-disk'), { recursive: true, force: true });
+  const s = await t.engine.spawn({ repo, branch: 'here', command: 'sleep 600' });
+  expect(git(repo, 'worktree', 'list', '--porcelain')).toContain('usb-disk/away');
+  await t.engine.kill(s.id, { removeWorktree: true });
 });
 
 test('an agent command that does not exist: a clear error and nothing made', async () => {

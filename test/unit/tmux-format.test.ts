@@ -72,3 +72,10 @@ describe('state from the pane', () => {
     expect(deriveState(pane({ session_created: String(now / 1000 - 60) }), now).state).toBe('idle');
   });
 });
+
+test('CLI tables show control characters instead of sending them to the terminal', async () => {
+  const { table } = await import('../../src/cli/format.ts');
+  const out = table([['SUBJECT'], ['fix \x1b]52;c;ZXZpbA==\x07 \x1b[2J done']]);
+  expect(out.includes(String.fromCharCode(27))).toBe(false);
+  expect(out).toContain('fix \\x1b]52;c;ZXZpbA==\\x07 \\x1b[2J done');
+});

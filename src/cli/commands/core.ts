@@ -103,10 +103,12 @@ export const coreCommands: Command[] = [
     usage: 'ls [--json]',
     summary: 'sessions on every host',
     options: json,
-    async run({ args, engine, emit }) {
+    async run({ args, engine, emit, io }) {
       need(args, 0, this.usage);
-      const list = await engine().list();
-      emit(list, formatSessions(list));
+      const { sessions, unreachable } = await engine().listAll();
+      emit(sessions, formatSessions(sessions));
+      // On stderr, so `--json` output stays the list itself.
+      for (const u of unreachable) io.err(`orchard: host ${u.host} is unreachable: ${u.error}\n`);
       return 0;
     },
   },
@@ -145,7 +147,7 @@ export const coreCommands: Command[] = [
     usage: 'kill <id> [--remove-worktree [--force]] [--json]',
     summary: 'end a session; optionally remove its (clean) worktree',
     options: { ...json, 'remove-worktree': { type: 'boolean' }, force: { type: 'boolean' } },
-    async run({ args, values, engine, emit }) {
+    async run({ args, values, engine, emit, io }) {
       need(args, 1, this.usage);
       if (flag(values, 'force') && !flag(values, 'remove-worktree'))
         throw new UsageError('--force goes with --remove-worktree');
@@ -154,6 +156,10 @@ export const coreCommands: Command[] = [
         force: flag(values, 'force'),
       });
       emit(r, `killed ${r.id}${r.worktreeRemoved ? `, removed ${r.worktree}` : ''}\n`);
+      if (r.worktreeError) {
+        io.err(`orchard: killed ${r.id}, but its worktree ${r.worktree} was kept: ${r.worktreeError}\n`);
+        return 1;
+      }
       return 0;
     },
   },

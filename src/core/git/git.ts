@@ -34,8 +34,17 @@ export class Git {
   }
 
   async worktrees(): Promise<WorktreeInfo[]> {
-    const r = await this.run(['worktree', 'list', '--porcelain', '-z'], 'git worktree list');
-    return parseWorktreePorcelainZ(r.stdout);
+    const r = await this.host.exec(['git', '-C', this.repoPath, 'worktree', 'list', '--porcelain', '-z'], {
+      env: GIT_ENV,
+    });
+    if (r.code === 0) return parseWorktreePorcelainZ(r.stdout);
+    // git < 2.36 has no -z: the same records, newline-separated (paths with newlines are lost there).
+    if (/unknown switch|usage:/.test(r.stderr)) {
+      const plain = await this.run(['worktree', 'list', '--porcelain'], 'git worktree list');
+      return parseWorktreePorcelainZ(plain.stdout.replace(/\n/g, '\0'));
+    }
+    const msg = r.stderr.trim().split('\n').filter(Boolean).pop() ?? `exit ${r.code}`;
+    throw new OrchardError('command-failed', `git worktree list failed: ${msg}`, r.stderr);
   }
 
   /** Local and remote-tracking branches with ahead/behind and last commit: one git call. */
@@ -53,6 +62,15 @@ export class Git {
     const byBranch = new Map(wts.filter((w) => w.branch).map((w) => [w.branch as string, w.path]));
     for (const b of refs) if (b.kind === 'local') b.worktree = byBranch.get(b.name) ?? null;
     return refs;
+  }
+
+  /** Does `rev` name a commit (branch, tag, sha, `main~2`)? Never parsed as an option. */
+  async isCommit(rev: string): Promise<boolean> {
+    const r = await this.host.exec(
+      ['git', '-C', this.repoPath, 'rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`],
+      { env: GIT_ENV },
+    );
+    return r.code === 0;
   }
 
   async isValidBranchName(name: string): Promise<boolean> {

@@ -15,14 +15,21 @@ import { readFile } from 'node:fs/promises';
 
 export const DEFAULT_MEMORY_RESERVE = 2 * 1024 ** 3;
 
-export async function availableMemory(ctx: HostContext): Promise<number> {
-  const text =
-    ctx.host.name === LOCAL_HOST
-      ? await readFile('/proc/meminfo', 'utf8')
-      : (await ctx.host.exec(['cat', '/proc/meminfo'])).stdout;
+/**
+ * MemAvailable on a Linux host; null where there is no /proc/meminfo (macOS, BSD): admission is a
+ * Linux feature, and a host that cannot say how much memory it has is not refused for it.
+ */
+export async function availableMemory(ctx: HostContext): Promise<number | null> {
+  let text: string;
+  if (ctx.host.name === LOCAL_HOST) {
+    if (process.platform !== 'linux') return null;
+    text = await readFile('/proc/meminfo', 'utf8').catch(() => '');
+  } else {
+    const r = await ctx.host.exec(['cat', '/proc/meminfo']);
+    text = r.code === 0 ? r.stdout : '';
+  }
   const mem = parseMeminfo(text);
-  if (!mem.total) throw new OrchardError('command-failed', `cannot read memory figures on ${ctx.host.name}`);
-  return mem.available;
+  return mem.total ? mem.available : null;
 }
 
 /** Pure: refuse when available memory is below the reserve plus what the agent is expected to take. */
@@ -50,7 +57,9 @@ export async function admit(
 ): Promise<void> {
   if (force) return;
   const reserve = prefs.memoryReserve ?? DEFAULT_MEMORY_RESERVE;
-  const err = admissionError(ctx.host.name, await availableMemory(ctx), reserve, profile);
+  const available = await availableMemory(ctx);
+  if (available === null) return;
+  const err = admissionError(ctx.host.name, available, reserve, profile);
   if (err) throw err;
 }
 

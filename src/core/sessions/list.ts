@@ -35,6 +35,7 @@ export function paneToSession(
     repoPath,
     branch: p['@orchard_branch'],
     worktree: p['@orchard_worktree'],
+    ...(p['@orchard_owns_worktree'] === '1' ? { ownsWorktree: true } : {}),
     host: hostName,
     agent: p['@orchard_agent'],
     ...derived,

@@ -46,8 +46,9 @@ function remoteMatch(refs: BranchInfo[], name: string): BranchInfo | undefined {
 }
 
 /**
- * Decide what worktree serves `branch`. Changes nothing, except pruning git's records of worktrees
- * whose folders are gone (a user deleted one by hand), so their branches can be checked out again.
+ * Decide what worktree serves `branch`. Changes nothing, except pruning git's record of a worktree
+ * whose folder is gone when that record is what blocks this branch or path (a user deleted the
+ * folder by hand). Other stale records are left alone: their disk may just be unmounted.
  */
 export async function planWorktree(
   ctx: HostContext,
@@ -56,8 +57,14 @@ export async function planWorktree(
   opts: SpawnOptions,
 ): Promise<SpawnPlan> {
   const [refs, listed] = await Promise.all([git.branchRefs(), git.worktrees()]);
-  if (listed.some((w) => w.prunable)) await git.prune();
-  const wts = listed.filter((w) => !w.prunable);
+  const wanted = new Set([opts.branch, opts.branch.slice(opts.branch.indexOf('/') + 1)]);
+  const blocking = listed.filter(
+    (w) =>
+      w.prunable &&
+      ((w.branch && wanted.has(w.branch)) || [...wanted].some((b) => worktreePathFor(repo, b) === w.path)),
+  );
+  if (blocking.length) await git.prune();
+  const wts = listed.filter((w) => !blocking.includes(w));
   const holder = (b: string): WorktreeInfo | undefined => wts.find((w) => w.branch === b);
   const local = (b: string) => refs.some((r) => r.kind === 'local' && r.name === b);
   const freshPath = async (b: string) => {
@@ -78,8 +85,8 @@ export async function planWorktree(
       );
     if (local(opts.branch))
       throw new OrchardError('branch-exists', `branch already exists: ${opts.branch} (drop --new to use it)`);
-    if (opts.from && !refs.some((r) => r.name === opts.from) && !/^[0-9a-f]{7,64}$/i.test(opts.from))
-      throw new OrchardError('branch-not-found', `base not found: ${opts.from}`);
+    if (opts.from && !refs.some((r) => r.name === opts.from) && !(await git.isCommit(opts.from)))
+      throw new OrchardError('branch-not-found', `base not found: ${opts.from} (a branch, tag or commit)`);
     const base = opts.from ?? (await git.headBranch()) ?? 'HEAD';
     const worktree = await freshPath(opts.branch);
     return { branch: opts.branch, worktree, createsWorktree: true, create: { base, track: false } };
@@ -184,6 +191,7 @@ export async function prepareSpawn(
       '@orchard_repo_path': repo.path,
       '@orchard_branch': plan.branch,
       '@orchard_worktree': plan.worktree,
+      '@orchard_owns_worktree': plan.createsWorktree ? '1' : '',
       '@orchard_agent': profile.id,
       '@orchard_agent_session': agentSessionId ?? '',
       '@orchard_created': new Date().toISOString(),
@@ -215,6 +223,9 @@ export async function executeSpawn(p: PreparedSpawn): Promise<SpawnResult> {
       // Only the worktree is undone: a branch, once made, is never deleted.
       undo.push(() => git.removeWorktree(plan.worktree, true));
     }
+    // If tmux made the session but the call still failed (a dropped SSH connection, a garbled
+    // read-back), the session must not outlive the rollback of its worktree.
+    undo.push(() => ctx.tmux.killSession(spec.name));
     pane = await ctx.tmux.newSession(spec);
   } catch (e) {
     for (const u of undo.reverse()) await u().catch(() => undefined);

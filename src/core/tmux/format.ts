@@ -16,6 +16,7 @@ export const PANE_FIELDS = [
   '@orchard_repo_path',
   '@orchard_branch',
   '@orchard_worktree',
+  '@orchard_owns_worktree',
   '@orchard_agent',
   '@orchard_agent_session',
   '@orchard_created',
