@@ -12,6 +12,16 @@ export interface WebContentsLike {
   isDestroyed(): boolean;
   send(channel: string, message: unknown): void;
   once(event: 'destroyed', listener: () => void): unknown;
+  /** Electron passes details on the event (>= 25) and, deprecated, as positional arguments. */
+  on?(
+    event: 'did-start-navigation',
+    listener: (
+      e: { isMainFrame?: boolean; isSameDocument?: boolean },
+      url?: string,
+      inPlace?: boolean,
+      mainFrame?: boolean,
+    ) => void,
+  ): unknown;
 }
 export interface FrameLike {
   readonly url: string;
@@ -63,7 +73,7 @@ export function connectIpc(opts: IpcTransportOptions): IpcTransport {
     if (!target.isDestroyed()) target.send(IPC_CHANNEL, message);
   };
   const peer: Peer = { id: `ipc:${contents.id}`, send: (m) => deliver(contents, m) };
-  const conn = opts.router.connect(peer);
+  let conn = opts.router.connect(peer);
   let trusted: TrustedSender | null = { webContentsId: contents.id, app: opts.app };
 
   const listener = (event: IpcEventLike, raw: unknown) => {
@@ -87,5 +97,14 @@ export function connectIpc(opts: IpcTransportOptions): IpcTransport {
     conn.dispose(); // detaches this window's terminals; the agents keep running in tmux
   });
   contents.once('destroyed', () => done.dispose());
+  // A reload (View › Reload, or after the renderer crashed) keeps the webContents but is a new
+  // page: its old terminals and subscriptions must go, or every reload leaks ptys (and SSH channels).
+  contents.on?.('did-start-navigation', (e, _url, inPlace, mainFrame) => {
+    const isMain = e?.isMainFrame ?? mainFrame ?? false;
+    const sameDoc = e?.isSameDocument ?? inPlace ?? false;
+    if (!isMain || sameDoc || trusted === null) return;
+    conn.dispose();
+    conn = opts.router.connect(peer);
+  });
   return { push: (m) => deliver(contents, m), dispose: () => done.dispose() };
 }

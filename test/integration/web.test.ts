@@ -171,6 +171,10 @@ describe('gates', () => {
     await expect(open(wsUrl('wrong'))).rejects.toThrow('status 401');
     await expect(open(wsUrl(token), { Origin: 'http://evil.example' })).rejects.toThrow('status 403');
     await expect(open(wsUrl(token), { Origin: 'null' })).rejects.toThrow('status 403');
+    // The page's cookie (which browsers also send to every other localhost port) does not open it.
+    const page = await fetch(`${base}/?token=${token}`);
+    const cookie = page.headers.get('set-cookie')!.split(';')[0]!;
+    await expect(open(wsUrl(), { Origin: origin, Cookie: cookie })).rejects.toThrow('status 401');
     const ws = await open(wsUrl(token));
     ws.close();
   });

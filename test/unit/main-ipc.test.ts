@@ -358,3 +358,36 @@ describe('IPC transport refuses', () => {
     expect((s.main.sent[0] as { error: { message: string } }).error.message).toMatch(/:/);
   });
 });
+
+it('a reload of the window is a new client: the old connection (terminals, subscriptions) is disposed', () => {
+  const router = { connect: vi.fn() };
+  const disposed: number[] = [];
+  let n = 0;
+  router.connect.mockImplementation(() => {
+    const k = ++n;
+    return { handle: vi.fn(), dispose: () => disposed.push(k) };
+  });
+  const events = new EventEmitter();
+  const contents = {
+    id: 7,
+    isDestroyed: () => false,
+    send: () => undefined,
+    once: () => undefined,
+    on: (ev: string, l: (...a: unknown[]) => void) => events.on(ev, l),
+  };
+  const transport = connectIpc({
+    ipcMain: new EventEmitter() as never,
+    router: router as never,
+    contents: contents as never,
+    app: APP,
+    onShellMessage: () => undefined,
+  });
+  events.emit('did-start-navigation', { isMainFrame: false, isSameDocument: false });
+  events.emit('did-start-navigation', { isMainFrame: true, isSameDocument: true });
+  expect(router.connect).toHaveBeenCalledTimes(1);
+  events.emit('did-start-navigation', { isMainFrame: true, isSameDocument: false });
+  expect(router.connect).toHaveBeenCalledTimes(2);
+  expect(disposed).toEqual([1]);
+  transport.dispose();
+  expect(disposed).toEqual([1, 2]);
+});

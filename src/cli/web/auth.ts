@@ -37,11 +37,22 @@ export interface Gate {
   loopbackOnly: boolean;
 }
 
-/** The token this request carries, from the query, the cookie or an Authorization header. */
-export function presentedToken(req: IncomingMessage, url: URL, port: number): string | undefined {
+/**
+ * The token this request carries, from the query, an Authorization header or (when allowed) the
+ * cookie. The cookie is good for the page's static files only: browsers send a cookie to every
+ * port of a host, so any other server on localhost (a dev server an agent just wrote) would see it;
+ * the WebSocket, which drives the agents, takes the token only from the query or the header.
+ */
+export function presentedToken(
+  req: IncomingMessage,
+  url: URL,
+  port: number,
+  allowCookie = true,
+): string | undefined {
   const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
-  // An empty `token=` counts as absent: the page may rely on its cookie alone.
-  return url.searchParams.get('token') || bearer || cookie(req, cookieName(port)) || undefined;
+  // An empty `token=` counts as absent.
+  const fromCookie = allowCookie ? cookie(req, cookieName(port)) : undefined;
+  return url.searchParams.get('token') || bearer || fromCookie || undefined;
 }
 
 export function hostAllowed(req: IncomingMessage, gate: Gate): boolean {
@@ -56,8 +67,8 @@ export function hostAllowed(req: IncomingMessage, gate: Gate): boolean {
   }
 }
 
-export function tokenValid(req: IncomingMessage, url: URL, gate: Gate): boolean {
-  const t = presentedToken(req, url, gate.port);
+export function tokenValid(req: IncomingMessage, url: URL, gate: Gate, allowCookie = true): boolean {
+  const t = presentedToken(req, url, gate.port, allowCookie);
   return t !== undefined && same(t, gate.token);
 }
 

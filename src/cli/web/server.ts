@@ -67,11 +67,19 @@ function refuse(socket: Duplex, status: number, text: string): void {
   socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
 
+/** Far above what flow control lets a well-behaved client have in flight (100k chars per terminal). */
+const MAX_BUFFERED_BYTES = 32 * 1024 * 1024;
+
 function acceptSocket(ws: WebSocket, router: Router, id: string): void {
   const conn = router.connect({
     id,
     send: (m: ServerMessage) => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(m));
+      if (ws.readyState !== ws.OPEN) return;
+      // Flow control counts what the client acknowledges, not what it reads off its socket: a client
+      // that acks but stops reading would grow this buffer without bound. Past the cap it is dropped
+      // (its terminals detach; the agents keep running) and can reconnect.
+      if (ws.bufferedAmount > MAX_BUFFERED_BYTES) return ws.terminate();
+      ws.send(JSON.stringify(m));
     },
   });
   let alive = true;
@@ -110,7 +118,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     const url = new URL(req.url ?? '/', 'http://orchard.invalid');
     if (url.pathname !== WS_PATH) return refuse(socket, 404, 'Not Found');
     if (!hostAllowed(req, gate) || !originAllowed(req)) return refuse(socket, 403, 'Forbidden');
-    if (!tokenValid(req, url, gate)) return refuse(socket, 401, 'Unauthorized');
+    if (!tokenValid(req, url, gate, false)) return refuse(socket, 401, 'Unauthorized');
     wss.handleUpgrade(req, socket, head, (ws) => acceptSocket(ws, router, `ws:${++peers}`));
   });
 

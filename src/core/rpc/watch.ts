@@ -14,6 +14,8 @@ export class SessionWatcher implements Disposable {
   private holders = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private running = false;
+  /** A refresh asked for while a poll ran: poll again as soon as it ends (it may predate the change). */
+  private again = false;
   private last: { json: string; list: SessionInfo[] } | undefined;
   private states: Map<string, SessionState> | undefined;
   private lastError: string | undefined;
@@ -44,6 +46,10 @@ export class SessionWatcher implements Disposable {
   /** Poll now (e.g. right after a spawn or kill) instead of at the next tick. */
   refresh(): void {
     if (this.holders === 0 || this.disposed) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     void this.tick();
@@ -76,12 +82,18 @@ export class SessionWatcher implements Disposable {
       this.lastError = msg;
     } finally {
       this.running = false;
-      if (this.holders > 0 && !this.disposed && !this.timer)
-        this.timer = setTimeout(() => {
-          this.timer = undefined;
-          void this.tick();
-        }, this.intervalMs);
     }
+    if (this.holders === 0 || this.disposed) return;
+    if (this.again) {
+      this.again = false;
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = undefined;
+      void this.tick();
+    } else if (!this.timer)
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        void this.tick();
+      }, this.intervalMs);
   }
 
   private take(list: SessionInfo[]): void {

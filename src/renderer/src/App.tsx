@@ -46,8 +46,10 @@ function Window({ api, store }: { api: OrchardApi; store: Store }) {
     const onKey = (e: KeyboardEvent) => {
       const k = shortcutOf(e);
       if (!k) return;
-      e.preventDefault();
       const st = store.getState();
+      // A modal dialog owns the keyboard: no tab switching or second dialog behind it.
+      if (st.dialog) return;
+      e.preventDefault();
       if (k.kind === 'tab') {
         const id = st.tabs[k.index];
         if (id) store.selectTab(id);

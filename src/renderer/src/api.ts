@@ -27,7 +27,8 @@ export function browserToken(
 
 export function webSocketUrl(loc: Location, token: string): string {
   const proto = loc.protocol === 'https:' ? 'wss:' : 'ws:';
-  // Without a token in this tab the HttpOnly cookie set by the page's first load still authenticates.
+  // The socket needs the token itself (the cookie only serves the page's files): without one in this
+  // tab the server refuses it, and the page says to open the URL `orchard web` printed.
   return `${proto}//${loc.host}${WS_PATH}${token ? `?token=${encodeURIComponent(token)}` : ''}`;
 }
 

@@ -59,6 +59,9 @@ export class TerminalSession {
       cursorBlink: true,
       theme: terminalTheme(o.theme),
       macOptionIsMeta: true,
+      // OSC 8 hyperlinks from programs go through the same gate as detected URLs (xterm's default
+      // handler would confirm() and open a blank window, which the app's guard then refuses).
+      linkHandler: { activate: (e, uri) => openLink(e, uri), allowNonHttpProtocols: false },
     });
     this.term.loadAddon(this.fit);
     this.term.loadAddon(this.search);
