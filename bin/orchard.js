@@ -23,5 +23,8 @@ if (!process.features.typescript) {
   // Cache compiled (and type-stripped) modules between runs: CLI start-up is most of `orchard ls`.
   module.enableCompileCache?.();
   const { main } = await import('../src/cli/main.ts');
-  process.exitCode = await main(process.argv.slice(2));
+  const code = await main(process.argv.slice(2));
+  // The command is done: a connection still being attempted to a silent SSH host (it would time
+  // out on its own) must not keep the process alive. Exit once stdout and stderr are flushed.
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
 }
