@@ -2,7 +2,6 @@
 // behind a random token; loopback only unless --host says otherwise.
 import { UsageError, str, type Command } from '../command.ts';
 import { isLoopback } from '../web/auth.ts';
-import { startWebServer } from '../web/server.ts';
 
 function parsePort(v: string | undefined): number {
   if (v === undefined) return 0;
@@ -21,6 +20,8 @@ export const webCommands: Command[] = [
       if (args.length) throw new UsageError(`unexpected argument: ${args[0]} (usage: orchard ${this.usage})`);
       const port = parsePort(str(values, 'port'));
       const host = str(values, 'host') ?? '127.0.0.1';
+      // Loaded on use: the server (ws, zod, the router) is most of the CLI's start-up otherwise.
+      const { startWebServer } = await import('../web/server.ts');
       const server = await startWebServer({ engine: engine(), port, host });
       if (!isLoopback(host))
         io.err(
