@@ -37,13 +37,15 @@ export function Splitter({ width, onWidth }: { width: number; onWidth: (w: numbe
     const el = e.currentTarget;
     el.setPointerCapture(e.pointerId);
     const move = (ev: globalThis.PointerEvent) => onWidth(startW + ev.clientX - startX);
+    // A drag ends on release, and also when the browser cancels it (touch, focus lost mid-drag).
+    const ends = ['pointerup', 'pointercancel', 'lostpointercapture'] as const;
     const up = () => {
       el.removeEventListener('pointermove', move);
-      el.removeEventListener('pointerup', up);
+      for (const ev of ends) el.removeEventListener(ev, up);
       document.body.classList.remove('resizing');
     };
     el.addEventListener('pointermove', move);
-    el.addEventListener('pointerup', up);
+    for (const ev of ends) el.addEventListener(ev, up);
     document.body.classList.add('resizing');
   };
   const onKeyDown = (e: KeyboardEvent) => {
