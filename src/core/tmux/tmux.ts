@@ -44,6 +44,8 @@ export function agentWrapper(argv: readonly string[]): string[] {
   return ['sh', '-c', AGENT_WRAPPER, 'orchard-agent', ...argv];
 }
 
+const LIST_TIMEOUT_MS = 10_000;
+
 const NO_SERVER = /no server running|error connecting|No such file or directory/i;
 
 export class Tmux {
@@ -79,8 +81,11 @@ export class Tmux {
     return this.version;
   }
 
-  async run(args: readonly string[], input?: string): Promise<ExecResult> {
-    return this.host.exec([...this.base(), ...args], input === undefined ? {} : { input });
+  async run(args: readonly string[], input?: string, timeoutMs?: number): Promise<ExecResult> {
+    return this.host.exec([...this.base(), ...args], {
+      ...(input === undefined ? {} : { input }),
+      ...(timeoutMs === undefined ? {} : { timeoutMs }),
+    });
   }
 
   private async check(args: readonly string[], what: string, input?: string): Promise<ExecResult> {
@@ -93,7 +98,9 @@ export class Tmux {
   /** Every pane on the server in one call; an absent server means no panes. */
   async listPanes(): Promise<PaneRecord[]> {
     await this.ensureVersion();
-    const r = await this.run(['list-panes', '-a', '-F', PANE_FORMAT]);
+    // Polled every second: a tmux that hangs (a swapping remote box) must not pile up processes or
+    // SSH channels, so the call itself is bounded (the process is killed, the channel closed).
+    const r = await this.run(['list-panes', '-a', '-F', PANE_FORMAT], undefined, LIST_TIMEOUT_MS);
     if (r.code !== 0) {
       if (NO_SERVER.test(r.stderr)) return [];
       throw new OrchardError('command-failed', `tmux list-panes failed: ${r.stderr.trim()}`);
