@@ -115,6 +115,25 @@ describe('TerminalSession', () => {
     expect(second!.term).not.toBe(first!.term);
   });
 
+  test('a re-attach keeps what the terminal showed before in its scrollback', async () => {
+    const { w, s } = setup();
+    s.setVisible(true);
+    await vi.waitFor(() => expect(w.calls('attach')).toHaveLength(1));
+    const first = termOf(w);
+    w.emit('terminalData', { term: first, data: 'before the blip\r\n' });
+    await vi.waitFor(() => expect(acks(w).length).toBeGreaterThan(0));
+    w.emit('connection', { connected: false });
+    w.emit('connection', { connected: true });
+    await vi.waitFor(() => expect(w.calls('attach')).toHaveLength(2));
+    const second = (w.calls('attach')[1] as { term: string }).term;
+    w.emit('terminalData', { term: second, data: '\x1b[H\x1b[2Jafter' });
+    await vi.waitFor(() => expect(acks(w).some((a) => (a as { term: string }).term === second)).toBe(true));
+    const buf = s.term.buffer.active;
+    const lines = Array.from({ length: buf.length }, (_, i) => buf.getLine(i)?.translateToString(true) ?? '');
+    expect(lines).toContain('before the blip');
+    expect(lines.at(buf.baseY)).toBe('after');
+  });
+
   test('links open only for http(s), without an opener', () => {
     const open = vi.fn();
     vi.stubGlobal('open', open);

@@ -46,6 +46,7 @@ export class TerminalSession {
   private ackTimer: ReturnType<typeof setTimeout> | null = null;
   private visible = false;
   private disposed = false;
+  private attachedOnce = false;
   private readonly offs: Array<() => void> = [];
 
   constructor(o: TerminalSessionOptions) {
@@ -112,7 +113,14 @@ export class TerminalSession {
     const term = this.o.registry.nextId();
     this.termId = term;
     this.unacked = 0;
-    this.term.reset(); // tmux repaints the whole screen on attach
+    // tmux repaints the whole screen on attach. The first time, start clean; on a re-attach (socket
+    // back, Reattach) keep the history: reset modes only (DECSTR), push the old screen into the
+    // scrollback and let tmux draw on an empty one.
+    if (this.attachedOnce) {
+      const rows = this.term.rows;
+      this.term.write(`\x1b[!p\x1b[${rows};1H${'\n'.repeat(rows)}\x1b[H`);
+    } else this.term.reset();
+    this.attachedOnce = true;
     this.o.onStatus({ kind: 'connecting' });
     this.unregister = this.o.registry.register(term, {
       data: (data) => this.write(data),
