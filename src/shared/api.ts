@@ -213,7 +213,11 @@ export interface ShellEventMap {
 /** Client-side only: the transport's own state (browser mode reconnects; Electron is always up). */
 export interface ClientEventMap extends EventMap, ShellEventMap {
   /** After a reconnect, terminals must be attached again: the server closed them with the socket. */
-  connection: { connected: boolean };
+  /**
+   * `stale`: the server refuses this page's token for good (`orchard web` was restarted with a new
+   * one); reconnecting stops and the page says to open the URL it printed.
+   */
+  connection: { connected: boolean; stale?: boolean };
 }
 
 // ---------------------------------------------------------------------------------------------

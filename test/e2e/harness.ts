@@ -16,8 +16,8 @@ export interface WebServer {
 }
 
 /** Starts `orchard web --port 0` and resolves with the URL it prints (token included). */
-export function startWeb(env: NodeJS.ProcessEnv): Promise<WebServer> {
-  const child = spawn(process.execPath, [CLI, 'web', '--port', '0'], { env, cwd: ROOT, stdio: 'pipe' });
+export function startWeb(env: NodeJS.ProcessEnv, args: string[] = ['--port', '0']): Promise<WebServer> {
+  const child = spawn(process.execPath, [CLI, 'web', ...args], { env, cwd: ROOT, stdio: 'pipe' });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   const stop = () =>

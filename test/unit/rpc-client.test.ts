@@ -155,3 +155,40 @@ describe('browser token', () => {
     expect(webSocketUrl(window.location, '')).toBe(`ws://${window.location.host}/rpc`);
   });
 });
+
+describe('a server restarted with a new token', () => {
+  test('after a few refused reconnects the client asks, says the page is stale, and stops retrying', async () => {
+    let attempts = 0;
+    const refused = (): SocketLike => {
+      attempts++;
+      const s: SocketLike = {
+        readyState: 3,
+        onopen: null,
+        onclose: null,
+        onerror: null,
+        onmessage: null,
+        send: () => undefined,
+        close: () => undefined,
+      } as unknown as SocketLike;
+      setTimeout(() => s.onclose?.({} as never), 1);
+      return s;
+    };
+    let probes = 0;
+    const api = webSocketApi({
+      url: 'ws://127.0.0.1:1/rpc?token=old',
+      createSocket: refused,
+      minDelayMs: 1,
+      maxDelayMs: 2,
+      tokenStillValid: async () => (++probes, false),
+    });
+    const seen: Array<{ connected: boolean; stale?: boolean }> = [];
+    api.on('connection', (e) => seen.push(e));
+    await waitFor(() => seen.some((e) => e.stale), 2000, 'stale');
+    const after = attempts;
+    await new Promise((r) => setTimeout(r, 50));
+    expect(attempts).toBe(after);
+    expect(probes).toBe(1);
+    expect(seen).toEqual([{ connected: false, stale: true }]);
+    api.close();
+  });
+});

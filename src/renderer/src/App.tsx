@@ -81,6 +81,7 @@ function Window({ api, store }: { api: OrchardApi; store: Store }) {
         counts={{ sessions: s.sessions.length, waiting }}
         theme={s.theme}
         connected={s.connected}
+        stale={!!s.stale}
         notifications={permission}
         onView={(v) => store.setView(v)}
         onNewSession={() => store.openDialog({ kind: 'new' })}

@@ -8,6 +8,7 @@ export interface TopBarProps {
   counts: { sessions: number; waiting: number };
   theme: Theme;
   connected: boolean;
+  stale?: boolean;
   notifications: 'unsupported' | NotificationPermission;
   onView: (v: View) => void;
   onNewSession: () => void;
@@ -53,7 +54,7 @@ export function TopBar(p: TopBarProps) {
       <span className="spacer" />
       {!p.connected && (
         <span className="conn-lost" role="status">
-          Reconnecting…
+          {p.stale ? 'orchard web was restarted: open the new URL it printed' : 'Reconnecting…'}
         </span>
       )}
       <button

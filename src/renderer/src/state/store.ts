@@ -44,6 +44,8 @@ export interface AppState {
   dialog: DialogState | null;
   theme: Theme;
   connected: boolean;
+  /** The server no longer takes this page's token (`orchard web` restarted). */
+  stale?: boolean;
   /** Last measured terminal size, used as the initial size of new sessions. */
   termSize: { cols: number; rows: number } | null;
 }
@@ -108,8 +110,8 @@ export class Store {
     this.unsubscribes.push(
       this.api.on('sessionsChanged', (list) => this.setSessions(list)),
       this.api.on('shellCommand', (c) => this.onShellCommand(c)),
-      this.api.on('connection', ({ connected }) => {
-        this.set({ connected });
+      this.api.on('connection', ({ connected, stale }) => {
+        this.set({ connected, ...(stale ? { stale: true } : {}) });
         if (connected) void this.refresh();
       }),
     );

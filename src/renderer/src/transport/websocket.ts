@@ -37,6 +37,25 @@ export interface WebSocketApiOptions {
   /** Backoff bounds for reconnects, ms. */
   minDelayMs?: number;
   maxDelayMs?: number;
+  /**
+   * Asked after a few failed reconnects: is the page's token still good? (A browser hides the
+   * WebSocket's 401; the same URL over HTTP shows it.) Default: fetch the page URL with the token.
+   */
+  tokenStillValid?: () => Promise<boolean>;
+}
+
+/** ws://host/rpc?token=… → an HTTP probe of the page with the same token: 401 means a new server. */
+function defaultProbe(wsUrl: string): () => Promise<boolean> {
+  return async () => {
+    const u = new URL(wsUrl);
+    u.protocol = u.protocol === 'wss:' ? 'https:' : 'http:';
+    u.pathname = '/';
+    try {
+      return (await fetch(u, { method: 'HEAD', credentials: 'omit' })).status !== 401;
+    } catch {
+      return true; // the server is down, not replaced: keep trying
+    }
+  };
 }
 
 const OPEN = 1;
@@ -58,6 +77,8 @@ export function webSocketApi(opts: WebSocketApiOptions): WebSocketApi {
   let closed = false;
   let connected = false;
   let retry: ReturnType<typeof setTimeout> | undefined;
+  let failures = 0;
+  const probe = opts.tokenStillValid ?? defaultProbe(opts.url);
 
   const post = (m: ClientMessage): boolean => {
     if (socket?.readyState !== OPEN) return false;
@@ -91,6 +112,7 @@ export function webSocketApi(opts: WebSocketApiOptions): WebSocketApi {
     socket = s;
     s.onopen = () => {
       delay = minDelay;
+      failures = 0;
       connected = true;
       for (const event of listeners.subscribed()) post({ t: 'send', ch: 'subscribe', p: { event } });
       const q = queue;
@@ -110,8 +132,17 @@ export function webSocketApi(opts: WebSocketApiOptions): WebSocketApi {
       if (connected) listeners.fire('connection', { connected: false });
       connected = false;
       if (closed) return;
-      retry = setTimeout(connect, delay);
-      delay = Math.min(maxDelay, delay * 2);
+      const again = () => {
+        retry = setTimeout(connect, delay);
+        delay = Math.min(maxDelay, delay * 2);
+      };
+      if (++failures % 3 !== 0) return again();
+      void probe().then((valid) => {
+        if (closed) return;
+        if (valid) return again();
+        closed = true;
+        listeners.fire('connection', { connected: false, stale: true });
+      });
     };
   }
 
