@@ -141,3 +141,23 @@ export function pwnedFiles(dir: string): string[] {
   walk(dir);
   return found;
 }
+
+/** Waits until `read()` stops growing (the same value twice, 300 ms apart) and returns it. */
+export function waitForStall(
+  read: () => number,
+  timeoutMs = 20_000,
+  what = 'output to stall',
+): Promise<number> {
+  let last = -1;
+  return waitFor(
+    async () => {
+      const n = read();
+      const same = n === last;
+      last = n;
+      await new Promise((r) => setTimeout(r, 300));
+      return same && read() === n ? n : undefined;
+    },
+    timeoutMs,
+    what,
+  );
+}

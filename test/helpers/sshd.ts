@@ -1,6 +1,7 @@
 // A throwaway OpenSSH server on 127.0.0.1 for the SSH tests: its own host key, user keys,
 // authorized_keys, config and a random free port, all in a temp dir. The "remote" is this very
 // machine and user, with HOME pointed at a temp folder (sshd SetEnv) so nothing lands in ~.
+import { afterAll, beforeAll } from 'vitest';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import {
   existsSync,
@@ -284,5 +285,30 @@ export async function makeSshEnv(
     remoteSocket,
     factory,
     teardown: async () => env.cleanup(),
+  };
+}
+
+/**
+ * The common file setup: a throwaway sshd and an SSH test env for the whole file, torn down after
+ * it. Read `.env` / `.sshd` inside tests (they are set in beforeAll).
+ */
+export function useSshEnv(): { readonly env: SshTestEnv; readonly sshd: Sshd } {
+  let sshd: Sshd | undefined;
+  let env: SshTestEnv | undefined;
+  beforeAll(async () => {
+    sshd = await makeSshd();
+    env = await makeSshEnv(sshd);
+  });
+  afterAll(async () => {
+    await env?.teardown();
+    await sshd?.cleanup();
+  });
+  return {
+    get env() {
+      return env!;
+    },
+    get sshd() {
+      return sshd!;
+    },
   };
 }

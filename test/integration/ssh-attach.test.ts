@@ -1,24 +1,15 @@
 // `orchard attach` to a session on an SSH host: the engine's ssh2 pty stream bridged to a real
 // terminal (node-pty), no OpenSSH client involved.
 import { createRequire } from 'node:module';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { CLI, makeRepo, waitFor } from '../helpers/env.ts';
-import { makeSshd, makeSshEnv, type Sshd, type SshTestEnv } from '../helpers/sshd.ts';
+import { useSshEnv } from '../helpers/sshd.ts';
 
 const pty = createRequire(import.meta.url)('@lydell/node-pty') as typeof import('@lydell/node-pty');
-let sshd: Sshd;
-let t: SshTestEnv;
-
-beforeAll(async () => {
-  sshd = await makeSshd();
-  t = await makeSshEnv(sshd);
-});
-afterAll(async () => {
-  await t?.teardown();
-  await sshd?.cleanup();
-});
+const ssh = useSshEnv();
 
 test('orchard attach bridges this terminal to a remote session, and detaching leaves it running', async () => {
+  const t = ssh.env;
   const repo = makeRepo(t.env.dir, 'remote', ['feat']);
   const s = await t.env.engine.spawn({ repo: t.repoRef(repo), branch: 'feat' });
   expect(s.host).toBe(t.hostName);

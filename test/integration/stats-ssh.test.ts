@@ -1,33 +1,24 @@
 // Resources over a real SSH host (OpenSSH sshd on 127.0.0.1): per tick one list-panes and ONE exec
 // of the snapshot script, whatever the sessions; CPU of a burning agent on the remote side.
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { ResourceMonitor } from '../../src/core/monitor/monitor.ts';
 import { makeRepo, waitFor } from '../helpers/env.ts';
-import { makeSshd, makeSshEnv, type Sshd, type SshTestEnv } from '../helpers/sshd.ts';
+import { useSshEnv } from '../helpers/sshd.ts';
 
-let sshd: Sshd;
-let e: SshTestEnv;
-beforeAll(async () => {
-  sshd = await makeSshd();
-  e = await makeSshEnv(sshd);
-});
-afterAll(async () => {
-  await e?.teardown();
-  await sshd?.cleanup();
-});
+const ssh = useSshEnv();
 
 test('an SSH host: two execs per sample (list-panes + snapshot), real figures, remote CPU', async () => {
-  const t = e.env;
+  const t = ssh.env.env;
   const path = makeRepo(t.dir, 'remote-repo');
-  const burner = await t.engine.spawn({ repo: e.repoRef(path), branch: 'burn', newBranch: true });
+  const burner = await t.engine.spawn({ repo: ssh.env.repoRef(path), branch: 'burn', newBranch: true });
   for (const b of ['q1', 'q2'])
-    await t.engine.spawn({ repo: e.repoRef(path), branch: b, newBranch: true, command: 'sleep 600' });
-  expect(burner.host).toBe(e.hostName);
+    await t.engine.spawn({ repo: ssh.env.repoRef(path), branch: b, newBranch: true, command: 'sleep 600' });
+  expect(burner.host).toBe(ssh.env.hostName);
   await waitFor(async () => (await t.engine.find(burner.id)).state === 'idle', 15_000, 'agent ready');
   await t.engine.send(burner.id, 'burn 40');
   const monitor = new ResourceMonitor();
   const repos = (await t.engine.store.read()).repos;
-  const host = (await t.engine.hosts.get(e.hostName)).host as unknown as { execs: { count: number } };
+  const host = (await t.engine.hosts.get(ssh.env.hostName)).host as unknown as { execs: { count: number } };
   await monitor.sample(t.engine.hosts, repos);
   const stats = await waitFor(
     async () => {
@@ -39,11 +30,11 @@ test('an SSH host: two execs per sample (list-panes + snapshot), real figures, r
     20_000,
     'the remote burner above 50% CPU',
   );
-  const remote = stats.hosts.find((h) => h.name === e.hostName)!;
+  const remote = stats.hosts.find((h) => h.name === ssh.env.hostName)!;
   expect(remote.error).toBeUndefined();
   expect(remote.memory.total).toBeGreaterThan(remote.memory.available);
   expect(remote.disks.length).toBeGreaterThan(0);
-  expect(stats.sessions.filter((x) => x.host === e.hostName)).toHaveLength(3);
+  expect(stats.sessions.filter((x) => x.host === ssh.env.hostName)).toHaveLength(3);
   expect(stats.sessions[0]!.id).toBe(burner.id);
   monitor.dispose();
   await t.engine.kill(burner.id);

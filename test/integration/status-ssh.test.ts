@@ -1,29 +1,20 @@
 // Status over a real SSH host: hooks work through the remote tmux, and when the host goes away
 // (sshd and its connections stopped) the watcher reports its sessions unreachable, then back.
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { StatusWatcher, type StateChange } from '../../src/core/status/watcher.ts';
 import { makeRepo, waitFor } from '../helpers/env.ts';
-import { makeSshd, makeSshEnv, type Sshd, type SshTestEnv } from '../helpers/sshd.ts';
+import { useSshEnv } from '../helpers/sshd.ts';
 
-let sshd: Sshd;
-let e: SshTestEnv;
-beforeAll(async () => {
-  sshd = await makeSshd();
-  e = await makeSshEnv(sshd);
-});
-afterAll(async () => {
-  await e?.teardown();
-  await sshd?.cleanup();
-});
+const ssh = useSshEnv();
 
 test('remote: waiting(permission) with detail, then unreachable while the host is down, then back', async () => {
-  const t = e.env;
+  const t = ssh.env.env;
   const watcher = new StatusWatcher(t.engine, { intervalMs: 200 }).start();
   const events: StateChange[] = [];
   watcher.onDidChangeState((x) => events.push(x));
   try {
     const s = await t.engine.spawn({
-      repo: e.repoRef(makeRepo(t.dir, 'r')),
+      repo: ssh.env.repoRef(makeRepo(t.dir, 'r')),
       branch: 'feature/login',
       newBranch: true,
     });
@@ -33,12 +24,12 @@ test('remote: waiting(permission) with detail, then unreachable while the host i
     await t.engine.send(s.id, 'edit notes.txt');
     const w = await saw((x) => x.to === 'waiting', 'waiting');
     expect(w).toMatchObject({ reason: 'permission', detail: 'Edit notes.txt' });
-    expect(w.session.host).toBe(e.hostName);
-    await sshd.stop();
+    expect(w.session.host).toBe(ssh.env.hostName);
+    await ssh.sshd.stop();
     const down = await saw((x) => x.to === 'unreachable', 'unreachable', 30_000);
     expect(down.from).toBe('waiting');
     expect(down.session.branch).toBe('feature/login');
-    await sshd.start();
+    await ssh.sshd.start();
     const back = await saw((x) => x.from === 'unreachable', 'reachable again', 30_000);
     // The agent kept waiting in tmux meanwhile.
     expect(back.to).toBe('waiting');

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { FLOW, type ServerMessage, type TerminalDataEvent } from '../../src/shared/api.ts';
 import type { SessionInfo } from '../../src/shared/model.ts';
 import { createRouter, type Connection, type Router } from '../../src/core/rpc/index.ts';
-import { makeRepo, waitFor } from '../helpers/env.ts';
+import { makeRepo, waitFor, waitForStall } from '../helpers/env.ts';
 import { hostKinds, type HostSetup } from '../helpers/hosts.ts';
 
 class Viewer {
@@ -92,18 +92,7 @@ describe.each(hostKinds())('terminals over $name', (kind) => {
     const s = await c.req<SessionInfo>('spawn', { repo: h.repoRef(repo), branch: 'flood', command: 'yes' });
     await c.req('attach', { term: 'y', session: s.id, cols: 80, rows: 24 });
     await waitFor(() => c.output('y').length > FLOW.highWatermark, 20_000, 'output past the high watermark');
-    let last = -1;
-    const stalled = await waitFor(
-      async () => {
-        const n = c.output('y').length;
-        const same = n === last;
-        last = n;
-        await new Promise((r) => setTimeout(r, 300));
-        return same && c.output('y').length === n ? n : undefined;
-      },
-      20_000,
-      'output to stall without acks',
-    );
+    const stalled = await waitForStall(() => c.output('y').length, 20_000, 'output to stall without acks');
     console.log(`${kind.name}: output stalled at ${stalled} unacknowledged chars`);
     expect(stalled).toBeGreaterThan(FLOW.highWatermark);
     expect(stalled).toBeLessThan(FLOW.highWatermark + 256 * 1024);

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import WebSocket from 'ws';
 import { FLOW, type ServerMessage, type TerminalDataEvent } from '../../src/shared/api.ts';
 import type { SessionInfo } from '../../src/shared/model.ts';
-import { CLI, makeEnv, makeRepo, ROOT, runCli, waitFor, type TestEnv } from '../helpers/env.ts';
+import { CLI, makeEnv, makeRepo, ROOT, runCli, waitFor, type TestEnv, waitForStall } from '../helpers/env.ts';
 
 let t: TestEnv;
 let server: ChildProcess;
@@ -298,18 +298,7 @@ describe('the contract over the WebSocket', () => {
     await c.req('attach', { term: 'y', session: s.id, cols: 80, rows: 24 });
     // No acks: output must stop near the high watermark (what was in flight when it paused).
     await waitFor(() => c.output('y').length > FLOW.highWatermark, 20_000, 'output past the high watermark');
-    let last = -1;
-    const stalled = await waitFor(
-      async () => {
-        const n = c.output('y').length;
-        const same = n === last;
-        last = n;
-        await new Promise((r) => setTimeout(r, 300));
-        return same && c.output('y').length === n ? n : undefined;
-      },
-      20_000,
-      'output to stall without acks',
-    );
+    const stalled = await waitForStall(() => c.output('y').length, 20_000, 'output to stall without acks');
     console.log(`flow control: output stalled at ${stalled} unacknowledged chars`);
     expect(stalled).toBeGreaterThan(FLOW.highWatermark);
     expect(stalled).toBeLessThan(FLOW.highWatermark + 256 * 1024);
