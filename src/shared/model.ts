@@ -53,8 +53,23 @@ export interface Preferences {
   notifications?: NotificationPreferences;
 }
 
-export type SessionState = 'starting' | 'working' | 'waiting' | 'idle' | 'exited' | 'unreachable';
-export type WaitingReason = 'permission' | 'question' | 'input';
+export type SessionState =
+  | 'starting'
+  | 'working'
+  | 'waiting'
+  | 'idle'
+  | 'exited'
+  | 'unreachable'
+  /** A session Orchard recorded whose tmux session is gone (reboot, tmux server killed). */
+  | 'stopped'
+  /** Alive, but neither hooks nor the screen say what it is doing. */
+  | 'unknown';
+/**
+ * permission: a tool needs approval; question: the agent asks (AskUserQuestion); input: it asks for
+ * input in words; setup: a first-run dialog (trust this folder, login, auth); error: the turn ended
+ * on an API error.
+ */
+export type WaitingReason = 'permission' | 'question' | 'input' | 'setup' | 'error';
 
 export interface LastCommit {
   sha: string;
@@ -105,6 +120,12 @@ export interface SessionInfo {
   createdAt: string;
   /** The agent's own session id (Claude Code `--session-id`), when there is one. */
   agentSessionId?: string;
+  /** The agent's permission mode as it last reported it (Claude Code: default, acceptEdits, plan, auto, …). */
+  permissionMode?: string;
+  /** Where the state came from: the agent's hooks, or the screen check that corrected them. */
+  stateSource?: 'hook' | 'screen';
+  /** ISO time of the last state change the pane recorded (hook or screen verdict). */
+  stateAt?: string;
   tmuxSession: string;
   paneId: string;
 }

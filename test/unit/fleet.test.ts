@@ -35,7 +35,18 @@ test('fleet state and tray image: all idle / some working / some waiting with a 
   expect(waiting).toMatchObject({ state: 'waiting', image: 'waiting', title: '2' });
   expect(waiting.tooltip).toBe('Orchard: 3 sessions, 2 waiting, 1 working');
   expect(waiting.waiting.map((x) => x.id)).toEqual([w1.id, w2.id].sort((a, b) => (a < b ? -1 : 1)));
-  expect(trayImage({ total: 0, working: 0, waiting: 0, idle: 0, exited: 0, unreachable: 0 })).toBe('idle');
+  expect(
+    trayImage({
+      total: 0,
+      working: 0,
+      waiting: 0,
+      idle: 0,
+      exited: 0,
+      unreachable: 0,
+      stopped: 0,
+      unknown: 0,
+    }),
+  ).toBe('idle');
   expect(fleetView([]).tooltip).toBe('Orchard: 0 sessions');
 });
 

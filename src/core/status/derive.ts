@@ -44,6 +44,8 @@ function fromHook(p: PaneRecord): DerivedState | undefined {
       return { state: 'waiting', reason: 'error', ...detail };
     case 'exited':
       return { state: 'exited' };
+    case 'unknown':
+      return { state: 'unknown' };
   }
   return undefined;
 }

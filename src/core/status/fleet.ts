@@ -11,6 +11,8 @@ export interface FleetCounts {
   idle: number;
   exited: number;
   unreachable: number;
+  stopped: number;
+  unknown: number;
 }
 
 export interface FleetView {
@@ -33,6 +35,8 @@ export function fleetCounts(sessions: readonly SessionInfo[]): FleetCounts {
     idle: 0,
     exited: 0,
     unreachable: 0,
+    stopped: 0,
+    unknown: 0,
   };
   for (const s of sessions) {
     if (s.state === 'starting' || s.state === 'working') c.working++;

@@ -30,6 +30,12 @@ export const PANE_FIELDS = [
   '@orchard_screen',
   '@orchard_limits',
   '@orchard_killed',
+  // Where @orchard_state came from ('hook' when empty, 'screen' when the screen check wrote it), the
+  // agent's permission mode from its hook input, and the last non-empty line the agent printed
+  // before its pane died (written by the wrapper): why it exited.
+  '@orchard_state_src',
+  '@orchard_mode',
+  '@orchard_last_words',
 ] as const;
 
 export type PaneField = (typeof PANE_FIELDS)[number];

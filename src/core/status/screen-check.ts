@@ -1,0 +1,88 @@
+// The screen check: hooks are the fast signal, the screen is the check. Hooks miss transitions (a
+// denied permission, an Esc during a turn, a first-run dialog before any hook fires), so a session
+// that sits in a state no hook has confirmed for a while gets its screen judged in the host's one
+// batched capture, and an agreeing verdict (seen twice in a row) is written to the pane like a
+// hook's state, with @orchard_state_src=screen. This file is the policy; the host monitor owns the
+// cadence and the batching, patterns.ts the reading of a screen.
+import type { AgentProfile } from '../../shared/model.ts';
+import type { PaneRecord } from '../tmux/format.ts';
+import { matchScreen, patternsFor } from './patterns.ts';
+
+export type ScreenVerdict =
+  | { state: 'working'; detail?: string }
+  | { state: 'idle' }
+  | { state: 'waiting'; reason: 'permission' | 'question' | 'setup' | 'input'; detail?: string }
+  /** The screen matches nothing the profile knows. */
+  | { state: 'unknown' };
+
+type ProfileLike = Pick<AgentProfile, 'id' | 'kind' | 'screenPatterns'>;
+
+/** A hook state older than this without a new hook event gets its screen checked. */
+export const UNCONFIRMED_AFTER_MS = 2_000;
+/** A session with no state at all is checked from this age on (first-run dialogs fire no hook). */
+export const FIRST_CHECK_AFTER_MS = 1_000;
+
+/** Agents whose state normally comes from hooks (the screen only corrects them). */
+export function hasHooks(profile: ProfileLike | undefined): boolean {
+  return profile?.kind === 'claude';
+}
+
+/** What the screen shows, judged from the region that matters. */
+export function judgeScreen(screen: string, profile: ProfileLike): ScreenVerdict {
+  return matchScreen(screen, patternsFor(profile)) ?? { state: 'unknown' };
+}
+
+/** Whether this pane's screen should be read on this tick. */
+export function needsScreenCheck(p: PaneRecord, profile: ProfileLike | undefined, nowMs: number): boolean {
+  if (p.pane_dead === '1' || !p['@orchard_id']) return false;
+  if (!hasHooks(profile)) return true;
+  const state = p['@orchard_state'];
+  if (state === '') return nowMs - Number(p.session_created) * 1000 >= FIRST_CHECK_AFTER_MS;
+  if (state !== 'working' && state !== 'waiting') return false;
+  const at = Number(p['@orchard_state_at']) * 1000;
+  return !Number.isFinite(at) || nowMs - at >= UNCONFIRMED_AFTER_MS;
+}
+
+/** A stable key for the debounce: two captures in a row must give the same key. */
+export function verdictKey(v: ScreenVerdict): string {
+  return v.state === 'waiting' ? `waiting:${v.reason}` : v.state;
+}
+
+/**
+ * The pane options to write for a stable verdict, or null when the pane already says so (or a
+ * hooked session's screen matches nothing: the hook's word stands). A waiting verdict on a session
+ * whose hook already says waiting keeps the hook's reason and detail (richer than the screen's),
+ * except for a first-run dialog.
+ */
+export function verdictUpdate(
+  p: PaneRecord,
+  profile: ProfileLike | undefined,
+  v: ScreenVerdict,
+  nowMs: number,
+): Record<string, string> | null {
+  const hooked = hasHooks(profile);
+  if (v.state === 'unknown' && hooked && p['@orchard_state'] !== '') return null;
+  const reason = v.state === 'waiting' ? v.reason : '';
+  const detail = v.state === 'waiting' || v.state === 'working' ? (v.detail ?? '') : '';
+  if (
+    hooked &&
+    v.state === 'waiting' &&
+    p['@orchard_state'] === 'waiting' &&
+    v.reason !== 'setup' &&
+    p['@orchard_reason'] !== 'setup'
+  )
+    return null;
+  if (
+    p['@orchard_state'] === v.state &&
+    p['@orchard_reason'] === reason &&
+    (p['@orchard_state_src'] === 'screen' || v.state === 'idle' || v.state === 'working')
+  )
+    return null;
+  return {
+    '@orchard_state': v.state,
+    '@orchard_reason': reason,
+    '@orchard_detail': detail,
+    '@orchard_state_at': String(Math.floor(nowMs / 1000)),
+    '@orchard_state_src': 'screen',
+  };
+}
