@@ -47,7 +47,9 @@ export class Connection implements Disposable {
         core.opener,
         {
           data: (term, data) => this.emit('terminalData', { term, data }),
-          exit: (term, code, error) => this.emit('terminalExit', { term, code, ...(error ? { error } : {}) }),
+          exit: (term, code, error, end) =>
+            this.emit('terminalExit', { term, code, ...(error ? { error } : {}), ...(end ?? {}) }),
+          status: (term, status) => this.emit('terminalStatus', { term, ...status }),
         },
         core.terminalOptions,
       ),
