@@ -16,6 +16,7 @@ import { OrchardError, toErrorValue, type ErrorValue } from '../../shared/errors
 import { TerminalClient } from '../terminal/viewer.ts';
 import { DisposableStore, type Disposable } from '../util/lifecycle.ts';
 import { handlers, type HandlerContext } from './handlers.ts';
+import { jsonShapeProblem } from './json-shape.ts';
 import { clientMessage, describeIssues, requestSchemas, sendSchemas } from './schemas.ts';
 import type { RouterCore } from './router.ts';
 
@@ -82,6 +83,8 @@ export class Connection implements Disposable {
   async handle(raw: unknown): Promise<void> {
     let data = raw;
     if (typeof raw === 'string') {
+      const problem = jsonShapeProblem(raw);
+      if (problem) return this.reply({ t: 'err', error: invalid(`message refused: ${problem}`) });
       try {
         data = JSON.parse(raw);
       } catch {
