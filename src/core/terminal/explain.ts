@@ -45,6 +45,7 @@ export async function explainAttachExit(
   hostName: string,
   name: string,
   exit: AttachExit,
+  remote = false,
 ): Promise<TerminalEnd> {
   const last = exit.tail.slice(-200);
   if (SERVER_EXITED.test(last)) return { reason: 'tmux-exited', message: 'tmux server exited' };
@@ -78,6 +79,10 @@ export async function explainAttachExit(
     return { reason: 'agent-exited', message: code ? `agent exited (code ${code})` : 'agent exited' };
   }
   if (DETACHED.test(last)) return { reason: 'detached', message: 'detached; the session is still running' };
+  // An SSH channel that closed without an exit status lost its connection, which is already back:
+  // attach again rather than leave the user a closed terminal on a running session.
+  if (remote && exit.code === null)
+    return { reason: 'host-unreachable', message: `connection to ${hostName} lost — reconnecting` };
   return {
     reason: 'detached',
     message: `the attach process ended (${exit.code === null ? 'no exit status' : `exit ${exit.code}`}); the session is still running`,

@@ -7,6 +7,7 @@
 // re-attached with backoff until the host answers again (tmux kept the agent meanwhile).
 import type { TerminalStatusEvent } from '../../shared/api.ts';
 import { OrchardError, toErrorValue, type ErrorValue } from '../../shared/errors.ts';
+import { LOCAL_HOST } from '../../shared/model.ts';
 import type { Engine } from '../engine.ts';
 import type { HostContext } from '../hosts/registry.ts';
 import type { PtyStream } from '../hosts/host.ts';
@@ -75,7 +76,7 @@ export function engineOpener(engine: Pick<Engine, 'find' | 'hosts'>): PtyOpener 
     explain: async (session: string, exit: AttachExit): Promise<TerminalEnd> => {
       const t = targets.get(session);
       if (!t) return { reason: 'session-killed', message: 'session gone' };
-      return explainAttachExit(t.ctx.tmux, t.hostName, t.tmuxSession, exit);
+      return explainAttachExit(t.ctx.tmux, t.hostName, t.tmuxSession, exit, t.hostName !== LOCAL_HOST);
     },
   });
 }
@@ -156,7 +157,11 @@ export class TerminalClient implements Disposable {
     slot.terminal = new AttachedTerminal(
       pty,
       {
-        data: (d) => this.sink.data(term, d),
+        data: (d) => {
+          // Back for real once tmux draws (an attach that dies at once keeps backing off).
+          slot.attempts = 0;
+          this.sink.data(term, d);
+        },
         exit: (code, tail) => void this.ended(term, slot, { code, tail }),
       },
       this.opts,
@@ -210,7 +215,6 @@ export class TerminalClient implements Disposable {
       return this.close(term, slot, null, error);
     }
     if (!this.live(term, slot)) return pty.dispose();
-    slot.attempts = 0;
     this.bind(term, slot, pty);
     this.sink.status(term, { state: 'attached' });
   }
