@@ -101,7 +101,9 @@ test('sshd killed and restarted: "reconnecting", input refused, the terminal bac
     .poll(() => panelOf('remote-feat').getByRole('alert').textContent())
     .toBe('4 keystrokes not sent');
   await screenshot(page, 'ssh-reconnecting');
-  await new Promise((r) => setTimeout(r, 2000));
+  // How long sshd stays away (ORCHARD_E2E_SSH_OUTAGE_MS tries a longer outage: the SSH pool's
+  // backoff, capped at 5 s, is what a long one adds).
+  await new Promise((r) => setTimeout(r, Number(process.env.ORCHARD_E2E_SSH_OUTAGE_MS ?? 2000)));
 
   await sshd.start();
   const back = Date.now();

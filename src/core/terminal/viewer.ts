@@ -85,7 +85,7 @@ export function engineOpener(engine: Pick<Engine, 'find' | 'hosts'>): PtyOpener 
 export const MAX_TERMINALS_PER_CLIENT = 64;
 
 /** Re-attach delays while a host is away; the last one repeats. The SSH pool adds its own backoff. */
-export const REATTACH_DELAYS_MS = [250, 500, 1000, 2000, 3000];
+export const REATTACH_DELAYS_MS = [250, 500, 1000, 2000];
 
 /**
  * opening: the first attach; open: a pty is attached; away: the attach ended and the server is
