@@ -182,6 +182,18 @@ describe('TerminalSession', () => {
     s.term.input('x');
     expect(w.sends.filter((x) => x.name === 'terminalInput')).toEqual([]);
     expect(statuses.at(-1)).toMatchObject({ kind: 'closed', reason: 'tmux-exited', refused: 1 });
+    // The terminal says it too, and keeps it in its history.
+    const buf = s.term.buffer.active;
+    const text = () => Array.from({ length: buf.length }, (_, i) => buf.getLine(i)?.translateToString(true));
+    await vi.waitFor(() => expect(text()).toContain('[orchard] terminal closed: tmux server exited'));
+    // Words from the server cannot act as control sequences there.
+    await s.attach();
+    w.emit('terminalExit', {
+      term: (w.calls('attach').at(-1) as { term: string }).term,
+      code: 1,
+      message: 'bad \x1b[2J name',
+    });
+    await vi.waitFor(() => expect(text()).toContain('[orchard] terminal closed: bad ?[2J name'));
   });
 
   test('the page losing its connection: reconnecting, keystrokes refused, attached again after', async () => {

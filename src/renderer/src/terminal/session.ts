@@ -47,6 +47,12 @@ export function openLink(_event: MouseEvent, uri: string): void {
 
 const MAX_WEBGL_LOSSES = 3;
 
+/** Server words written into the terminal: no control characters of theirs get to act there. */
+function plain(text: string): string {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+}
+
 export class TerminalSession {
   readonly term: Terminal;
   readonly search = new SearchAddon();
@@ -221,6 +227,8 @@ export class TerminalSession {
       message: `Terminal closed: ${why}`,
       ...(e.reason ? { reason: e.reason } : {}),
     });
+    // Said in the terminal too, where it stays in the history (a re-attach pushes it up).
+    this.term.write(`\r\n\x1b[0;2m[orchard] terminal closed: ${plain(why)}\x1b[0m\r\n`);
   }
 
   /** Drops the server-side terminal (if any) and says why. */
