@@ -5,6 +5,7 @@ import { userEvent } from '@testing-library/user-event';
 import { describe, expect, test, vi } from 'vitest';
 import { TerminalRegistry } from '../../src/renderer/src/terminal/registry.ts';
 import { TerminalView, type TerminalViewProps } from '../../src/renderer/src/terminal/TerminalView.tsx';
+import { OrchardError } from '../../src/shared/errors.ts';
 import { fakeApi } from './fake-api.tsx';
 
 // xterm.js asks for the device pixel ratio's media query; jsdom has no matchMedia.
@@ -98,5 +99,31 @@ describe('TerminalView', () => {
     expect(w.calls('attach')).toHaveLength(1);
     await userEvent.click(screen.getByRole('button', { name: 'Reattach' }));
     await vi.waitFor(() => expect(w.calls('attach')).toHaveLength(2));
+  });
+
+  test('opened while its host is away: says so, and attaches once the session is listed as back', async () => {
+    let down = true;
+    const w = fakeApi({
+      attach: ({ term, session }) => {
+        if (down)
+          throw new OrchardError('host-unreachable', 'session abc123 is on devbox, which is unreachable');
+        return { term, session };
+      },
+    });
+    const props: TerminalViewProps = {
+      api: w.api,
+      registry: new TerminalRegistry(w.api),
+      sessionId: 'abc123',
+      active: true,
+      alive: false,
+      theme: 'dark',
+      searchSignal: 0,
+    };
+    const view = render(<TerminalView {...props} />);
+    await vi.waitFor(() => expect(screen.getByRole('status').textContent).toContain('which is unreachable'));
+    down = false;
+    view.rerender(<TerminalView {...props} alive={true} />);
+    await vi.waitFor(() => expect(w.calls('attach')).toHaveLength(2));
+    await vi.waitFor(() => expect(screen.queryByRole('status')).toBeNull());
   });
 });

@@ -164,6 +164,10 @@ export class TerminalSession {
         this.forget({
           kind: 'closed',
           message: `Could not attach: ${e instanceof Error ? e.message : String(e)}`,
+          // A host that is away: the view attaches again once its session is listed as back.
+          ...((e as { code?: string }).code === 'host-unreachable'
+            ? { reason: 'host-unreachable' as const }
+            : {}),
         });
     }
   }
