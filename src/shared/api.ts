@@ -134,12 +134,42 @@ export interface TerminalDataEvent {
   data: string;
 }
 
+/**
+ * Why a terminal stopped showing its session, as far as the server could tell after the attach
+ * process ended:
+ *  - detached: its tmux client was detached (prefix d, `tmux detach-client`); the session runs on.
+ *  - session-killed: the tmux session is gone; the host's tmux server runs on.
+ *  - tmux-exited: the host's tmux server is gone (killed, crashed, rebooted), and its sessions with it.
+ *  - agent-exited: the session is there, its agent has exited.
+ *  - host-unreachable: the SSH connection is lost. Not an exit: the server keeps the terminal and
+ *    re-attaches when the host is back (`terminalStatus`); input meanwhile is refused.
+ */
+export type TerminalEndReason =
+  'detached' | 'session-killed' | 'tmux-exited' | 'agent-exited' | 'host-unreachable';
+
 export interface TerminalExitEvent {
   term: string;
   /** Exit code of the attach process (tmux attach); null when unknown. */
   code: number | null;
   /** Set when the terminal could not be kept open (session gone, host unreachable...). */
   error?: ErrorValue;
+  /** Why, when the server found out. */
+  reason?: TerminalEndReason;
+  /** The reason in words for the user: "tmux server exited", "agent exited (code 2)". */
+  message?: string;
+}
+
+/**
+ * A terminal the server keeps while its host is away: `reconnecting` (with why, again for each
+ * input it had to refuse), then `attached` once it is back; tmux then redraws the screen.
+ */
+export interface TerminalStatusEvent {
+  term: string;
+  state: 'reconnecting' | 'attached';
+  /** "host devbox unreachable — reconnecting". */
+  message?: string;
+  /** Set when this event answers input that was refused (nothing reached the session). */
+  refused?: boolean;
 }
 
 export interface SessionStateEvent {
@@ -186,6 +216,7 @@ export interface EventMap {
   sessionState: SessionStateEvent;
   terminalData: TerminalDataEvent;
   terminalExit: TerminalExitEvent;
+  terminalStatus: TerminalStatusEvent;
   stats: StatsSnapshot;
 }
 
@@ -212,12 +243,14 @@ export interface ShellEventMap {
 
 /** Client-side only: the transport's own state (browser mode reconnects; Electron is always up). */
 export interface ClientEventMap extends EventMap, ShellEventMap {
-  /** After a reconnect, terminals must be attached again: the server closed them with the socket. */
   /**
+   * After a reconnect, terminals must be attached again: the server closed them with the socket.
    * `stale`: the server refuses this page's token for good (`orchard web` was restarted with a new
-   * one); reconnecting stops and the page says to open the URL it printed.
+   * one); reconnecting stops and the page says to open the URL it printed. `stopped`: the page's
+   * origin has not answered for a while (a restarted `orchard web` usually gets another port): the
+   * page says so; reconnecting goes on slowly in case it comes back.
    */
-  connection: { connected: boolean; stale?: boolean };
+  connection: { connected: boolean; stale?: boolean; stopped?: boolean };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -250,7 +283,14 @@ export const SENDS = [
   'unsubscribe',
 ] as const;
 
-export const EVENTS = ['sessionsChanged', 'sessionState', 'terminalData', 'terminalExit', 'stats'] as const;
+export const EVENTS = [
+  'sessionsChanged',
+  'sessionState',
+  'terminalData',
+  'terminalExit',
+  'terminalStatus',
+  'stats',
+] as const;
 
 export const SHELL_SENDS = ['tabsChanged'] as const;
 export const SHELL_EVENTS = ['shellCommand'] as const;

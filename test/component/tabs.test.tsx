@@ -109,7 +109,7 @@ describe('tabs', () => {
     expect(w.calls('kill')).toEqual([]);
   });
 
-  test('middle-click detaches; sessions that vanish lose their tab', async () => {
+  test('middle-click detaches; a tab whose session vanishes stays, marked stopped, until closed', async () => {
     const w = world({ listSessions: () => [session('a1', 'feat/login'), session('d4', 'fix/typo')] });
     render(<App api={w.api} />);
     const user = userEvent.setup();
@@ -124,6 +124,20 @@ describe('tabs', () => {
     );
     expect(tabNames()).toEqual(['feat/login idle']);
     act(() => w.emit('sessionsChanged', []));
+    // The tmux server died (or the session was killed elsewhere): the open tab says so.
+    expect(tabNames()).toEqual(['feat/login stopped']);
+    const tab = screen.getByRole('tab', { name: /feat\/login/ });
+    expect(tab.getAttribute('data-gone')).toBe('true');
+    expect(tab.title).toContain('its tmux session is gone');
+    // Back in the list: the mark goes.
+    act(() => w.emit('sessionsChanged', [session('a1', 'feat/login')]));
+    expect(tabNames()).toEqual(['feat/login idle']);
+    expect(screen.getByRole('tab', { name: /feat\/login/ }).getAttribute('data-gone')).toBeNull();
+    act(() => w.emit('sessionsChanged', []));
+    fireEvent(
+      screen.getByRole('tab', { name: /feat\/login/ }),
+      new MouseEvent('auxclick', { bubbles: true, button: 1 }),
+    );
     expect(screen.queryAllByRole('tab')).toEqual([]);
   });
 
@@ -174,5 +188,19 @@ describe('tabs', () => {
       expect(screen.getByRole('tab', { name: 'feat/login waiting · permission' })).toBeTruthy(),
     );
     expect(document.title).toBe('Orchard (1 waiting)');
+  });
+});
+
+describe('the page’s connection', () => {
+  test('Reconnecting…, then "stopped" when the origin is gone for good; cleared when it is back', async () => {
+    const w = world({ listSessions: () => [] });
+    render(<App api={w.api} />);
+    await screen.findByRole('tablist', { name: 'Sessions' });
+    act(() => w.emit('connection', { connected: false }));
+    expect(screen.getByText('Reconnecting…')).toBeTruthy();
+    act(() => w.emit('connection', { connected: false, stopped: true }));
+    expect(screen.getByText('this orchard web has stopped; open the URL it prints')).toBeTruthy();
+    act(() => w.emit('connection', { connected: true }));
+    expect(screen.queryByText(/has stopped|Reconnecting/)).toBeNull();
   });
 });

@@ -99,6 +99,8 @@ describe('TerminalSession', () => {
       error: { code: 'host-unreachable', message: 'devbox is unreachable' },
     });
     expect(b.statuses.at(-1)).toEqual({ kind: 'closed', message: 'Terminal closed: devbox is unreachable' });
+    b.s.term.input('x');
+    expect(b.statuses.at(-1)).toMatchObject({ kind: 'closed', refused: 1 });
     b.w.emit('terminalData', { term, data: 'late' });
     await new Promise((r) => setTimeout(r, 50));
     expect(acks(b.w)).toEqual([]);
@@ -132,6 +134,82 @@ describe('TerminalSession', () => {
     const lines = Array.from({ length: buf.length }, (_, i) => buf.getLine(i)?.translateToString(true) ?? '');
     expect(lines).toContain('before the blip');
     expect(lines.at(buf.baseY)).toBe('after');
+  });
+
+  test('a host away: reconnecting with why, keystrokes refused and counted (not sent), then attached again', async () => {
+    const { w, s, statuses } = setup();
+    await s.attach();
+    const term = termOf(w);
+    const inputs = () => w.sends.filter((x) => x.name === 'terminalInput');
+    w.emit('terminalStatus', {
+      term,
+      state: 'reconnecting',
+      message: 'host devbox unreachable — reconnecting',
+    });
+    expect(statuses.at(-1)).toEqual({
+      kind: 'reconnecting',
+      message: 'host devbox unreachable — reconnecting',
+      refused: 0,
+    });
+    s.term.input('a');
+    s.term.input('b');
+    expect(inputs()).toEqual([]);
+    expect(statuses.at(-1)).toMatchObject({ kind: 'reconnecting', refused: 2 });
+    // Input that raced the news and reached the server is refused there, and counted here.
+    w.emit('terminalStatus', {
+      term,
+      state: 'reconnecting',
+      message: 'host devbox unreachable',
+      refused: true,
+    });
+    expect(statuses.at(-1)).toMatchObject({ kind: 'reconnecting', refused: 3 });
+    w.emit('terminalStatus', { term, state: 'attached' });
+    expect(statuses.at(-1)).toEqual({ kind: 'attached' });
+    s.term.input('c');
+    expect(inputs().map((x) => x.payload)).toEqual([{ term, data: 'c' }]);
+  });
+
+  test('an end with a reason says it; typing into a closed terminal is refused out loud', async () => {
+    const { w, s, statuses } = setup();
+    await s.attach();
+    const term = termOf(w);
+    w.emit('terminalExit', { term, code: 1, reason: 'tmux-exited', message: 'tmux server exited' });
+    expect(statuses.at(-1)).toEqual({
+      kind: 'closed',
+      message: 'Terminal closed: tmux server exited',
+      reason: 'tmux-exited',
+    });
+    s.term.input('x');
+    expect(w.sends.filter((x) => x.name === 'terminalInput')).toEqual([]);
+    expect(statuses.at(-1)).toMatchObject({ kind: 'closed', reason: 'tmux-exited', refused: 1 });
+    // The terminal says it too, and keeps it in its history.
+    const buf = s.term.buffer.active;
+    const text = () => Array.from({ length: buf.length }, (_, i) => buf.getLine(i)?.translateToString(true));
+    await vi.waitFor(() => expect(text()).toContain('[orchard] terminal closed: tmux server exited'));
+    // Words from the server cannot act as control sequences there.
+    await s.attach();
+    w.emit('terminalExit', {
+      term: (w.calls('attach').at(-1) as { term: string }).term,
+      code: 1,
+      message: 'bad \x1b[2J name',
+    });
+    await vi.waitFor(() => expect(text()).toContain('[orchard] terminal closed: bad ?[2J name'));
+  });
+
+  test('the page losing its connection: reconnecting, keystrokes refused, attached again after', async () => {
+    const { w, s, statuses } = setup();
+    s.setVisible(true);
+    await vi.waitFor(() => expect(statuses.at(-1)).toEqual({ kind: 'attached' }));
+    w.emit('connection', { connected: false });
+    expect(statuses.at(-1)).toMatchObject({
+      kind: 'reconnecting',
+      message: expect.stringMatching(/reconnecting/),
+    });
+    s.term.input('lost');
+    expect(statuses.at(-1)).toMatchObject({ kind: 'reconnecting', refused: 1 });
+    expect(w.sends.filter((x) => x.name === 'terminalInput')).toEqual([]);
+    w.emit('connection', { connected: true });
+    await vi.waitFor(() => expect(statuses.at(-1)).toEqual({ kind: 'attached' }));
   });
 
   test('links open only for http(s), without an opener', () => {

@@ -5,6 +5,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { CLI, ROOT } from '../helpers/env.ts';
+import { makeSshd, makeSshEnv, type Sshd, type SshTestEnv } from '../helpers/sshd.ts';
 
 export const CHROMIUM = process.env.ORCHARD_CHROMIUM ?? '/usr/bin/chromium';
 export const SHOTS = join(ROOT, 'test-results/e2e');
@@ -68,4 +69,24 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 /** The text xterm shows in a tab panel (the DOM renderer's rows; the e2e page turns WebGL off). */
 export function terminalText(panel: Locator): Promise<string> {
   return panel.locator('.xterm-rows').innerText();
+}
+
+/**
+ * An Orchard home with a test sshd registered as the SSH host `sshtest` (its own ssh config,
+ * known_hosts and remote tmux socket): `env` is for `orchard web` and CLI runs.
+ */
+export async function withSshHost(): Promise<{ ssh: SshTestEnv; sshd: Sshd; cleanup(): Promise<void> }> {
+  const sshd = await makeSshd();
+  const ssh = await makeSshEnv(sshd).catch(async (e: unknown) => {
+    await sshd.cleanup();
+    throw e;
+  });
+  return {
+    ssh,
+    sshd,
+    async cleanup() {
+      await ssh.teardown();
+      await sshd.cleanup();
+    },
+  };
 }

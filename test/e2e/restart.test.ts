@@ -38,3 +38,20 @@ test('a page of a restarted orchard web tells the user to open the new URL', asy
   await screenshot(page, 'restarted');
   await page.close();
 });
+
+test('a page of an orchard web restarted on another port says it has stopped, not "Reconnecting…" forever', async () => {
+  const first = await startWeb(t.env);
+  servers.push(first);
+  const page = await browser.newPage();
+  await page.goto(first.url);
+  await page.getByRole('treeitem', { name: 'web' }).waitFor();
+  await first.stop();
+  // The usual restart: `--port 0` again, so another port; nothing answers at the page's origin.
+  const second = await startWeb(t.env);
+  servers.push(second);
+  expect(new URL(second.url).port).not.toBe(new URL(first.url).port);
+  await page.getByText('Reconnecting…').waitFor({ timeout: 10_000 });
+  await page.getByText('this orchard web has stopped; open the URL it prints').waitFor({ timeout: 60_000 });
+  await screenshot(page, 'stopped');
+  await page.close();
+});

@@ -192,3 +192,48 @@ describe('a server restarted with a new token', () => {
     api.close();
   });
 });
+
+describe('a server that went away (restarted on another port)', () => {
+  test('after a bounded number of failed reconnects with nothing at the origin, the page is told it stopped', async () => {
+    let attempts = 0;
+    let up = false;
+    const socket = (): SocketLike => {
+      attempts++;
+      const s = {
+        readyState: up ? 1 : 3,
+        onopen: null,
+        onclose: null,
+        onerror: null,
+        onmessage: null,
+        send: () => undefined,
+        close: () => undefined,
+      } as unknown as SocketLike;
+      setTimeout(() => (up ? s.onopen?.({}) : s.onclose?.({})), 1);
+      return s;
+    };
+    const api = webSocketApi({
+      url: 'ws://127.0.0.1:1/rpc?token=t',
+      createSocket: socket,
+      minDelayMs: 1,
+      maxDelayMs: 2,
+      stoppedAfter: 5,
+      tokenStillValid: async () => 'unreachable',
+    });
+    const seen: Array<{ connected: boolean; stale?: boolean; stopped?: boolean }> = [];
+    let atStop = 0;
+    api.on('connection', (e) => {
+      seen.push(e);
+      if (e.stopped) atStop = attempts;
+    });
+    await waitFor(() => seen.some((e) => e.stopped), 2000, 'stopped');
+    expect(atStop).toBe(5);
+    expect(seen).toEqual([{ connected: false, stopped: true }]);
+    // It keeps trying, and says so once only; should the server come back there, the page is live.
+    await waitFor(() => attempts > 8, 2000, 'more attempts');
+    expect(seen).toHaveLength(1);
+    up = true;
+    await waitFor(() => seen.some((e) => e.connected), 2000, 'connected');
+    expect(seen.at(-1)).toEqual({ connected: true });
+    api.close();
+  });
+});

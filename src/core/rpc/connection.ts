@@ -16,6 +16,7 @@ import { OrchardError, toErrorValue, type ErrorValue } from '../../shared/errors
 import { TerminalClient } from '../terminal/viewer.ts';
 import { DisposableStore, type Disposable } from '../util/lifecycle.ts';
 import { handlers, type HandlerContext } from './handlers.ts';
+import { jsonShapeProblem } from './json-shape.ts';
 import { clientMessage, describeIssues, requestSchemas, sendSchemas } from './schemas.ts';
 import type { RouterCore } from './router.ts';
 
@@ -47,7 +48,9 @@ export class Connection implements Disposable {
         core.opener,
         {
           data: (term, data) => this.emit('terminalData', { term, data }),
-          exit: (term, code, error) => this.emit('terminalExit', { term, code, ...(error ? { error } : {}) }),
+          exit: (term, code, error, end) =>
+            this.emit('terminalExit', { term, code, ...(error ? { error } : {}), ...(end ?? {}) }),
+          status: (term, status) => this.emit('terminalStatus', { term, ...status }),
         },
         core.terminalOptions,
       ),
@@ -80,6 +83,8 @@ export class Connection implements Disposable {
   async handle(raw: unknown): Promise<void> {
     let data = raw;
     if (typeof raw === 'string') {
+      const problem = jsonShapeProblem(raw);
+      if (problem) return this.reply({ t: 'err', error: invalid(`message refused: ${problem}`) });
       try {
         data = JSON.parse(raw);
       } catch {

@@ -47,7 +47,9 @@ export class SshPool implements Disposable {
   readonly onDidChangeState = this.stateEmitter.event;
 
   constructor(opts: PoolOptions) {
-    this.opts = { maxChannels: 8, idleMs: 30_000, backoffBaseMs: 500, backoffMaxMs: 15_000, ...opts };
+    // Backoff stops at 5 s: a host that is back must be found soon (an open terminal re-attaches
+    // when the next dial succeeds, and the user is waiting for it), and one dial per 5 s is cheap.
+    this.opts = { maxChannels: 8, idleMs: 30_000, backoffBaseMs: 500, backoffMaxMs: 5_000, ...opts };
   }
 
   get connectionCount(): number {

@@ -8,8 +8,12 @@ import { FlowController, type FlowOptions } from './flow.ts';
 
 export interface TerminalOutput {
   data(data: string): void;
-  exit(code: number | null): void;
+  /** `tail`: the last output, where tmux says why it ended ("[server exited]"). */
+  exit(code: number | null, tail: string): void;
 }
+
+/** Enough of the end of the output to hold tmux's exit message after its screen reset. */
+const TAIL_CHARS = 512;
 
 export interface TerminalOptions extends FlowOptions {
   batchMs?: number;
@@ -21,6 +25,7 @@ export class AttachedTerminal implements Disposable {
   private readonly batcher: DataBatcher;
   private readonly pty: PtyStream;
   private exited = false;
+  private tail = '';
 
   constructor(pty: PtyStream, out: TerminalOutput, opts: TerminalOptions = {}) {
     this.pty = pty;
@@ -35,14 +40,19 @@ export class AttachedTerminal implements Disposable {
         out.data(data);
       }, opts.batchMs),
     );
-    this.disposables.add(pty.onData((d) => this.batcher.push(d)));
+    this.disposables.add(
+      pty.onData((d) => {
+        this.tail = d.length >= TAIL_CHARS ? d.slice(-TAIL_CHARS) : (this.tail + d).slice(-TAIL_CHARS);
+        this.batcher.push(d);
+      }),
+    );
     this.disposables.add(
       pty.onExit(({ code }) => {
         if (this.exited) return;
         this.exited = true;
         // Deliver the last output (tmux prints "[exited]") before the exit itself.
         this.batcher.flush();
-        out.exit(code);
+        out.exit(code, this.tail);
       }),
     );
     this.disposables.add(pty);

@@ -82,6 +82,7 @@ function Window({ api, store }: { api: OrchardApi; store: Store }) {
         theme={s.theme}
         connected={s.connected}
         stale={!!s.stale}
+        stopped={!!s.stopped}
         notifications={permission}
         onView={(v) => store.setView(v)}
         onNewSession={() => store.openDialog({ kind: 'new' })}

@@ -17,6 +17,8 @@ export interface PendingSpawn {
 export interface TabBarProps {
   tabs: SessionInfo[];
   activeId: string | null;
+  /** Tabs whose session is gone (kept open, marked, until closed). */
+  gone?: ReadonlySet<string>;
   pending: PendingSpawn[];
   onSelect: (id: string) => void;
   onClose: (id: string) => void;
@@ -89,11 +91,17 @@ export function TabBar(p: TabBarProps) {
       <div role="tablist" aria-label="Sessions" className="tabs" ref={listRef}>
         {p.tabs.map((s, i) => {
           const active = s.id === p.activeId;
+          const gone = p.gone?.has(s.id) ?? false;
           return (
             <div
               key={s.id}
               role="presentation"
-              className={['tab-wrap', active ? 'active' : '', dropHint === i ? 'drop-before' : ''].join(' ')}
+              className={[
+                'tab-wrap',
+                active ? 'active' : '',
+                gone ? 'gone' : '',
+                dropHint === i ? 'drop-before' : '',
+              ].join(' ')}
               draggable
               onDragStart={(e) => {
                 e.dataTransfer.setData(TAB_MIME, s.id);
@@ -120,7 +128,8 @@ export function TabBar(p: TabBarProps) {
                 aria-controls={tabPanelId(s.id)}
                 tabIndex={active ? 0 : -1}
                 className="tab"
-                title={`${s.branch} — ${s.repo} on ${s.host} (${s.agent})`}
+                title={`${s.branch} — ${s.repo} on ${s.host} (${s.agent})${gone ? ' — its tmux session is gone' : ''}`}
+                data-gone={gone || undefined}
                 onClick={() => p.onSelect(s.id)}
                 onKeyDown={(e) => onKeyDown(e, i)}
               >

@@ -19,14 +19,17 @@ export interface TerminalsViewProps {
 }
 
 export function TerminalsView({ api, registry, state: s, store, hidden, searchSignal }: TerminalsViewProps) {
+  // A tab whose session left the list stays, shown as stopped (its terminal says why).
   const tabs = s.tabs
-    .map((id) => s.sessions.find((x) => x.id === id))
+    .map((id) => s.sessions.find((x) => x.id === id) ?? goneTab(s.gone[id]))
     .filter((x): x is SessionInfo => x !== undefined);
+  const gone = new Set(Object.keys(s.gone));
   return (
     <section className="terminals-view" hidden={hidden} aria-label="Terminals">
       <TabBar
         tabs={tabs}
         activeId={s.active}
+        gone={gone}
         pending={s.pending}
         onSelect={(id) => store.selectTab(id)}
         onClose={(id) => store.closeTab(id)}
@@ -50,6 +53,7 @@ export function TerminalsView({ api, registry, state: s, store, hidden, searchSi
               registry={registry}
               sessionId={t.id}
               active={!hidden && t.id === s.active}
+              alive={!gone.has(t.id) && t.state !== 'stopped' && t.state !== 'unreachable'}
               theme={s.theme}
               searchSignal={searchSignal}
               onSize={(c, r) => store.setTermSize(c, r)}
@@ -59,6 +63,10 @@ export function TerminalsView({ api, registry, state: s, store, hidden, searchSi
       </div>
     </section>
   );
+}
+
+function goneTab(s: SessionInfo | undefined): SessionInfo | undefined {
+  return s && { ...s, state: 'stopped', reason: 'its tmux session is gone', pid: null };
 }
 
 function EmptyDropZone({ pending, store }: { pending: boolean; store: Store }) {

@@ -9,6 +9,8 @@ export interface TopBarProps {
   theme: Theme;
   connected: boolean;
   stale?: boolean;
+  /** Nothing answers at the page's origin any more. */
+  stopped?: boolean;
   notifications: 'unsupported' | NotificationPermission;
   onView: (v: View) => void;
   onNewSession: () => void;
@@ -54,7 +56,11 @@ export function TopBar(p: TopBarProps) {
       <span className="spacer" />
       {!p.connected && (
         <span className="conn-lost" role="status">
-          {p.stale ? 'orchard web was restarted: open the new URL it printed' : 'Reconnecting…'}
+          {p.stale
+            ? 'orchard web was restarted: open the new URL it printed'
+            : p.stopped
+              ? 'this orchard web has stopped; open the URL it prints'
+              : 'Reconnecting…'}
         </span>
       )}
       <button

@@ -46,6 +46,13 @@ export interface AppState {
   connected: boolean;
   /** The server no longer takes this page's token (`orchard web` restarted). */
   stale?: boolean;
+  /** Nothing answers at the page's origin any more (`orchard web` stopped, or restarted elsewhere). */
+  stopped?: boolean;
+  /**
+   * Open tabs whose session left the list while they were open (tmux server gone, killed from
+   * elsewhere), as last seen: the tab stays, marked, until the user closes it or the session is back.
+   */
+  gone: Record<string, SessionInfo>;
   /** Last measured terminal size, used as the initial size of new sessions. */
   termSize: { cols: number; rows: number } | null;
 }
@@ -82,6 +89,7 @@ export class Store {
       dialog: null,
       theme: prefs.theme(),
       connected: true,
+      gone: {},
       termSize: null,
     };
     this.state.active = this.state.tabs[0] ?? null;
@@ -110,8 +118,8 @@ export class Store {
     this.unsubscribes.push(
       this.api.on('sessionsChanged', (list) => this.setSessions(list)),
       this.api.on('shellCommand', (c) => this.onShellCommand(c)),
-      this.api.on('connection', ({ connected, stale }) => {
-        this.set({ connected, ...(stale ? { stale: true } : {}) });
+      this.api.on('connection', ({ connected, stale, stopped }) => {
+        this.set({ connected, stopped: !connected && !!stopped, ...(stale ? { stale: true } : {}) });
         if (connected) void this.refresh();
       }),
     );
@@ -155,10 +163,20 @@ export class Store {
 
   setSessions(sessions: SessionInfo[]): void {
     const known = new Set(sessions.map((s) => s.id));
-    const tabs = this.state.tabs.filter((id) => known.has(id));
-    const active = this.state.active && known.has(this.state.active) ? this.state.active : (tabs[0] ?? null);
+    // Tabs restored from an earlier visit whose session is gone are dropped; a tab open now keeps
+    // its place when its session disappears, and says so (TerminalsView), rather than vanish.
+    const gone: Record<string, SessionInfo> = {};
+    if (this.state.sessionsLoaded)
+      for (const id of this.state.tabs) {
+        if (known.has(id)) continue;
+        const last = this.state.gone[id] ?? this.state.sessions.find((s) => s.id === id);
+        if (last) gone[id] = last;
+      }
+    const tabs = this.state.tabs.filter((id) => known.has(id) || gone[id]);
+    const active =
+      this.state.active && tabs.includes(this.state.active) ? this.state.active : (tabs[0] ?? null);
     const changedRepos = this.reposWithChangedSessions(sessions);
-    this.set({ sessions, sessionsLoaded: true, tabs, active });
+    this.set({ sessions, sessionsLoaded: true, tabs, active, gone });
     for (const repo of changedRepos) void this.loadBranches(repo);
   }
 
@@ -205,7 +223,8 @@ export class Store {
   /** Closing a tab detaches its terminal; the agent keeps running. */
   closeTab(id: string): void {
     const active = this.state.active === id ? neighbourAfterClose(this.state.tabs, id) : this.state.active;
-    this.set({ tabs: this.state.tabs.filter((x) => x !== id), active });
+    const { [id]: _closed, ...gone } = this.state.gone;
+    this.set({ tabs: this.state.tabs.filter((x) => x !== id), active, gone });
   }
 
   reorderTab(id: string, toIndex: number): void {

@@ -12,6 +12,11 @@ export interface TerminalViewProps {
   registry: TerminalRegistry;
   sessionId: string;
   active: boolean;
+  /**
+   * The session is listed and running. A terminal that closed because its tmux session or server
+   * went away re-attaches by itself when this turns true again (the session is back).
+   */
+  alive?: boolean;
   theme: Theme;
   /** Changes each time the user asks for search (Ctrl/Cmd+Shift+F); the active tab opens its search. */
   searchSignal: number;
@@ -19,6 +24,9 @@ export interface TerminalViewProps {
 }
 
 const RESIZE_DEBOUNCE_MS = 60;
+
+/** Ends after which the terminal follows its session back by itself; a detach was someone's choice. */
+const COMES_BACK: ReadonlySet<string> = new Set(['tmux-exited', 'session-killed', 'host-unreachable']);
 
 export function TerminalView(p: TerminalViewProps) {
   const host = useRef<HTMLDivElement>(null);
@@ -61,6 +69,16 @@ export function TerminalView(p: TerminalViewProps) {
 
   useEffect(() => session?.setTheme(p.theme), [session, p.theme]);
 
+  // Only a change to alive counts: right after an end the list may still show the session.
+  const wasAlive = useRef(p.alive);
+  useEffect(() => {
+    const before = wasAlive.current;
+    wasAlive.current = p.alive;
+    if (!session || !p.alive || before !== false) return;
+    const s = session.status;
+    if (s.kind === 'closed' && s.reason && COMES_BACK.has(s.reason)) void session.attach();
+  }, [session, p.alive]);
+
   // Open search when the signal changes while this tab is shown (not for requests made before it
   // was mounted).
   const seenSignal = useRef(p.searchSignal);
@@ -71,7 +89,11 @@ export function TerminalView(p: TerminalViewProps) {
   }, [p.searchSignal, p.active]);
 
   return (
-    <div className="terminal-wrap">
+    <div
+      className={
+        status.kind === 'attached' || status.kind === 'connecting' ? 'terminal-wrap' : 'terminal-wrap away'
+      }
+    >
       {searching && session && (
         <SearchBar
           search={session.search}
@@ -85,16 +107,39 @@ export function TerminalView(p: TerminalViewProps) {
       {status.kind === 'connecting' && p.active && (
         <div className="terminal-status" role="status">
           <span className="spinner" aria-hidden="true" /> Attaching…
+          <Refused n={status.refused} />
+        </div>
+      )}
+      {status.kind === 'reconnecting' && (
+        <div className="terminal-status away" role="status">
+          <span className="spinner" aria-hidden="true" />
+          <span>
+            <strong>Not connected:</strong> {status.message}
+          </span>
+          <Refused n={status.refused} />
         </div>
       )}
       {status.kind === 'closed' && (
         <div className="terminal-status closed" role="status">
-          <span>{status.message}</span>
+          <span>
+            <strong>Not connected.</strong> {status.message}
+          </span>
+          <Refused n={status.refused} />
           <button type="button" className="btn small" onClick={() => void session?.attach()}>
             Reattach
           </button>
         </div>
       )}
     </div>
+  );
+}
+
+/** Keystrokes typed while not connected: not sent, and the user is told (keyed so it flashes anew). */
+function Refused({ n }: { n: number | undefined }) {
+  if (!n) return null;
+  return (
+    <span key={n} className="refused" role="alert">
+      {n === 1 ? '1 keystroke' : `${n} keystrokes`} not sent
+    </span>
   );
 }

@@ -1,10 +1,16 @@
-// One subscription to terminalData / terminalExit for the whole window, dispatched by terminal id:
+// One subscription to terminalData / terminalExit / terminalStatus for the whole window, dispatched by terminal id:
 // fifty open tabs must not mean fifty listeners each filtering every chunk.
-import type { OrchardApi, TerminalDataEvent, TerminalExitEvent } from '../../../shared/api.ts';
+import type {
+  OrchardApi,
+  TerminalDataEvent,
+  TerminalExitEvent,
+  TerminalStatusEvent,
+} from '../../../shared/api.ts';
 
 export interface TerminalSink {
   data(data: string): void;
   exit(e: TerminalExitEvent): void;
+  status(e: TerminalStatusEvent): void;
 }
 
 export class TerminalRegistry {
@@ -38,9 +44,13 @@ export class TerminalRegistry {
       this.sinks.get(e.term)?.data(e.data),
     );
     const offExit = this.api.on('terminalExit', (e: TerminalExitEvent) => this.sinks.get(e.term)?.exit(e));
+    const offStatus = this.api.on('terminalStatus', (e: TerminalStatusEvent) =>
+      this.sinks.get(e.term)?.status(e),
+    );
     this.unsubscribe = () => {
       offData();
       offExit();
+      offStatus();
     };
   }
 

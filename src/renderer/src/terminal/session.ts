@@ -7,7 +7,13 @@ import { Unicode11Addon } from '@xterm/addon-unicode11';
 import { WebLinksAddon } from '@xterm/addon-web-links';
 import { WebglAddon } from '@xterm/addon-webgl';
 import { Terminal } from '@xterm/xterm';
-import { FLOW, type OrchardApi, type TerminalExitEvent } from '../../../shared/api.ts';
+import {
+  FLOW,
+  type OrchardApi,
+  type TerminalEndReason,
+  type TerminalExitEvent,
+  type TerminalStatusEvent,
+} from '../../../shared/api.ts';
 import { shortcutOf } from '../keyboard.ts';
 import { prefs, type Theme } from '../state/prefs.ts';
 import type { TerminalRegistry } from './registry.ts';
@@ -22,8 +28,16 @@ export interface TerminalSessionOptions {
   onSize?: (cols: number, rows: number) => void;
 }
 
+/**
+ * attached: keystrokes go to the agent. Every other state refuses them, and counts them in
+ * `refused` so the view can say so (nothing is dropped silently). reconnecting: it comes back by
+ * itself (the host or the page's connection is away); closed: it ended, `reason` says why.
+ */
 export type TerminalStatus =
-  { kind: 'connecting' } | { kind: 'attached' } | { kind: 'closed'; message: string };
+  | { kind: 'connecting'; refused?: number }
+  | { kind: 'attached' }
+  | { kind: 'reconnecting'; message: string; refused?: number }
+  | { kind: 'closed'; message: string; reason?: TerminalEndReason; refused?: number };
 
 /** Opens only http(s) links, outside the app, without giving the new page a handle on this one. */
 export function openLink(_event: MouseEvent, uri: string): void {
@@ -32,6 +46,12 @@ export function openLink(_event: MouseEvent, uri: string): void {
 }
 
 const MAX_WEBGL_LOSSES = 3;
+
+/** Server words written into the terminal: no control characters of theirs get to act there. */
+function plain(text: string): string {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+}
 
 export class TerminalSession {
   readonly term: Terminal;
@@ -47,6 +67,7 @@ export class TerminalSession {
   private visible = false;
   private disposed = false;
   private attachedOnce = false;
+  private state: TerminalStatus = { kind: 'connecting' };
   private readonly offs: Array<() => void> = [];
 
   constructor(o: TerminalSessionOptions) {
@@ -71,7 +92,9 @@ export class TerminalSession {
     this.term.unicode.activeVersion = '11';
     this.term.attachCustomKeyEventHandler((e) => this.onKey(e));
     const input = (data: string) => {
-      if (this.termId) o.api.send('terminalInput', { term: this.termId, data });
+      if (this.termId && this.state.kind === 'attached')
+        return o.api.send('terminalInput', { term: this.termId, data });
+      this.refuse();
     };
     const d1 = this.term.onData(input);
     const d2 = this.term.onBinary(input);
@@ -85,7 +108,8 @@ export class TerminalSession {
       () => d3.dispose(),
       o.api.on('connection', ({ connected }) => {
         // The server closed our terminals with the socket; attach again on the new one.
-        if (!connected) this.forget('Disconnected from Orchard; reconnecting…');
+        if (!connected)
+          this.forget({ kind: 'reconnecting', message: 'Disconnected from Orchard; reconnecting…' });
         else if (this.visible) void this.attach();
       }),
     );
@@ -121,10 +145,11 @@ export class TerminalSession {
       this.term.write(`\x1b[!p\x1b[${rows};1H${'\n'.repeat(rows)}\x1b[H`);
     } else this.term.reset();
     this.attachedOnce = true;
-    this.o.onStatus({ kind: 'connecting' });
+    this.setStatus({ kind: 'connecting' });
     this.unregister = this.o.registry.register(term, {
       data: (data) => this.write(data),
       exit: (e) => this.onExit(e),
+      status: (e) => this.onServerStatus(e),
     });
     try {
       await this.o.api.request('attach', {
@@ -133,11 +158,45 @@ export class TerminalSession {
         cols: this.term.cols,
         rows: this.term.rows,
       });
-      if (this.termId === term) this.o.onStatus({ kind: 'attached' });
+      if (this.termId === term && this.state.kind === 'connecting') this.setStatus({ kind: 'attached' });
     } catch (e) {
       if (this.termId === term)
-        this.forget(`Could not attach: ${e instanceof Error ? e.message : String(e)}`);
+        this.forget({
+          kind: 'closed',
+          message: `Could not attach: ${e instanceof Error ? e.message : String(e)}`,
+          // A host that is away: the view attaches again once its session is listed as back.
+          ...((e as { code?: string }).code === 'host-unreachable'
+            ? { reason: 'host-unreachable' as const }
+            : {}),
+        });
     }
+  }
+
+  get status(): TerminalStatus {
+    return this.state;
+  }
+
+  private setStatus(s: TerminalStatus): void {
+    this.state = s;
+    if (!this.disposed) this.o.onStatus(s);
+  }
+
+  /** A keystroke with nowhere to go: counted and shown, never dropped without a word. */
+  private refuse(): void {
+    const s = this.state;
+    if (s.kind === 'attached') return;
+    this.setStatus({ ...s, refused: (s.refused ?? 0) + 1 });
+  }
+
+  /** The server keeps this terminal while its host is away, and says when it is back. */
+  private onServerStatus(e: TerminalStatusEvent): void {
+    if (e.state === 'attached') return this.setStatus({ kind: 'attached' });
+    const before = this.state.kind === 'attached' ? 0 : (this.state.refused ?? 0);
+    this.setStatus({
+      kind: 'reconnecting',
+      message: e.message ?? 'reconnecting',
+      refused: before + (e.refused ? 1 : 0),
+    });
   }
 
   private write(data: string): void {
@@ -164,19 +223,26 @@ export class TerminalSession {
 
   private onExit(e: TerminalExitEvent): void {
     const why =
+      e.message ??
       e.error?.message ??
-      (e.code === 0 || e.code === null ? 'the session ended or was detached' : `exit ${e.code}`);
-    this.forget(`Terminal closed: ${why}`);
+      (e.code === 0 || e.code === null ? 'the attach ended' : `the attach ended (exit ${e.code})`);
+    this.forget({
+      kind: 'closed',
+      message: `Terminal closed: ${why}`,
+      ...(e.reason ? { reason: e.reason } : {}),
+    });
+    // Said in the terminal too, where it stays in the history (a re-attach pushes it up).
+    this.term.write(`\r\n\x1b[0;2m[orchard] terminal closed: ${plain(why)}\x1b[0m\r\n`);
   }
 
   /** Drops the server-side terminal (if any) and says why. */
-  private forget(message: string): void {
+  private forget(status: TerminalStatus): void {
     this.unregister?.();
     this.unregister = null;
     if (this.ackTimer) clearTimeout(this.ackTimer);
     this.ackTimer = null;
     this.termId = null;
-    if (!this.disposed) this.o.onStatus({ kind: 'closed', message });
+    this.setStatus(status);
   }
 
   /** Fits the terminal to its element; skipped while hidden (a hidden element measures 0×0). */
@@ -240,7 +306,7 @@ export class TerminalSession {
     this.flushAck();
     if (this.termId) this.o.api.send('detach', { term: this.termId });
     this.disposed = true;
-    this.forget('closed');
+    this.forget({ kind: 'closed', message: 'closed' });
     for (const off of this.offs.splice(0)) off();
     this.disableWebgl();
     this.term.dispose();

@@ -40,12 +40,19 @@ export interface WebSocketApiOptions {
   /**
    * Asked after a few failed reconnects: is the page's token still good? (A browser hides the
    * WebSocket's 401; the same URL over HTTP shows it.) Default: fetch the page URL with the token.
+   * 'unreachable': nothing answers at the page's origin at all.
    */
-  tokenStillValid?: () => Promise<boolean>;
+  tokenStillValid?: () => Promise<boolean | 'unreachable'>;
+  /**
+   * Failed reconnects, with nothing answering at the origin, after which the page says this
+   * `orchard web` has stopped (default 8: about 20 s). A restarted `orchard web` usually listens
+   * on another port, where this page cannot follow it.
+   */
+  stoppedAfter?: number;
 }
 
 /** ws://host/rpc?token=… → an HTTP probe of the page with the same token: 401 means a new server. */
-function defaultProbe(wsUrl: string): () => Promise<boolean> {
+function defaultProbe(wsUrl: string): () => Promise<boolean | 'unreachable'> {
   return async () => {
     const u = new URL(wsUrl);
     u.protocol = u.protocol === 'wss:' ? 'https:' : 'http:';
@@ -53,7 +60,7 @@ function defaultProbe(wsUrl: string): () => Promise<boolean> {
     try {
       return (await fetch(u, { method: 'HEAD', credentials: 'omit' })).status !== 401;
     } catch {
-      return true; // the server is down, not replaced: keep trying
+      return 'unreachable'; // down, not replaced (yet): keep trying
     }
   };
 }
@@ -78,6 +85,8 @@ export function webSocketApi(opts: WebSocketApiOptions): WebSocketApi {
   let connected = false;
   let retry: ReturnType<typeof setTimeout> | undefined;
   let failures = 0;
+  let stopped = false;
+  const stoppedAfter = opts.stoppedAfter ?? 8;
   const probe = opts.tokenStillValid ?? defaultProbe(opts.url);
 
   const post = (m: ClientMessage): boolean => {
@@ -113,6 +122,7 @@ export function webSocketApi(opts: WebSocketApiOptions): WebSocketApi {
     s.onopen = () => {
       delay = minDelay;
       failures = 0;
+      stopped = false;
       connected = true;
       for (const event of listeners.subscribed()) post({ t: 'send', ch: 'subscribe', p: { event } });
       const q = queue;
@@ -136,12 +146,19 @@ export function webSocketApi(opts: WebSocketApiOptions): WebSocketApi {
         retry = setTimeout(connect, delay);
         delay = Math.min(maxDelay, delay * 2);
       };
-      if (++failures % 3 !== 0) return again();
+      // Ask what became of the server every third failure, and at each one once it may be gone.
+      if (++failures % 3 !== 0 && failures < stoppedAfter) return again();
       void probe().then((valid) => {
         if (closed) return;
-        if (valid) return again();
-        closed = true;
-        listeners.fire('connection', { connected: false, stale: true });
+        if (valid === false) {
+          closed = true;
+          return listeners.fire('connection', { connected: false, stale: true });
+        }
+        if (valid === 'unreachable' && failures >= stoppedAfter && !stopped) {
+          stopped = true;
+          listeners.fire('connection', { connected: false, stopped: true });
+        }
+        again();
       });
     };
   }
