@@ -168,6 +168,16 @@ export interface HostStats {
   error?: string;
 }
 
+/** A TCP port a process of the session listens on. */
+export interface ListeningPort {
+  port: number;
+  /** The listening address as the host reports it: 127.0.0.1, 0.0.0.0, ::, ::1, … */
+  address: string;
+  pid: number;
+  /** The process's command name (comm). */
+  command: string;
+}
+
 export interface SessionStats {
   id: string;
   host: HostName;
@@ -177,6 +187,8 @@ export interface SessionStats {
   rss: number;
   processes: number;
   limits: SessionLimits | null;
+  /** TCP ports in LISTEN state held by the session's process tree (dev servers). */
+  ports?: ListeningPort[];
 }
 
 export interface ResourceStats {
