@@ -126,6 +126,8 @@ export interface SessionInfo {
   stateSource?: 'hook' | 'screen';
   /** ISO time of the last state change the pane recorded (hook or screen verdict). */
   stateAt?: string;
+  /** TCP ports the session's process tree listens on (dev servers), from the host's snapshot. */
+  ports?: ListeningPort[];
   tmuxSession: string;
   paneId: string;
 }
