@@ -1,7 +1,7 @@
 // The engine's face: every operation the CLI, the router and the app use. Stateless between calls
 // apart from open host connections; sessions and worktrees are read from tmux and git each time.
 import { join } from 'node:path';
-import type { KillResult } from '../shared/api.ts';
+import type { ForwardInfo, KillResult, SessionPort } from '../shared/api.ts';
 import { OrchardError, toErrorValue } from '../shared/errors.ts';
 import {
   LOCAL_HOST,
@@ -15,6 +15,8 @@ import { Git } from './git/git.ts';
 import type { HostRegistry } from './hosts/registry.ts';
 import { admit } from './limits/limits.ts';
 import { resolveRepo, uniqueRepoName } from './repos.ts';
+import { PortForwarder } from './ports/forward.ts';
+import { listPorts, sessionPorts } from './ports/ports.ts';
 import { LastSeenSessions } from './ssh/last-seen.ts';
 import { killSession, type KillOptions } from './sessions/kill.ts';
 import { listHostSessions, orchardPanes, paneToSession } from './sessions/list.ts';
@@ -270,6 +272,28 @@ export class Engine implements Disposable {
     return (await this.hosts.get(s.host)).tmux.capture(s.paneId);
   }
 
+  /** Listening ports of every session (or one), from one process snapshot per host. */
+  ports(id?: string): Promise<SessionPort[]> {
+    return listPorts(this, id);
+  }
+
+  /** Which kind of process this engine serves: forwards it runs are recorded as such. */
+  processKind: ForwardInfo['owner'] = 'cli';
+  private forwards: PortForwarder | undefined;
+
+  /** Port forwards of SSH sessions' dev servers, run by this process (created on first use). */
+  get forwarder(): PortForwarder {
+    return (this.forwards ??= new PortForwarder(
+      {
+        hosts: this.hosts,
+        find: (id) => this.find(id),
+        list: () => this.list(),
+        sessionPorts: (id) => sessionPorts(this, id),
+      },
+      this.processKind,
+    ));
+  }
+
   async attachArgv(id: string): Promise<{ host: string; argv: string[] }> {
     const s = await this.find(id);
     return { host: s.host, argv: (await this.hosts.get(s.host)).tmux.attachArgv(s.tmuxSession) };
@@ -283,6 +307,7 @@ export class Engine implements Disposable {
   }
 
   dispose(): void {
+    this.forwards?.dispose();
     this.hosts.dispose();
   }
 }

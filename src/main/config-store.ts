@@ -29,7 +29,9 @@ export function appHome(env: NodeJS.ProcessEnv = process.env): string {
 export function createAppEngine(home: string, askPassphrase?: PassphrasePrompt): Engine {
   const store = JsonFileStore.inHome(home);
   const remote = new SshHostFactory(store, askPassphrase ? { askPassphrase } : {});
-  return new Engine(store, new HostRegistry(home, { remote }));
+  const engine = new Engine(store, new HostRegistry(home, { remote }));
+  engine.processKind = 'app';
+  return engine;
 }
 
 /** The vault's key for an SSH identity file's passphrase. */

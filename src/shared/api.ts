@@ -23,6 +23,7 @@ import type {
   AgentProfile,
   BranchInfo,
   HostName,
+  ListeningPort,
   RepoConfig,
   ResourceLimits,
   ResourceStats,
@@ -183,6 +184,38 @@ export interface SessionStateEvent {
 // ---------------------------------------------------------------------------------------------
 // Channel maps
 
+// Ports and forwards (dev servers of agents) -----------------------------------------------------
+
+/** A port a session listens on. */
+export interface SessionPort extends ListeningPort {
+  id: string;
+  host: HostName;
+}
+
+export interface ForwardInfo {
+  sessionId: string;
+  host: HostName;
+  remotePort: number;
+  remoteAddress: string;
+  /** The port on this machine's 127.0.0.1 (= remotePort for a local session: nothing forwarded). */
+  localPort: number;
+  url: string;
+  /** A local session's port: reached directly, no forward runs. */
+  direct: boolean;
+  /** Which kind of Orchard process runs the forward, and its pid. */
+  owner: 'cli' | 'web' | 'app';
+  pid: number;
+  startedAt: string;
+  /** Connections open through it now. */
+  connections: number;
+}
+
+export interface ForwardStartParams {
+  id: string;
+  port: number;
+  localPort?: number;
+}
+
 export interface RequestMap {
   listRepos: { params: Empty; result: RepoConfig[] };
   addRepo: { params: AddRepoParams; result: RepoConfig };
@@ -199,6 +232,10 @@ export interface RequestMap {
   removeHost: { params: { name: HostName }; result: HostSummary };
   attach: { params: AttachParams; result: AttachResult };
   stats: { params: Empty; result: StatsSnapshot };
+  ports: { params: { id?: string }; result: SessionPort[] };
+  forwardStart: { params: ForwardStartParams; result: ForwardInfo };
+  forwardStop: { params: { localPort: number }; result: { stopped: boolean } };
+  forwardList: { params: Empty; result: ForwardInfo[] };
 }
 
 export interface SendMap {
@@ -272,6 +309,10 @@ export const REQUESTS = [
   'removeHost',
   'attach',
   'stats',
+  'ports',
+  'forwardStart',
+  'forwardStop',
+  'forwardList',
 ] as const;
 
 export const SENDS = [

@@ -126,6 +126,8 @@ export interface SessionInfo {
   stateSource?: 'hook' | 'screen';
   /** ISO time of the last state change the pane recorded (hook or screen verdict). */
   stateAt?: string;
+  /** TCP ports the session's process tree listens on (dev servers), from the host's snapshot. */
+  ports?: ListeningPort[];
   tmuxSession: string;
   paneId: string;
 }
@@ -168,6 +170,16 @@ export interface HostStats {
   error?: string;
 }
 
+/** A TCP port a process of the session listens on. */
+export interface ListeningPort {
+  port: number;
+  /** The listening address as the host reports it: 127.0.0.1, 0.0.0.0, ::, ::1, … */
+  address: string;
+  pid: number;
+  /** The process's command name (comm). */
+  command: string;
+}
+
 export interface SessionStats {
   id: string;
   host: HostName;
@@ -177,6 +189,8 @@ export interface SessionStats {
   rss: number;
   processes: number;
   limits: SessionLimits | null;
+  /** TCP ports in LISTEN state held by the session's process tree (dev servers). */
+  ports?: ListeningPort[];
 }
 
 export interface ResourceStats {

@@ -5,6 +5,10 @@ import {
   parseMeminfo,
   parsePidStat,
   parseProcStat,
+  commandLabel,
+  parseHeadCmdlines,
+  parseNetTcp,
+  parseSocketLinks,
 } from '../../src/core/monitor/parse.ts';
 import { parseSnapshotOutput } from '../../src/core/monitor/snapshot.ts';
 
@@ -13,12 +17,20 @@ const STAT =
   '14725 (cat) R 14721 14721 7544 0 -1 4194304 100 0 0 0 7 3 0 0 20 0 1 0 300361 3133440 393 18446744073709551615 93919964815360 93919964835241 140724678234128 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0';
 
 test('parsePidStat: pid, ppid, utime+stime, starttime, rss pages', () => {
-  expect(parsePidStat(STAT)).toEqual({ pid: 14725, ppid: 14721, ticks: 10, start: 300361, rssPages: 393 });
+  expect(parsePidStat(STAT)).toEqual({
+    pid: 14725,
+    ppid: 14721,
+    ticks: 10,
+    start: 300361,
+    rssPages: 393,
+    comm: 'cat',
+  });
 });
 
 test('parsePidStat: comm with spaces and parentheses is cut at the last )', () => {
   const line = STAT.replace('(cat)', '(a) b (c) d)');
   expect(parsePidStat(line)).toMatchObject({ pid: 14725, ppid: 14721, ticks: 10, rssPages: 393 });
+  expect(parsePidStat(line)?.comm).toBe('a) b (c) d');
   expect(parsePidStat('garbage')).toBeNull();
   expect(parsePidStat('12 (x) R 1 2')).toBeNull();
 });
@@ -85,4 +97,51 @@ test('parseSnapshotOutput: the remote script sections; refuses output without /p
   expect([...s.procs.keys()]).toEqual([14725]);
   expect(s.disks).toEqual([]);
   expect(() => parseSnapshotOutput('sh: /proc/stat: No such file\n', 0)).toThrow(/no process snapshot/);
+});
+
+// Lines as this machine's /proc/net/tcp and tcp6 print them: a LISTEN on 127.0.0.1:5173, one on
+// 0.0.0.0:22, an ESTABLISHED connection (not listening), and IPv6 LISTENs on :: and ::1 and ::ffff:127.0.0.1.
+const TCP = `  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
+   0: 0100007F:1435 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 112233 1 0000000000000000 100 0 0 10 0
+   1: 00000000:0016 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 445566 1 0000000000000000 100 0 0 10 0
+   2: 0100007F:0016 0100007F:D2F0 01 00000000:00000000 02:0009E7A1 00000000     0        0 778899 2 0000000000000000 20 4 30 10 -1
+  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
+   0: 00000000000000000000000000000000:1F90 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 9001 1 0000000000000000 100 0 0 10 0
+   1: 00000000000000000000000001000000:0BB8 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 9002 1 0000000000000000 100 0 0 10 0
+   2: 0000000000000000FFFF00000100007F:2329 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 9003 1 0000000000000000 100 0 0 10 0
+   3: 00000000000000000000000000000000:1F91 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 0 1 0000000000000000 100 0 0 10 0
+`;
+
+test('parseNetTcp: LISTEN sockets of IPv4 and IPv6 by inode, addresses as text', () => {
+  const m = parseNetTcp(TCP);
+  expect([...m.entries()]).toEqual([
+    ['112233', { address: '127.0.0.1', port: 5173 }],
+    ['445566', { address: '0.0.0.0', port: 22 }],
+    ['9001', { address: '::', port: 8080 }],
+    ['9002', { address: '::1', port: 3000 }],
+    ['9003', { address: '127.0.0.1', port: 9001 }],
+  ]);
+  expect(parseNetTcp('garbage\n1: x')).toEqual(new Map());
+});
+
+test('parseSocketLinks: socket inodes per pid from find -printf', () => {
+  const m = parseSocketLinks(
+    '/proc/12/fd socket:[112233]\n/proc/12/fd socket:[5]\n/proc/99/fd socket:[7]\nnoise\n',
+  );
+  expect(m.get(12)).toEqual(['112233', '5']);
+  expect(m.get(99)).toEqual(['7']);
+  expect(m.size).toBe(2);
+});
+
+test('parseHeadCmdlines and commandLabel: the listening process named as a person would', () => {
+  const out =
+    '==> /dev/null <==\n\n==> /proc/12/cmdline <==\nnode /w/node_modules/.bin/vite --port 5173 \n==> /proc/99/cmdline <==\n/usr/bin/python3 -m http.server ';
+  const m = parseHeadCmdlines(out);
+  expect(m.get(12)).toBe('node /w/node_modules/.bin/vite --port 5173');
+  expect(m.get(99)).toBe('/usr/bin/python3 -m http.server');
+  expect(commandLabel(m.get(12)!)).toBe('vite');
+  expect(commandLabel('/usr/bin/node /srv/app/server.mjs 8080')).toBe('server');
+  expect(commandLabel(m.get(99)!)).toBe('python3');
+  expect(commandLabel('/usr/sbin/nginx -g daemon off;')).toBe('nginx');
+  expect(commandLabel('', 'MainThread')).toBe('MainThread');
 });

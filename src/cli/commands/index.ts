@@ -3,6 +3,7 @@ import type { Command } from '../command.ts';
 import { coreCommands } from './core.ts';
 import { hostCommands } from './host.ts';
 import { webCommands } from './web.ts';
+import { portCommands } from './ports.ts';
 import { statsCommands } from './stats.ts';
 
-export const COMMANDS: Command[] = [...coreCommands, ...hostCommands, ...webCommands, ...statsCommands];
+export const COMMANDS: Command[] = [...coreCommands, ...hostCommands, ...webCommands, ...statsCommands, ...portCommands];

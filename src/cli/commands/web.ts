@@ -22,7 +22,9 @@ export const webCommands: Command[] = [
       const host = str(values, 'host') ?? '127.0.0.1';
       // Loaded on use: the server (ws, zod, the router) is most of the CLI's start-up otherwise.
       const { startWebServer } = await import('../web/server.ts');
-      const server = await startWebServer({ engine: engine(), port, host });
+      const e = engine();
+      e.processKind = 'web';
+      const server = await startWebServer({ engine: e, port, host });
       if (!isLoopback(host))
         io.err(
           `orchard web: WARNING: listening on ${host}, reachable from other machines. Anyone with the ` +

@@ -1,5 +1,6 @@
 // The Host port: every side effect on a machine (local or over SSH) goes through it, so git, tmux
 // and agent code never know which kind of host they run on.
+import type { Duplex } from 'node:stream';
 import type { Disposable, Event } from '../util/lifecycle.ts';
 
 export interface ExecOptions {
@@ -44,4 +45,9 @@ export interface Host extends Disposable {
   exists(path: string): Promise<boolean>;
   homeDir(): Promise<string>;
   openPty(argv: readonly string[], opts: PtyOptions): Promise<PtyStream>;
+  /**
+   * A TCP connection made FROM the host to address:port on it (SSH: a direct-tcpip channel through
+   * the host's pooled connection). Absent on the local host: there, connect directly.
+   */
+  openTcp?(address: string, port: number): Promise<Duplex>;
 }

@@ -13,6 +13,7 @@ import { orchardPanes } from '../sessions/list.ts';
 import type { PaneRecord } from '../tmux/format.ts';
 import type { Disposable } from '../util/lifecycle.ts';
 import { hostCpu, treeUsage, type TreeUsage } from './compute.ts';
+import { listeningPorts } from './ports.ts';
 import { readLocalSnapshot, readScriptSnapshot, type RawSnapshot } from './snapshot.ts';
 
 export interface SessionSample {
@@ -95,21 +96,24 @@ export class ResourceMonitor implements Disposable {
       load: snap.load,
       disks: snap.disks,
     };
-    const sessions = panes.map((pane) => {
-      const pid = Number(pane.pane_pid);
-      const usage =
-        pane.pane_dead === '1' ? { cpu: 0, rss: 0, processes: 0, pids: [] } : treeUsage(prev, snap, pid);
-      const tag = decodeLimitsTag(pane['@orchard_limits']);
-      const stats: SessionStats = {
-        id: pane['@orchard_id'],
-        host: name,
-        cpu: usage.cpu,
-        rss: usage.rss,
-        processes: usage.processes,
-        limits: sessionLimits(tag),
-      };
-      return { stats, pane, tag, usage };
-    });
+    const sessions = await Promise.all(
+      panes.map(async (pane) => {
+        const pid = Number(pane.pane_pid);
+        const usage =
+          pane.pane_dead === '1' ? { cpu: 0, rss: 0, processes: 0, pids: [] } : treeUsage(prev, snap, pid);
+        const tag = decodeLimitsTag(pane['@orchard_limits']);
+        const stats: SessionStats = {
+          id: pane['@orchard_id'],
+          host: name,
+          cpu: usage.cpu,
+          rss: usage.rss,
+          processes: usage.processes,
+          limits: sessionLimits(tag),
+          ports: await listeningPorts(snap, usage.pids),
+        };
+        return { stats, pane, tag, usage };
+      }),
+    );
     return { host, sessions, snapshot: snap };
   }
 

@@ -2,17 +2,21 @@
 // a remote host runs ONE fixed sh script through the Host port that prints everything at once.
 // Cost per tick: local = one readdir of /proc + one small read per process (a few hundred reads,
 // well under 10 ms for 50 sessions); remote = one exec over the existing SSH connection.
-import { readdir, readFile, stat, statfs } from 'node:fs/promises';
+import { readdir, readFile, readlink, stat, statfs } from 'node:fs/promises';
 import type { DiskStats } from '../../shared/model.ts';
 import type { Host } from '../hosts/host.ts';
 import {
   parseDf,
   parseLoadavg,
   parseMeminfo,
+  parseNetTcp,
   parsePidStat,
+  parseHeadCmdlines,
+  parseSocketLinks,
   parseProcStat,
   splitSections,
   type CpuTimes,
+  type Listener,
   type MemInfo,
   type ProcEntry,
 } from './parse.ts';
@@ -26,6 +30,12 @@ export interface RawSnapshot {
   load: [number, number, number];
   procs: Map<number, ProcEntry>;
   disks: DiskStats[];
+  /** TCP sockets in LISTEN state (IPv4 and IPv6), by inode. */
+  listeners?: Map<string, Listener>;
+  /** Socket inodes per pid, when the snapshot carries them (remote); locally read on demand. */
+  sockets?: Map<number, string[]>;
+  /** Command lines (argv joined by spaces) of the processes holding sockets (remote). */
+  cmdlines?: Map<number, string>;
 }
 
 /**
@@ -44,6 +54,19 @@ export const SNAPSHOT_SCRIPT = [
   'for d in /proc/[0-9]*; do read -r l < "$d/stat" && printf "%s\\n" "$l"; done 2>/dev/null',
   'echo @df',
   'if [ $# -gt 0 ]; then df -P -k -- "$@" 2>/dev/null; fi',
+  // Listening ports (src/core/monitor/ports.ts): the LISTEN sockets, which processes hold them (one
+  // find for all processes, filtered to those sockets) and those processes' command lines (one
+  // head for all), only when something listens at all.
+  'echo @net',
+  String.raw`l=$(awk '$4=="0A"' /proc/net/tcp /proc/net/tcp6 2>/dev/null); [ -z "$l" ] || printf '%s\n' "$l"`,
+  'echo @sockets',
+  'if [ -n "$l" ]; then',
+  String.raw`  s=$(find /proc/[0-9]*/fd -lname 'socket:*' -printf '%h %l\n' 2>/dev/null | L="$l" awk 'BEGIN { n = split(ENVIRON["L"], a, "\n"); for (i = 1; i <= n; i++) { split(a[i], f, " "); w["socket:[" f[10] "]"] = 1 } } $2 in w')`,
+  String.raw`  [ -z "$s" ] || printf '%s\n' "$s"`,
+  '  echo @cmdlines',
+  String.raw`  set -- $(printf '%s\n' "$s" | sed -n 's|^\(/proc/[0-9]*\)/fd .*|\1/cmdline|p' | sort -u)`,
+  String.raw`  if [ $# -gt 0 ]; then head -c 300 -- /dev/null "$@" 2>/dev/null | tr '\0' ' ' | sed 's/^@/ @/'; echo; fi`,
+  'fi',
   'echo @end',
 ].join('\n');
 
@@ -69,6 +92,9 @@ export function parseSnapshotOutput(out: string, atMs: number): RawSnapshot {
     load: parseLoadavg(s.get('loadavg') ?? ''),
     procs,
     disks: parseDf(s.get('df') ?? ''),
+    listeners: parseNetTcp(s.get('net') ?? ''),
+    sockets: parseSocketLinks(s.get('sockets') ?? ''),
+    cmdlines: parseHeadCmdlines(s.get('cmdlines') ?? ''),
   };
 }
 
@@ -153,14 +179,33 @@ async function localDisks(paths: readonly string[]): Promise<DiskStats[]> {
   return [...byDev.values()];
 }
 
+const readOrEmpty = (path: string) => readFile(path, 'utf8').catch(() => '');
+
+/** Socket inodes held by these processes (local): one readdir + readlinks per pid asked about. */
+export async function localSocketLinks(pids: readonly number[]): Promise<Map<number, string[]>> {
+  const out = new Map<number, string[]>();
+  await Promise.all(
+    pids.map(async (pid) => {
+      const dir = `/proc/${pid}/fd`;
+      const fds = await readdir(dir).catch(() => [] as string[]);
+      const links = await Promise.all(fds.map((fd) => readlink(`${dir}/${fd}`).catch(() => '')));
+      const inodes = links.flatMap((l) => /^socket:\[(\d+)\]$/.exec(l)?.[1] ?? []);
+      if (inodes.length) out.set(pid, inodes);
+    }),
+  );
+  return out;
+}
+
 export async function readLocalSnapshot(paths: readonly string[]): Promise<RawSnapshot> {
-  const [stat, meminfo, loadavg, procs, disks, page] = await Promise.all([
+  const [stat, meminfo, loadavg, procs, disks, page, tcp, tcp6] = await Promise.all([
     readFile('/proc/stat', 'utf8'),
     readFile('/proc/meminfo', 'utf8'),
     readFile('/proc/loadavg', 'utf8'),
     readProcs(),
     localDisks(paths),
     pageSize(),
+    readOrEmpty('/proc/net/tcp'),
+    readOrEmpty('/proc/net/tcp6'),
   ]);
   return {
     atMs: Date.now(),
@@ -172,5 +217,6 @@ export async function readLocalSnapshot(paths: readonly string[]): Promise<RawSn
     load: parseLoadavg(loadavg),
     procs,
     disks,
+    listeners: parseNetTcp(`${tcp}\n${tcp6}`),
   };
 }

@@ -88,4 +88,9 @@ export const handlers: Handlers = {
     // The monitor plugs its sampler in through RouterOptions.stats; without it: no figures yet.
     return ctx.stats ? ctx.stats() : { at: new Date().toISOString(), hosts: [], sessions: [] };
   },
+  // Ports and forwards: the forwards live in this process (the app's main, or `orchard web`).
+  ports: (p, { engine }) => engine.ports(p.id),
+  forwardStart: (p, { engine }) => engine.forwarder.start(p.id, p.port, p.localPort),
+  forwardStop: async (p, { engine }) => ({ stopped: engine.forwarder.stop(p.localPort) }),
+  forwardList: async (_p, { engine }) => engine.forwarder.list(),
 };

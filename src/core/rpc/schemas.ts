@@ -26,6 +26,7 @@ const hostName = z
 const cols = z.number().int().min(1).max(1000);
 const rows = z.number().int().min(1).max(1000);
 const empty = z.strictObject({});
+const port = z.number().int().min(1).max(65535);
 
 const spawn = z
   .strictObject({
@@ -84,6 +85,10 @@ export const requestSchemas: RequestSchemas = {
   removeHost: z.strictObject({ name: hostName }),
   attach: z.strictObject({ term: termId, session: sessionId, cols, rows }),
   stats: empty,
+  ports: z.strictObject({ id: sessionId.optional() }),
+  forwardStart: z.strictObject({ id: sessionId, port, localPort: port.optional() }),
+  forwardStop: z.strictObject({ localPort: port }),
+  forwardList: empty,
 };
 
 type SendSchemas = { [K in SendName]: z.ZodType<SendPayload<K>> };

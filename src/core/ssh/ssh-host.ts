@@ -1,6 +1,7 @@
 // The Host port over SSH: each exec is one channel on a pooled connection, running a command line
 // made by remoteCommandLine (shJoin) from argv; files go through fixed sh scripts with the data as
 // positional parameters or stdin. Git, tmux and agent code use it exactly as they use LocalHost.
+import type { Duplex } from 'node:stream';
 import type { Client, ClientChannel, PseudoTtyOptions } from 'ssh2';
 import { OrchardError } from '../../shared/errors.ts';
 import type { ExecOptions, ExecResult, Host, PtyOptions, PtyStream } from '../hosts/host.ts';
@@ -206,6 +207,37 @@ export class SshHost implements Host {
     });
     const pty = { rows: opts.rows, cols: opts.cols, height: 0, width: 0, term: 'xterm-256color' };
     return this.channel(cmd, pty, (ch) => new SshPty(ch));
+  }
+
+  /**
+   * A direct-tcpip channel to address:port as seen from the host (port forwarding). It holds a
+   * lease on a pooled connection while open; a dropped connection is dialled again by the next
+   * call, so a forward's listener outlives a reconnect.
+   */
+  async openTcp(address: string, port: number): Promise<Duplex> {
+    for (let attempt = 0; ; attempt++) {
+      const lease = await this.pool.acquire();
+      try {
+        return await new Promise<Duplex>((resolve, reject) => {
+          lease.client.forwardOut('127.0.0.1', 0, address, port, (err, ch) => {
+            if (err) return reject(err);
+            ch.once('close', () => lease.release());
+            resolve(ch);
+          });
+        });
+      } catch (e) {
+        lease.release();
+        const msg = (e as Error).message;
+        if (/not connected|no response/i.test(msg) && attempt < 2) {
+          lease.markBroken();
+          continue;
+        }
+        throw new OrchardError(
+          /not connected|no response/i.test(msg) ? 'host-unreachable' : 'command-failed',
+          `${this.name}: cannot connect to ${address}:${port} there: ${msg}`,
+        );
+      }
+    }
   }
 
   dispose(): void {

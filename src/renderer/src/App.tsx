@@ -122,6 +122,7 @@ function Window({ api, store }: { api: OrchardApi; store: Store }) {
               onOpen={(id) => store.openTab(id)}
               onTerminate={(id) => store.openDialog({ kind: 'terminate', id })}
               onNewSession={() => store.openDialog({ kind: 'new' })}
+              onOpenPort={(id, port) => void store.openPort(id, port)}
             />
           )}
           {s.view === 'dashboard' && (

@@ -1,6 +1,7 @@
 // Every session, open in a tab or not, as cards: open it, or terminate it (with confirmation).
 import { useEffect, useState } from 'react';
 import type { SessionInfo } from '../../../shared/model.ts';
+import { PortChips } from './PortChips.tsx';
 import { StateBadge } from './StateBadge.tsx';
 
 export interface SessionGridProps {
@@ -9,6 +10,7 @@ export interface SessionGridProps {
   onOpen: (id: string) => void;
   onTerminate: (id: string) => void;
   onNewSession: () => void;
+  onOpenPort?: (id: string, port: number) => void;
 }
 
 export function uptime(createdAt: string, now: number): string {
@@ -50,6 +52,7 @@ export function SessionGrid(p: SessionGridProps) {
             <StateBadge session={s} />
           </div>
           {s.detail && s.state === 'waiting' && <p className="card-detail ellipsis">{s.detail}</p>}
+          {p.onOpenPort && <PortChips session={s} onOpen={p.onOpenPort} />}
           <dl className="card-facts">
             <dt>repo</dt>
             <dd className="ellipsis" title={s.repoPath}>

@@ -3,6 +3,7 @@
 import { useRef, useState, type DragEvent, type KeyboardEvent } from 'react';
 import { LOCAL_HOST, type SessionInfo } from '../../../shared/model.ts';
 import { BRANCH_MIME, getBranchDrag, hasType, TAB_MIME, type BranchRef } from '../dnd.ts';
+import { PortChips } from './PortChips.tsx';
 import { StateBadge } from './StateBadge.tsx';
 import { CloseIcon, PlusIcon } from './icons.tsx';
 
@@ -25,6 +26,8 @@ export interface TabBarProps {
   onReorder: (id: string, toIndex: number) => void;
   onDropBranch: (ref: BranchRef) => void;
   onNewSession: () => void;
+  /** Open a port the session listens on (absent: ports are not shown). */
+  onOpenPort?: (id: string, port: number) => void;
 }
 
 export function tabPanelId(id: string): string {
@@ -143,6 +146,7 @@ export function TabBar(p: TabBarProps) {
                   </span>
                 )}
               </button>
+              {p.onOpenPort && <PortChips session={s} onOpen={p.onOpenPort} max={1} />}
               <button
                 type="button"
                 className="tab-close"

@@ -36,6 +36,7 @@ export function TerminalsView({ api, registry, state: s, store, hidden, searchSi
         onReorder={(id, to) => store.reorderTab(id, to)}
         onDropBranch={(ref) => void store.activateBranch(ref)}
         onNewSession={() => store.openDialog({ kind: 'new' })}
+        onOpenPort={(id, port) => void store.openPort(id, port)}
       />
       <div className="panels">
         {tabs.length === 0 && <EmptyDropZone pending={s.pending.length > 0} store={store} />}

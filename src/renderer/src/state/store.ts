@@ -294,6 +294,25 @@ export class Store {
     }
   }
 
+  /**
+   * Open a session's dev server: a local session's port as it is; an SSH session's through a
+   * forward that this window's Orchard process (the app, or `orchard web`) runs on its 127.0.0.1.
+   * The tab is opened first (synchronously, so popup blockers allow it) and pointed at the URL.
+   */
+  async openPort(id: string, port: number): Promise<void> {
+    const win = window.open('about:blank', '_blank');
+    try {
+      const f = await this.api.request('forwardStart', { id, port });
+      if (win) {
+        win.opener = null;
+        win.location.href = f.url;
+      } else window.open(f.url, '_blank', 'noopener,noreferrer');
+    } catch (e) {
+      win?.close();
+      this.error(`Could not open port ${port}: ${message(e)}`);
+    }
+  }
+
   async terminate(id: string, removeWorktree: boolean, force = false): Promise<void> {
     const s = this.state.sessions.find((x) => x.id === id);
     await this.api.request('kill', { id, removeWorktree, force });
