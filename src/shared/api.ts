@@ -23,6 +23,7 @@ import type {
   AgentProfile,
   BranchInfo,
   HostName,
+  Preferences,
   RepoConfig,
   ResourceLimits,
   ResourceStats,
@@ -164,6 +165,8 @@ export interface RequestMap {
   sendText: { params: SendTextParams; result: null };
   capture: { params: { id: string }; result: string };
   profiles: { params: Empty; result: ProfilesResult };
+  /** The config's preferences (notification mutes, default agent...), read fresh each time. */
+  preferences: { params: Empty; result: Preferences };
   listHosts: { params: Empty; result: HostSummary[] };
   addHost: { params: AddHostParams; result: HostSummary };
   removeHost: { params: { name: HostName }; result: HostSummary };
@@ -234,6 +237,7 @@ export const REQUESTS = [
   'sendText',
   'capture',
   'profiles',
+  'preferences',
   'listHosts',
   'addHost',
   'removeHost',

@@ -81,14 +81,14 @@ test('hosts and sessions, most expensive first, then live updates re-sort', asyn
       .slice(1)
       .map((r) => r.textContent ?? '');
   expect(rows()[0]).toContain('web · fix/bug');
-  expect(rows()[0]).toContain('waiting (permission)');
+  expect(rows()[0]).toContain('waiting · permission');
   expect(rows()[0]).toContain('90.0%');
-  expect(rows()[0]).toContain('mem 2.0G, cpu 150%');
+  expect(rows()[0]).toContain('memory 2G, cpu 150%');
   expect(rows()[1]).toContain('web · feature/login');
   const host = screen.getByRole('article', { name: 'Host local' });
   expect(host.textContent).toContain('75.0% of 2 cores');
-  expect(host.textContent).toContain('4.0G / 16.0G');
-  expect(host.textContent).toContain('60.0G free of 100G');
+  expect(host.textContent).toContain('4G / 16G');
+  expect(host.textContent).toContain('60G free of 100G');
   expect(screen.getByRole('article', { name: 'Host devbox' }).textContent).toContain(
     'unavailable: host unreachable',
   );

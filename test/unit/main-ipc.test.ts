@@ -33,6 +33,7 @@ const VALID_REQUESTS: Record<string, Record<string, unknown>> = {
   sendText: { id: 'ab12', text: 'hi' },
   capture: { id: 'ab12' },
   profiles: {},
+  preferences: {},
   listHosts: {},
   addHost: { name: 'h1' },
   removeHost: { name: 'h1' },

@@ -1,7 +1,7 @@
 // Resources and limits: `orchard stats`, `orchard limit`, `orchard host info`.
 import type { ResourceLimits, ResourceStats } from '../../shared/model.ts';
 import { hostInfo, setSessionLimits } from '../../core/limits/limits.ts';
-import { describeLimits, formatBytes, parseCpu, parseMemory } from '../../core/limits/spec.ts';
+import { describeLimits, formatBytes, formatPercent, parseCpu, parseMemory } from '../../shared/units.ts';
 import { ResourceMonitor } from '../../core/monitor/monitor.ts';
 import { need, str, UsageError, type Command, type Values } from '../command.ts';
 import { table } from '../format.ts';
@@ -22,8 +22,6 @@ export function limitsFromValues(values: Values): ResourceLimits | undefined {
   };
 }
 
-const pct = (x: number) => `${x.toFixed(1)}%`;
-
 export function formatStats(s: ResourceStats): string {
   const hosts = table([
     ['HOST', 'CPU', 'MEM USED', 'MEM AVAIL', 'MEM TOTAL', 'LOAD', 'DISKS'],
@@ -32,7 +30,7 @@ export function formatStats(s: ResourceStats): string {
         ? [h.name, '-', '-', '-', '-', '-', `unavailable: ${h.error}`]
         : [
             h.name,
-            `${pct(h.cpu)} of ${h.cores * 100}%`,
+            `${formatPercent(h.cpu)} of ${h.cores * 100}%`,
             formatBytes(h.memory.used),
             formatBytes(h.memory.available),
             formatBytes(h.memory.total),
@@ -47,7 +45,7 @@ export function formatStats(s: ResourceStats): string {
         ...s.sessions.map((x) => [
           x.id,
           x.host,
-          pct(x.cpu),
+          formatPercent(x.cpu),
           formatBytes(x.rss),
           String(x.processes),
           x.limits ? `${describeLimits(x.limits)} (${x.limits.backend})` : '-',

@@ -10,7 +10,8 @@ import { takeSnapshot } from '../monitor/monitor.ts';
 import { parseTmuxVersion } from '../tmux/format.ts';
 import { collectCgroups, placeSession, updateLimits, type Placement } from './apply.ts';
 import { hostLimits, type LimitProbe } from './probe.ts';
-import { decodeLimitsTag, describeLimits, encodeLimitsTag, formatBytes, type LimitsTag } from './spec.ts';
+import { describeLimits, formatBytes } from '../../shared/units.ts';
+import { decodeLimitsTag, encodeLimitsTag, type LimitsTag } from './spec.ts';
 import { readFile } from 'node:fs/promises';
 
 export const DEFAULT_MEMORY_RESERVE = 2 * 1024 ** 3;

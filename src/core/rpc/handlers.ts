@@ -52,6 +52,7 @@ export const handlers: Handlers = {
     const [profiles, config] = await Promise.all([engine.profiles(), engine.store.read()]);
     return { profiles, defaultAgent: config.preferences.defaultAgent };
   },
+  preferences: async (_p, { engine }) => (await engine.store.read()).preferences,
   async listHosts(_p, { engine }) {
     const config = await engine.store.read();
     return [{ name: LOCAL_HOST, kind: 'local' as const }, ...config.hosts.map(hostSummary)];

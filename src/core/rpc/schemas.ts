@@ -72,6 +72,7 @@ export const requestSchemas: RequestSchemas = {
   sendText: z.strictObject({ id: sessionId, text: text(MiB), enter: z.boolean().optional() }),
   capture: z.strictObject({ id: sessionId }),
   profiles: empty,
+  preferences: empty,
   listHosts: empty,
   addHost: z.strictObject({
     name: hostName.refine((n) => n !== 'local', '"local" is this machine'),

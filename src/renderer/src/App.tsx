@@ -10,7 +10,7 @@ import { Splitter, useSidebarWidth } from './components/Splitter.tsx';
 import { TerminalsView } from './components/TerminalsView.tsx';
 import { TopBar } from './components/TopBar.tsx';
 import { shortcutOf } from './keyboard.ts';
-import { canNotify, notifyTransition } from './notify.ts';
+import { BrowserNotifier, canNotify } from './notify.ts';
 import { StoreContext, useAppState } from './state/context.tsx';
 import { Store } from './state/store.ts';
 import { cycle } from './state/tabs.ts';
@@ -65,7 +65,8 @@ function Window({ api, store }: { api: OrchardApi; store: Store }) {
 
   useEffect(() => {
     if (!canNotify()) return;
-    return api.on('sessionState', (e) => notifyTransition(e, (id) => store.openTab(id)));
+    const notifier = new BrowserNotifier(api, (id) => store.openTab(id));
+    return api.on('sessionsChanged', (list) => void notifier.update(list));
   }, [api, store]);
 
   const waiting = s.sessions.filter((x) => x.state === 'waiting').length;

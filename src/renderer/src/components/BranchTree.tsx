@@ -4,7 +4,8 @@
 import { useRef, useState, type FocusEvent, type KeyboardEvent } from 'react';
 import type { BranchInfo, RepoConfig, SessionInfo } from '../../../shared/model.ts';
 import { setBranchDrag, type BranchRef } from '../dnd.ts';
-import { StateBadge, stateLabel } from './StateBadge.tsx';
+import { stateLabel } from '../../../shared/fleet.ts';
+import { StateBadge } from './StateBadge.tsx';
 import { treeKeyAction, type TreeItem } from './treeNav.ts';
 import {
   BranchIcon,
