@@ -23,6 +23,7 @@ import type {
   AgentProfile,
   BranchInfo,
   HostName,
+  LimitBackend,
   Preferences,
   RepoConfig,
   ResourceLimits,
@@ -93,18 +94,96 @@ export interface ProfilesResult {
   defaultAgent: string;
 }
 
+// --- Hosts and limits: what `orchard host …` and `orchard limit` do, and the window alike.
+
+/**
+ * ok: the last contact worked; unreachable: it did not (down, refused, timed out, tools missing);
+ * untrusted: its host key is unknown (trust it) or changed (refused); unknown: not contacted yet.
+ */
+export type HostStatus = 'ok' | 'unreachable' | 'untrusted' | 'unknown';
+
 export interface HostSummary {
   name: HostName;
   kind: 'local' | 'ssh';
   /** user@host[:port] or the ssh config alias, for ssh hosts. */
   address?: string;
+  identity?: string;
+  /** How the last contact with the host went (set by every list, test and attach). */
+  status?: HostStatus;
+  /** Why it is unreachable or untrusted. */
+  error?: string;
 }
 
 export interface AddHostParams {
   name: HostName;
-  /** user@host[:port]; absent: `name` is an ssh config alias. */
+  /** user@host[:port] (IPv6 in brackets when a port follows); absent: `name` is an ssh config alias. */
   ssh?: string;
+  /** Private key file on this machine. */
   identity?: string;
+}
+
+export interface HostTestResult {
+  name: HostName;
+  /** user@hostname:port as resolved (ssh config applied). */
+  target: string;
+  fingerprint: string;
+  tmux: string;
+  git: string;
+  connectMs: number;
+}
+
+/** A host key as a server presented it. */
+export interface HostKey {
+  /** known_hosts name of the hop that presented it (the host, or a ProxyJump hop before it). */
+  host: string;
+  keyType: string;
+  /** Base64 key blob. */
+  key: string;
+  /** `SHA256:…`, as `ssh-keygen -lf` shows it. */
+  fingerprint: string;
+}
+
+export interface HostKeyCheck {
+  /** The first key in the chain (jump hosts, then the host) that is not trusted yet, else the host's. */
+  key: HostKey;
+  /** changed: a different key is on record (`expected`, from `source`): refused, maybe an attack. */
+  status: 'trusted' | 'unknown' | 'changed' | 'revoked';
+  source?: string;
+  expected?: string;
+}
+
+export interface TrustHostParams {
+  name: HostName;
+  /** Only a key with this fingerprint is trusted: the one the user was shown and checked. */
+  fingerprint: string;
+  /** Replace a key Orchard trusted before (never one from known_hosts). */
+  replace?: boolean;
+}
+
+export interface TrustHostResult {
+  key: HostKey;
+  status: 'added' | 'replaced' | 'already-trusted';
+}
+
+export interface HostInfo {
+  name: HostName;
+  limits: { backend: LimitBackend; detail: string };
+  tmux: string | null;
+  git: string | null;
+  /** Admission control: memory a host keeps available besides a new agent, bytes. */
+  memoryReserve: number;
+}
+
+export interface SetLimitsParams {
+  id: string;
+  limits: ResourceLimits;
+}
+
+export interface SetLimitsResult {
+  id: string;
+  backend: LimitBackend;
+  memory: number | null;
+  cpu: number | null;
 }
 
 export interface AttachParams {
@@ -169,7 +248,17 @@ export interface RequestMap {
   preferences: { params: Empty; result: Preferences };
   listHosts: { params: Empty; result: HostSummary[] };
   addHost: { params: AddHostParams; result: HostSummary };
+  /** Forgets the host and closes its connections (its repos must be removed first). */
   removeHost: { params: { name: HostName }; result: HostSummary };
+  /** Connect afresh, check the host key, tmux >= 3.2 and git. */
+  testHost: { params: { name: HostName }; result: HostTestResult };
+  /** The host key it presents and what Orchard makes of it, trusting nothing. */
+  hostKey: { params: { name: HostName }; result: HostKeyCheck };
+  trustHost: { params: TrustHostParams; result: TrustHostResult };
+  /** Limit backend, tmux and git versions (`local` too). */
+  hostInfo: { params: { name: HostName }; result: HostInfo };
+  /** Change a running session's memory / CPU limits now. */
+  setLimits: { params: SetLimitsParams; result: SetLimitsResult };
   attach: { params: AttachParams; result: AttachResult };
   stats: { params: Empty; result: StatsSnapshot };
 }
@@ -241,6 +330,11 @@ export const REQUESTS = [
   'listHosts',
   'addHost',
   'removeHost',
+  'testHost',
+  'hostKey',
+  'trustHost',
+  'hostInfo',
+  'setLimits',
   'attach',
   'stats',
 ] as const;

@@ -37,6 +37,11 @@ const VALID_REQUESTS: Record<string, Record<string, unknown>> = {
   listHosts: {},
   addHost: { name: 'h1' },
   removeHost: { name: 'h1' },
+  testHost: { name: 'h1' },
+  hostKey: { name: 'h1' },
+  trustHost: { name: 'h1', fingerprint: 'SHA256:' + 'a'.repeat(43) },
+  hostInfo: { name: 'local' },
+  setLimits: { id: 'ab12', limits: { cpu: 100 } },
   attach: { term: 't1', session: 'ab12', cols: 80, rows: 24 },
   stats: {},
 };

@@ -2,6 +2,7 @@
 // the branch alone so they are easy to find for people using a screen reader (and for tests); the
 // markers are described separately.
 import { useRef, useState, type FocusEvent, type KeyboardEvent } from 'react';
+import type { HostSummary } from '../../../shared/api.ts';
 import type { BranchInfo, RepoConfig, SessionInfo } from '../../../shared/model.ts';
 import { setBranchDrag, type BranchRef } from '../dnd.ts';
 import { stateLabel } from '../../../shared/fleet.ts';
@@ -18,13 +19,8 @@ import {
   ServerIcon,
 } from './icons.tsx';
 
-export interface HostView {
-  name: string;
-  /** Where it points (user@host:port or alias); absent for the local host. */
-  address?: string;
-  status?: 'ok' | 'unreachable' | 'unknown';
-  error?: string;
-}
+/** A host as listHosts reports it: where it points, and how the last contact went. */
+export type HostView = HostSummary;
 
 export interface BranchLoad {
   loading: boolean;
@@ -160,10 +156,10 @@ export function BranchTree(p: BranchTreeProps) {
               </span>
               <span className="row-name">{h.name}</span>
               {h.address && <span className="muted ellipsis">{h.address}</span>}
-              {h.status === 'unreachable' && (
+              {(h.status === 'unreachable' || h.status === 'untrusted') && (
                 <span className="badge state-unreachable" title={h.error}>
                   <span className="dot" aria-hidden="true" />
-                  <span className="badge-text">unreachable</span>
+                  <span className="badge-text">{h.status}</span>
                 </span>
               )}
               <button
