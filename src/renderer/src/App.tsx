@@ -102,6 +102,7 @@ function Window({ api, store }: { api: OrchardApi; store: Store }) {
           onActivateBranch={(ref, existing) => void store.activateBranch(ref, existing)}
           onAddRepo={(host) => store.openDialog({ kind: 'addRepo', host })}
           onAddHost={() => store.openDialog({ kind: 'addHost' })}
+          onOpenHost={(name) => store.openDialog({ kind: 'host', name })}
           onRefresh={() => void store.refresh()}
         />
         <Splitter width={sidebarWidth} onWidth={setSidebarWidth} />

@@ -38,6 +38,8 @@ export interface BranchTreeProps {
   onExpandRepo: (repo: string) => void;
   onActivateBranch: (ref: BranchRef, session: SessionInfo | undefined) => void;
   onAddRepo: (host: string) => void;
+  /** An SSH host's own dialog: check it, trust its key, remove it. */
+  onOpenHost?: (host: string) => void;
 }
 
 export function sessionFor(
@@ -161,6 +163,20 @@ export function BranchTree(p: BranchTreeProps) {
                   <span className="dot" aria-hidden="true" />
                   <span className="badge-text">{h.status}</span>
                 </span>
+              )}
+              {h.kind === 'ssh' && p.onOpenHost && (
+                <button
+                  type="button"
+                  className="icon-btn row-action"
+                  aria-label={`Host ${h.name}`}
+                  title={`Check ${h.name}, trust its key, or remove it`}
+                  onClick={(e) => {
+                    e.stopPropagation();
+                    p.onOpenHost?.(h.name);
+                  }}
+                >
+                  <ServerIcon />
+                </button>
               )}
               <button
                 type="button"

@@ -11,6 +11,7 @@ import { Chart } from './Chart.tsx';
 import { stateLabel } from '../../../shared/fleet.ts';
 import { describeLimits, formatBytes, formatPercent } from '../../../shared/units.ts';
 import { addPoint, byCost, hostCores, hostSeries, sessionSeries } from './history.ts';
+import { LimitsForm } from './LimitsForm.tsx';
 import { Sparkline } from './Sparkline.tsx';
 import './dashboard.css';
 
@@ -90,6 +91,15 @@ export function Dashboard(props: DashboardProps) {
         ))}
       </section>
       {chosen && <SessionChart id={chosen} label={labelOf(byId.get(chosen), chosen)} points={points} />}
+      {chosen && (
+        <LimitsForm
+          key={chosen}
+          api={api}
+          id={chosen}
+          label={labelOf(byId.get(chosen), chosen)}
+          limits={rows.find((r) => r.id === chosen)?.limits ?? null}
+        />
+      )}
       <section aria-label="Sessions">
         <table className="dash-table">
           <thead>

@@ -10,6 +10,7 @@ import type {
 } from '../../../shared/api.ts';
 import type { RepoConfig, SessionInfo } from '../../../shared/model.ts';
 import type { BranchLoad } from '../components/BranchTree.tsx';
+import { hostActions, type HostActions } from '../components/HostCheck.tsx';
 import type { PendingSpawn } from '../components/TabBar.tsx';
 import type { BranchRef } from '../dnd.ts';
 import { prefs, type Theme } from './prefs.ts';
@@ -21,7 +22,8 @@ export type DialogState =
   | { kind: 'new'; preset?: BranchRef }
   | { kind: 'terminate'; id: string }
   | { kind: 'addRepo'; host: string }
-  | { kind: 'addHost' };
+  | { kind: 'addHost' }
+  | { kind: 'host'; name: string };
 
 export interface Notice {
   id: number;
@@ -64,9 +66,12 @@ export class Store {
   private readonly api: OrchardApi;
   private readonly unsubscribes: Array<() => void> = [];
   private seq = 0;
+  /** Test, key check, trust and info of a host (the host dialogs). */
+  readonly hostActions: HostActions;
 
   constructor(api: OrchardApi) {
     this.api = api;
+    this.hostActions = hostActions(api);
     this.state = {
       hosts: [],
       repos: [],
@@ -160,6 +165,17 @@ export class Store {
     const changedRepos = this.reposWithChangedSessions(sessions);
     this.set({ sessions, sessionsLoaded: true, tabs, active });
     for (const repo of changedRepos) void this.loadBranches(repo);
+    // The list was just taken from every host: their reachability is fresh now.
+    void this.loadHosts();
+  }
+
+  /** Hosts and how the last contact with each went (the sidebar's unreachable / untrusted marks). */
+  async loadHosts(): Promise<void> {
+    try {
+      this.set({ hosts: await this.api.request('listHosts', {}) });
+    } catch {
+      // Kept as they were; refresh() reports a failing listHosts.
+    }
   }
 
   /** Repos whose set of sessions changed: their worktree markers may have changed too. */
@@ -291,6 +307,12 @@ export class Store {
     this.set({ repos });
     void this.loadBranches(repo.name);
     return repo;
+  }
+
+  async removeHost(name: string): Promise<HostSummary> {
+    const h = await this.api.request('removeHost', { name });
+    this.set({ hosts: this.state.hosts.filter((x) => x.name !== name) });
+    return h;
   }
 
   async addHost(name: string, ssh?: string, identity?: string): Promise<HostSummary> {
