@@ -329,6 +329,11 @@ export class Engine implements Disposable {
     return hostInfo(this, name);
   }
 
+  /** A window's answer to a `passphraseRequest` (src/core/ssh/passphrases.ts). */
+  answerPassphrase(id: string, passphrase: string | null, remember: boolean): void {
+    admin.sshHosts(this.hosts).passphrases.answer(id, passphrase, remember);
+  }
+
   async setLimits(p: SetLimitsParams): Promise<SetLimitsResult> {
     const tag = await setSessionLimits(this, p.id, p.limits);
     return { id: p.id, backend: tag.backend, memory: tag.memory ?? null, cpu: tag.cpu ?? null };

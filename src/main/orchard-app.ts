@@ -6,10 +6,11 @@ import { join } from 'node:path';
 import type { ServerMessage, ShellCommand, ShellSendMap, ShellSendName } from '../shared/api.ts';
 import type { NotificationPreferences, SessionInfo } from '../shared/model.ts';
 import { createRouter, type Connection, type Router } from '../core/rpc/index.ts';
+import { connectPassphrases } from '../core/rpc/passphrases.ts';
 import type { Engine } from '../core/engine.ts';
 import { AppStateStore } from './app-store.ts';
 import { stopAllSessions } from './commands.ts';
-import { createAppEngine, rememberedPassphrases } from './config-store.ts';
+import { createAppEngine } from './config-store.ts';
 import { connectIpc, type IpcTransport } from './ipc-transport.ts';
 import { appMenuTemplate } from './menu.ts';
 import { FleetNotifier } from './notifications.ts';
@@ -46,8 +47,10 @@ export class OrchardApp {
     // and the only IPC channel main listens on is the contract's (checked by ipc-guard.ts).
     ipcMain.removeAllListeners('electron-store-get-data');
     this.vault = new SecretVault(join(home, 'secrets.json'), safeStorage);
-    this.engine = createAppEngine(home, rememberedPassphrases(this.vault));
+    this.engine = createAppEngine(home, this.vault);
     this.router = createRouter(this.engine);
+    // An encrypted SSH key not in ssh-agent: the window asks for its passphrase.
+    connectPassphrases(this.router, this.engine);
     // The dev server only in development; a packaged app always loads its own files.
     const devUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL;
     const indexHtml = join(import.meta.dirname, '../renderer/index.html');

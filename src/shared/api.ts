@@ -222,6 +222,35 @@ export interface TerminalExitEvent {
   error?: ErrorValue;
 }
 
+/**
+ * The engine needs an SSH key's passphrase (an encrypted key not in ssh-agent) and asks the windows.
+ * Answer with `answerPassphrase`; `passphraseDone` says it is settled (by any window, or timed out).
+ */
+export interface PassphraseRequestEvent {
+  id: string;
+  /** The private key file, on the machine running the engine. */
+  keyFile: string;
+  /** The host being connected to, when known. */
+  host?: string;
+  /** The last passphrase given was wrong. */
+  retry: boolean;
+  /** The app can keep it in the OS keychain if the user asks (never in browser mode). */
+  canRemember: boolean;
+}
+
+export interface PassphraseDoneEvent {
+  id: string;
+  answered: boolean;
+}
+
+export interface AnswerPassphraseParams {
+  id: string;
+  /** null: the user declined (the connection fails with the usual message). */
+  passphrase: string | null;
+  /** Keep it in the OS keychain (only when the request said canRemember). */
+  remember?: boolean;
+}
+
 export interface SessionStateEvent {
   id: string;
   /** null: the session is new to this server. */
@@ -259,6 +288,7 @@ export interface RequestMap {
   hostInfo: { params: { name: HostName }; result: HostInfo };
   /** Change a running session's memory / CPU limits now. */
   setLimits: { params: SetLimitsParams; result: SetLimitsResult };
+  answerPassphrase: { params: AnswerPassphraseParams; result: null };
   attach: { params: AttachParams; result: AttachResult };
   stats: { params: Empty; result: StatsSnapshot };
 }
@@ -279,6 +309,8 @@ export interface EventMap {
   terminalData: TerminalDataEvent;
   terminalExit: TerminalExitEvent;
   stats: StatsSnapshot;
+  passphraseRequest: PassphraseRequestEvent;
+  passphraseDone: PassphraseDoneEvent;
 }
 
 /**
@@ -335,6 +367,7 @@ export const REQUESTS = [
   'trustHost',
   'hostInfo',
   'setLimits',
+  'answerPassphrase',
   'attach',
   'stats',
 ] as const;
@@ -348,13 +381,27 @@ export const SENDS = [
   'unsubscribe',
 ] as const;
 
-export const EVENTS = ['sessionsChanged', 'sessionState', 'terminalData', 'terminalExit', 'stats'] as const;
+export const EVENTS = [
+  'sessionsChanged',
+  'sessionState',
+  'terminalData',
+  'terminalExit',
+  'stats',
+  'passphraseRequest',
+  'passphraseDone',
+] as const;
 
 export const SHELL_SENDS = ['tabsChanged'] as const;
 export const SHELL_EVENTS = ['shellCommand'] as const;
 
 /** Events a client must subscribe to (polling runs only while someone listens). */
-export const SUBSCRIBABLE_EVENTS = ['sessionsChanged', 'sessionState', 'stats'] as const;
+export const SUBSCRIBABLE_EVENTS = [
+  'sessionsChanged',
+  'sessionState',
+  'stats',
+  'passphraseRequest',
+  'passphraseDone',
+] as const;
 
 export type RequestName = (typeof REQUESTS)[number];
 export type SendName = (typeof SENDS)[number];

@@ -42,6 +42,7 @@ const VALID_REQUESTS: Record<string, Record<string, unknown>> = {
   trustHost: { name: 'h1', fingerprint: 'SHA256:' + 'a'.repeat(43) },
   hostInfo: { name: 'local' },
   setLimits: { id: 'ab12', limits: { cpu: 100 } },
+  answerPassphrase: { id: '0123456789abcdef', passphrase: null },
   attach: { term: 't1', session: 'ab12', cols: 80, rows: 24 },
   stats: {},
 };

@@ -21,7 +21,7 @@ export interface HostAdminDeps {
   hosts: HostRegistry;
 }
 
-function sshHosts(hosts: HostRegistry): SshHostFactory {
+export function sshHosts(hosts: HostRegistry): SshHostFactory {
   const f = hosts.remoteFactory;
   if (!(f instanceof SshHostFactory)) throw new OrchardError('internal', 'SSH hosts are not available here');
   return f;

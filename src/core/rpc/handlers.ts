@@ -52,6 +52,10 @@ export const handlers: Handlers = {
   hostKey: (p, { engine }) => engine.hostKey(p.name),
   trustHost: (p, { engine }) => engine.trustHost(p),
   hostInfo: (p, { engine }) => engine.hostInfo(p.name),
+  answerPassphrase(p, { engine }) {
+    engine.answerPassphrase(p.id, p.passphrase, !!p.remember);
+    return Promise.resolve(null);
+  },
   async setLimits(p, ctx) {
     const r = await ctx.engine.setLimits(p);
     ctx.sessionsTouched();

@@ -109,6 +109,11 @@ export const requestSchemas: RequestSchemas = {
   hostKey: z.strictObject({ name: hostName }),
   trustHost: z.strictObject({ name: hostName, fingerprint, replace: z.boolean().optional() }),
   hostInfo: z.strictObject({ name: hostName }),
+  answerPassphrase: z.strictObject({
+    id: z.string().regex(/^[0-9a-f]{16}$/, 'not a passphrase request id'),
+    passphrase: z.string().max(4096, 'passphrase is too long').nullable(),
+    remember: z.boolean().optional(),
+  }),
   setLimits: z.strictObject({
     id: sessionId,
     limits: limitValues.refine(

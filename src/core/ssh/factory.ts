@@ -9,6 +9,7 @@ import type { HostConfig, Store } from '../store/store.ts';
 import type { PassphrasePrompt } from './auth.ts';
 import { connectSsh, probeHostKey, type ConnectDeps, type Connected } from './connect.ts';
 import { hostKeyError, type HostKeyVerdict, type PresentedKey } from './host-keys.ts';
+import { PassphraseBroker } from './passphrases.ts';
 import { SshPool } from './pool.ts';
 import { parseSshTarget, type SshSettings } from './ssh-config.ts';
 import { SshHost, type Requirements } from './ssh-host.ts';
@@ -16,6 +17,9 @@ import { resolveSshSettings, settingsOptionsFromEnv, type SettingsOptions } from
 
 export interface SshFactoryOptions {
   settings?: SettingsOptions;
+  /** A passphrase known without asking (the app's OS-keychain vault); tried first. */
+  recallPassphrase?: PassphrasePrompt;
+  /** Asks when no window listens for `passphraseRequest` (the CLI's terminal prompt). */
   askPassphrase?: PassphrasePrompt;
   readyTimeoutMs?: number;
   keepaliveIntervalMs?: number;
@@ -44,6 +48,8 @@ function sameFingerprint(a: string, b: string): boolean {
 }
 
 export class SshHostFactory implements RemoteHostFactory {
+  /** Encrypted keys: the windows are asked through this (src/core/rpc/passphrases.ts wires it). */
+  readonly passphrases = new PassphraseBroker();
   private readonly store: Store;
   private readonly opts: SshFactoryOptions;
   private readonly deps: ConnectDeps;
@@ -57,7 +63,6 @@ export class SshHostFactory implements RemoteHostFactory {
       readyTimeoutMs: opts.readyTimeoutMs ?? 10_000,
       keepaliveIntervalMs: opts.keepaliveIntervalMs ?? 15_000,
       unlocked: new Map(),
-      ...(opts.askPassphrase ? { askPassphrase: opts.askPassphrase } : {}),
     };
   }
 
@@ -97,8 +102,21 @@ export class SshHostFactory implements RemoteHostFactory {
     );
   }
 
+  /** Connect deps for one host: its name goes with a passphrase request (the dialog says which host). */
+  private depsFor(name: string): ConnectDeps {
+    return {
+      ...this.deps,
+      askPassphrase: async (file, retry) => {
+        const known = await this.opts.recallPassphrase?.(file, retry);
+        if (known) return known;
+        if (this.passphrases.listening()) return this.passphrases.ask(file, retry, name);
+        return this.opts.askPassphrase?.(file, retry);
+      },
+    };
+  }
+
   private async connect(name: string): Promise<Connected> {
-    return connectSsh(name, await this.settings(name), this.deps);
+    return connectSsh(name, await this.settings(name), this.depsFor(name));
   }
 
   async open(name: string): Promise<Host> {
@@ -120,7 +138,7 @@ export class SshHostFactory implements RemoteHostFactory {
     const pool = new SshPool({
       label: name,
       connect: async () => {
-        const c = await connectSsh(name, s, this.deps);
+        const c = await connectSsh(name, s, this.depsFor(name));
         hostKey = c.hostKey;
         return c;
       },

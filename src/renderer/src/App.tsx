@@ -4,6 +4,7 @@ import type { OrchardApi } from '../../shared/api.ts';
 import { Dialogs } from './components/Dialogs.tsx';
 import { DashboardSlot } from './components/DashboardSlot.tsx';
 import { Notices } from './components/Notices.tsx';
+import { PassphrasePrompt } from './components/PassphraseDialog.tsx';
 import { SessionGrid } from './components/SessionGrid.tsx';
 import { Sidebar } from './components/Sidebar.tsx';
 import { Splitter, useSidebarWidth } from './components/Splitter.tsx';
@@ -133,6 +134,7 @@ function Window({ api, store }: { api: OrchardApi; store: Store }) {
         </main>
       </div>
       <Dialogs state={s} store={store} />
+      <PassphrasePrompt api={api} />
     </div>
   );
 }
