@@ -18,6 +18,9 @@ import { moveTab, neighbourAfterClose } from './tabs.ts';
 
 export type View = 'terminals' | 'grid' | 'dashboard';
 
+/** How often the sidebar re-reads the hosts' reachability besides each session list change. */
+const HOST_STATUS_MS = 5_000;
+
 export type DialogState =
   | { kind: 'new'; preset?: BranchRef }
   | { kind: 'terminate'; id: string }
@@ -120,6 +123,10 @@ export class Store {
         if (connected) void this.refresh();
       }),
     );
+    // A host with no sessions changes no session list when it goes down: ask for the hosts' status
+    // now and then too (a config read on the server; it dials nothing).
+    const hostTimer = setInterval(() => void this.loadHosts(), HOST_STATUS_MS);
+    this.unsubscribes.push(() => clearInterval(hostTimer));
     await this.refresh();
   }
 
@@ -172,7 +179,8 @@ export class Store {
   /** Hosts and how the last contact with each went (the sidebar's unreachable / untrusted marks). */
   async loadHosts(): Promise<void> {
     try {
-      this.set({ hosts: await this.api.request('listHosts', {}) });
+      const hosts = await this.api.request('listHosts', {});
+      if (JSON.stringify(hosts) !== JSON.stringify(this.state.hosts)) this.set({ hosts });
     } catch {
       // Kept as they were; refresh() reports a failing listHosts.
     }
