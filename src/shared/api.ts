@@ -52,22 +52,7 @@ import type {
 export type Empty = Record<string, never>;
 
 // Hosts, limits and key passphrases: their payloads live in hosts.ts.
-export type {
-  HostStatus,
-  HostSummary,
-  AddHostParams,
-  HostTestResult,
-  HostKey,
-  HostKeyCheck,
-  TrustHostParams,
-  TrustHostResult,
-  HostInfo,
-  SetLimitsParams,
-  SetLimitsResult,
-  PassphraseRequestEvent,
-  PassphraseDoneEvent,
-  AnswerPassphraseParams,
-} from './hosts.ts';
+export type * from './hosts.ts';
 
 export interface AddRepoParams {
   /** Path of a git work tree on `host`. */

@@ -5,23 +5,7 @@ import { HOST_NAME, HOST_NAME_RULE, parseSshAddress } from '../../../shared/addr
 import type { HostSummary } from '../../../shared/api.ts';
 import { Dialog, ErrorNote } from './Dialog.tsx';
 import { HostCheck, type HostActions } from './HostCheck.tsx';
-
-function useSubmit(run: () => Promise<unknown>, onDone: () => void) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const submit = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      await run();
-      onDone();
-    } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
-      setBusy(false);
-    }
-  };
-  return { busy, error, setError, submit };
-}
+import { useSubmit } from './useSubmit.ts';
 
 function Footer({ busy, label, onClose }: { busy: boolean; label: string; onClose: () => void }) {
   return (

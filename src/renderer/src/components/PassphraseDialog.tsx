@@ -5,6 +5,7 @@
 import { useEffect, useState } from 'react';
 import type { OrchardApi, PassphraseRequestEvent } from '../../../shared/api.ts';
 import { Dialog, ErrorNote } from './Dialog.tsx';
+import { useSubmit } from './useSubmit.ts';
 
 export function PassphrasePrompt({ api }: { api: OrchardApi }) {
   const [queue, setQueue] = useState<PassphraseRequestEvent[]>([]);
@@ -35,23 +36,17 @@ function PassphraseDialog({
 }) {
   const [passphrase, setPassphrase] = useState('');
   const [remember, setRemember] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const answer = async (value: string | null) => {
-    setBusy(true);
-    try {
-      await api.request('answerPassphrase', {
+  // A failure: answered in another window, or timed out; the dialog says so and stays.
+  const { busy, error, submit } = useSubmit(
+    (value: string | null) =>
+      api.request('answerPassphrase', {
         id: request.id,
         passphrase: value,
         ...(value !== null && remember ? { remember: true } : {}),
-      });
-      onDone();
-    } catch (e) {
-      // Answered in another window, or timed out: nothing left to answer here.
-      setError(e instanceof Error ? e.message : String(e));
-      setBusy(false);
-    }
-  };
+      }),
+    onDone,
+  );
+  const answer = (value: string | null) => submit(value);
   return (
     <Dialog
       title="SSH key passphrase"
