@@ -8,7 +8,7 @@ import type { HostStats, SessionInfo, SessionStats, StatsPoint } from '../../../
 import { api as defaultApi } from '../api.ts';
 import { StoreContext } from '../state/context.tsx';
 import { Chart } from './Chart.tsx';
-import { stateLabel } from '../../../shared/fleet.ts';
+import { sessionLabel, stateLabel } from '../../../shared/fleet.ts';
 import { describeLimits, formatBytes, formatPercent } from '../../../shared/units.ts';
 import { addPoint, byCost, hostCores, hostSeries, sessionSeries } from './history.ts';
 import { LimitsForm } from './LimitsForm.tsx';
@@ -144,7 +144,7 @@ export function Dashboard(props: DashboardProps) {
 export default Dashboard;
 
 function labelOf(s: SessionInfo | undefined, id: string): string {
-  return s ? `${s.repo} · ${s.branch}` : id;
+  return s ? sessionLabel(s) : id;
 }
 
 const HostCard = memo(function HostCard({ host, points }: { host: HostStats; points: StatsPoint[] }) {
