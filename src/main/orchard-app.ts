@@ -39,6 +39,7 @@ export class OrchardApp {
   private sessions: SessionInfo[] = [];
   /** preferences.notifications from the shared config, re-read as the fleet changes (the CLI may edit it). */
   private notifyPrefs: NotificationPreferences = {};
+  private notifying: Promise<void> = Promise.resolve();
 
   constructor(home: string) {
     this.home = home;
@@ -100,13 +101,18 @@ export class OrchardApp {
       id: 'shell',
       send: (m: ServerMessage) => {
         if (m.t !== 'evt' || m.ch !== 'sessionsChanged') return;
-        this.sessions = m.p as SessionInfo[];
-        this.tray?.update(this.sessions);
-        this.notifier.update(this.sessions);
-        void this.engine.store.read().then(
-          (c) => (this.notifyPrefs = c.preferences.notifications ?? {}),
-          () => undefined, // an unreadable config is reported where it is used; keep the last prefs
-        );
+        const sessions = (this.sessions = m.p as SessionInfo[]);
+        this.tray?.update(sessions);
+        // The mutes as they are now (the CLI or an editor may have changed them), then the notices;
+        // in order, one list after the other, so a late read never feeds an older list.
+        this.notifying = this.notifying
+          .then(() => this.engine.store.read())
+          .then(
+            (c) => (this.notifyPrefs = c.preferences.notifications ?? {}),
+            () => undefined, // an unreadable config is reported where it is used; keep the last prefs
+          )
+          .then(() => void this.notifier.update(sessions))
+          .catch((e: unknown) => console.error('[orchard] notification failed:', e));
       },
     });
     void this.shellConn.handle({ t: 'send', ch: 'subscribe', p: { event: 'sessionsChanged' } });
