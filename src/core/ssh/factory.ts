@@ -1,6 +1,6 @@
-// SSH hosts from Orchard's config: the RemoteHostFactory the HostRegistry plugs in, plus what the
-// `orchard host` commands need (resolve, test, trust). Settings are resolved on every connect, so
-// an edited ~/.ssh/config applies to the next connection.
+// SSH hosts from Orchard's config: the RemoteHostFactory the HostRegistry plugs in, plus what host
+// management (src/core/hosts/admin.ts: test, key check, trust) and the passphrase broker need.
+// Settings are resolved on every connect, so an edited ~/.ssh/config applies to the next connection.
 import type { HostKeyCheck, HostTestResult, TrustHostResult } from '../../shared/api.ts';
 import { OrchardError } from '../../shared/errors.ts';
 import type { Host } from '../hosts/host.ts';
