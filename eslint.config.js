@@ -1,4 +1,4 @@
-// Layer rules (ARCHITECTURE.md): shared → nothing; core → shared + Node; main/cli → core + shared
+// Layer rules (docs/ARCHITECTURE.md): shared → nothing; core → shared + Node; main/cli → core + shared
 // (+ electron in main only); preload → shared + electron; renderer → shared (types) only.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
@@ -13,7 +13,7 @@ const layer = (name, forbidden, extra = []) => ({
         patterns: [
           ...forbidden.map((dir) => ({
             group: [`**/${dir}/**`, `**/${dir}`],
-            message: `src/${name} must not import from src/${dir} (see ARCHITECTURE.md layer rules).`,
+            message: `src/${name} must not import from src/${dir} (see the layer rules in docs/ARCHITECTURE.md).`,
           })),
           ...extra,
         ],

@@ -1,4 +1,5 @@
 // Human-readable output for the CLI (the --json forms print the model objects as they are).
+import { stateLabel } from '../shared/fleet.ts';
 import type { AgentProfile, BranchInfo, RepoConfig, SessionInfo } from '../shared/model.ts';
 
 /**
@@ -24,12 +25,6 @@ export function table(input: string[][]): string {
       )
       .join('\n') + '\n'
   );
-}
-
-export function stateLabel(s: SessionInfo): string {
-  if (s.state === 'exited') return s.exitCode !== undefined ? `exited(${s.exitCode})` : 'exited';
-  if (s.state === 'waiting') return `waiting(${s.reason ?? 'input'})`;
-  return s.state;
 }
 
 export function formatSessions(list: SessionInfo[]): string {

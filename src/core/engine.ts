@@ -1,7 +1,20 @@
 // The engine's face: every operation the CLI, the router and the app use. Stateless between calls
 // apart from open host connections; sessions and worktrees are read from tmux and git each time.
 import { join } from 'node:path';
-import type { ForwardInfo, KillResult, SessionPort } from '../shared/api.ts';
+import type {
+  AddHostParams,
+  ForwardInfo,
+  HostInfo,
+  HostKeyCheck,
+  HostSummary,
+  HostTestResult,
+  KillResult,
+  SessionPort,
+  SetLimitsParams,
+  SetLimitsResult,
+  TrustHostParams,
+  TrustHostResult,
+} from '../shared/api.ts';
 import { OrchardError, toErrorValue } from '../shared/errors.ts';
 import {
   LOCAL_HOST,
@@ -12,8 +25,9 @@ import {
 } from '../shared/model.ts';
 import { customCommandProfile, mergeProfiles } from './agents/profiles.ts';
 import { Git } from './git/git.ts';
+import * as admin from './hosts/admin.ts';
 import type { HostRegistry } from './hosts/registry.ts';
-import { admit } from './limits/limits.ts';
+import { admit, hostInfo, setSessionLimits } from './limits/limits.ts';
 import { resolveRepo, uniqueRepoName } from './repos.ts';
 import { PortForwarder } from './ports/forward.ts';
 import { listPorts, sessionPorts } from './ports/ports.ts';
@@ -184,8 +198,11 @@ export class Engine implements Disposable {
     if (name === LOCAL_HOST) {
       // This machine is one host among others: no tmux here must not hide the remote sessions.
       try {
-        return { sessions: await read() };
+        const sessions = await read();
+        this.hosts.noteContact(name);
+        return { sessions };
       } catch (e) {
+        this.hosts.noteContact(name, e);
         return { sessions: [], error: toErrorValue(e).message, cause: e };
       }
     }
@@ -204,9 +221,11 @@ export class Engine implements Disposable {
     });
     try {
       const sessions = await Promise.race([read(), timeout]);
+      this.hosts.noteContact(name);
       if (withGit) await this.lastSeen.set(name, sessions);
       return { sessions };
     } catch (e) {
+      this.hosts.noteContact(name, e);
       const error = toErrorValue(e).message;
       const known = await this.lastSeen.get(name);
       return {
@@ -304,6 +323,46 @@ export class Engine implements Disposable {
     const s = await this.find(id);
     const config = await this.store.read();
     return killSession(await this.hosts.get(s.host), s, config.repos, opts);
+  }
+
+  // --- Hosts and limits (src/core/hosts/admin.ts): the CLI and the window call the same methods.
+
+  listHosts(): Promise<HostSummary[]> {
+    return admin.listHosts(this);
+  }
+
+  addHost(p: AddHostParams): Promise<HostSummary> {
+    return admin.addHost(this, p);
+  }
+
+  removeHost(name: string): Promise<HostSummary> {
+    return admin.removeHost(this, name);
+  }
+
+  testHost(name: string): Promise<HostTestResult> {
+    return admin.testHost(this, name);
+  }
+
+  hostKey(name: string): Promise<HostKeyCheck> {
+    return admin.hostKey(this, name);
+  }
+
+  trustHost(p: TrustHostParams): Promise<TrustHostResult> {
+    return admin.trustHost(this, p);
+  }
+
+  hostInfo(name: string): Promise<HostInfo> {
+    return hostInfo(this, name);
+  }
+
+  /** A window's answer to a `passphraseRequest` (src/core/ssh/passphrases.ts). */
+  answerPassphrase(id: string, passphrase: string | null, remember: boolean): void {
+    admin.sshHosts(this.hosts).passphrases.answer(id, passphrase, remember);
+  }
+
+  async setLimits(p: SetLimitsParams): Promise<SetLimitsResult> {
+    const tag = await setSessionLimits(this, p.id, p.limits);
+    return { id: p.id, backend: tag.backend, memory: tag.memory ?? null, cpu: tag.cpu ?? null };
   }
 
   dispose(): void {

@@ -25,10 +25,24 @@ export function appHome(env: NodeJS.ProcessEnv = process.env): string {
   return orchardHome(env);
 }
 
-/** The engine the app runs: the shared config, local tmux, and SSH hosts like the CLI's. */
-export function createAppEngine(home: string, askPassphrase?: PassphrasePrompt): Engine {
+/** What the app keeps key passphrases in (secrets.ts's SecretVault). */
+export interface PassphraseVault {
+  available(): boolean;
+  remember(key: string, secret: string): boolean;
+  recall(key: string): string | null;
+  forget(key: string): void;
+}
+
+/**
+ * The engine the app runs: the shared config, local tmux, and SSH hosts like the CLI's. An encrypted
+ * key's passphrase: the one remembered in the vault, else the window asks (a `passphraseRequest`,
+ * src/core/ssh/passphrases.ts), offering to remember it when the vault has an OS-backed key.
+ */
+export function createAppEngine(home: string, vault?: PassphraseVault): Engine {
   const store = JsonFileStore.inHome(home);
-  const remote = new SshHostFactory(store, askPassphrase ? { askPassphrase } : {});
+  const remote = new SshHostFactory(store, vault ? { recallPassphrase: rememberedPassphrases(vault) } : {});
+  if (vault?.available())
+    remote.passphrases.remember = (file, pass) => void vault.remember(passphraseKey(file), pass);
   const engine = new Engine(store, new HostRegistry(home, { remote }));
   engine.processKind = 'app';
   return engine;
@@ -39,8 +53,7 @@ export const passphraseKey = (keyFile: string): string => `ssh-key-passphrase:${
 
 /**
  * Encrypted SSH keys in the app: a passphrase the user chose to remember (safeStorage only) is
- * offered once; if it no longer works it is forgotten. Otherwise nobody is asked (there is no
- * prompt in the window yet) and the host reports that the key is encrypted: ssh-agent works as usual.
+ * offered once; if it no longer works it is forgotten, and the window asks instead.
  */
 export function rememberedPassphrases(vault: {
   recall(key: string): string | null;

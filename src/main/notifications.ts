@@ -1,8 +1,8 @@
 // Native notifications when a session starts waiting or exits; clicking one opens its tab.
-// What deserves a notification and its text: src/core/status/fleet.ts (shared with browser mode).
+// What deserves a notification and its text: src/shared/fleet.ts (browser mode uses the same).
 import { Notification } from 'electron';
-import type { NotificationPreferences, SessionInfo, SessionState } from '../shared/model.ts';
-import { fleetNotices, stateMap, type Notice } from '../core/status/fleet.ts';
+import type { NotificationPreferences, SessionInfo } from '../shared/model.ts';
+import { FleetNoticeTracker, type Notice } from '../shared/fleet.ts';
 
 export interface NotifierOptions {
   /** The app's own switch (app-state settings.notifications). */
@@ -13,7 +13,7 @@ export interface NotifierOptions {
 }
 
 export class FleetNotifier {
-  private before: Map<string, SessionState> | undefined;
+  private readonly tracker = new FleetNoticeTracker();
   private readonly opts: NotifierOptions;
   /** Kept referenced until closed: a garbage-collected Notification loses its click handler. */
   private readonly live = new Set<Notification>();
@@ -24,10 +24,8 @@ export class FleetNotifier {
 
   /** Feed every fresh session list; the first one only sets the baseline (no flood on start). */
   update(sessions: SessionInfo[]): Notice[] {
-    const before = this.before;
-    this.before = stateMap(sessions);
-    if (!before || !this.opts.enabled() || !Notification.isSupported()) return [];
-    const notices = fleetNotices(before, sessions, this.opts.prefs());
+    const notices = this.tracker.update(sessions, this.opts.prefs());
+    if (!this.opts.enabled() || !Notification.isSupported()) return [];
     for (const n of notices) this.show(n.title, n.body, () => this.opts.openSession(n.session));
     return notices;
   }

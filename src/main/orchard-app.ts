@@ -6,10 +6,11 @@ import { join } from 'node:path';
 import type { ServerMessage, ShellCommand, ShellSendMap, ShellSendName } from '../shared/api.ts';
 import type { NotificationPreferences, SessionInfo } from '../shared/model.ts';
 import { createRouter, type Connection, type Router } from '../core/rpc/index.ts';
+import { connectPassphrases } from '../core/rpc/passphrases.ts';
 import type { Engine } from '../core/engine.ts';
 import { AppStateStore } from './app-store.ts';
 import { stopAllSessions } from './commands.ts';
-import { createAppEngine, rememberedPassphrases } from './config-store.ts';
+import { createAppEngine } from './config-store.ts';
 import { connectIpc, type IpcTransport } from './ipc-transport.ts';
 import { appMenuTemplate } from './menu.ts';
 import { FleetNotifier } from './notifications.ts';
@@ -38,6 +39,7 @@ export class OrchardApp {
   private sessions: SessionInfo[] = [];
   /** preferences.notifications from the shared config, re-read as the fleet changes (the CLI may edit it). */
   private notifyPrefs: NotificationPreferences = {};
+  private notifying: Promise<void> = Promise.resolve();
 
   constructor(home: string) {
     this.home = home;
@@ -46,8 +48,10 @@ export class OrchardApp {
     // and the only IPC channel main listens on is the contract's (checked by ipc-guard.ts).
     ipcMain.removeAllListeners('electron-store-get-data');
     this.vault = new SecretVault(join(home, 'secrets.json'), safeStorage);
-    this.engine = createAppEngine(home, rememberedPassphrases(this.vault));
+    this.engine = createAppEngine(home, this.vault);
     this.router = createRouter(this.engine);
+    // An encrypted SSH key not in ssh-agent: the window asks for its passphrase.
+    connectPassphrases(this.router, this.engine);
     // The dev server only in development; a packaged app always loads its own files.
     const devUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL;
     const indexHtml = join(import.meta.dirname, '../renderer/index.html');
@@ -97,13 +101,18 @@ export class OrchardApp {
       id: 'shell',
       send: (m: ServerMessage) => {
         if (m.t !== 'evt' || m.ch !== 'sessionsChanged') return;
-        this.sessions = m.p as SessionInfo[];
-        this.tray?.update(this.sessions);
-        this.notifier.update(this.sessions);
-        void this.engine.store.read().then(
-          (c) => (this.notifyPrefs = c.preferences.notifications ?? {}),
-          () => undefined, // an unreadable config is reported where it is used; keep the last prefs
-        );
+        const sessions = (this.sessions = m.p as SessionInfo[]);
+        this.tray?.update(sessions);
+        // The mutes as they are now (the CLI or an editor may have changed them), then the notices;
+        // in order, one list after the other, so a late read never feeds an older list.
+        this.notifying = this.notifying
+          .then(() => this.engine.store.read())
+          .then(
+            (c) => (this.notifyPrefs = c.preferences.notifications ?? {}),
+            () => undefined, // an unreadable config is reported where it is used; keep the last prefs
+          )
+          .then(() => void this.notifier.update(sessions))
+          .catch((e: unknown) => console.error('[orchard] notification failed:', e));
       },
     });
     void this.shellConn.handle({ t: 'send', ch: 'subscribe', p: { event: 'sessionsChanged' } });

@@ -1,11 +1,11 @@
 // The tray icon: its image follows the fleet (idle / working / waiting), the waiting count shows in
 // the tooltip and beside the icon (macOS), and its menu lists the waiting sessions. The mapping from
-// sessions to all that is src/core/status/fleet.ts; this file only renders it.
+// sessions to all that is src/shared/fleet.ts; this file only renders it.
 import { Menu, Tray, nativeImage, type MenuItemConstructorOptions } from 'electron';
 import { join } from 'node:path';
 import type { SessionInfo } from '../shared/model.ts';
 import type { Disposable } from '../core/util/lifecycle.ts';
-import { fleetView, sessionLabel, type FleetState, type FleetView } from '../core/status/fleet.ts';
+import { fleetView, sessionLabel, type FleetState, type FleetView } from '../shared/fleet.ts';
 
 export interface TrayActions {
   show(): void;

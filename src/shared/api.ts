@@ -20,10 +20,25 @@
 // in tmux. Several clients may attach to one session at once.
 import type { ErrorValue } from './errors.ts';
 import type {
+  HostSummary,
+  AddHostParams,
+  HostTestResult,
+  HostKeyCheck,
+  TrustHostParams,
+  TrustHostResult,
+  HostInfo,
+  SetLimitsParams,
+  SetLimitsResult,
+  PassphraseRequestEvent,
+  PassphraseDoneEvent,
+  AnswerPassphraseParams,
+} from './hosts.ts';
+import type {
   AgentProfile,
   BranchInfo,
   HostName,
   ListeningPort,
+  Preferences,
   RepoConfig,
   ResourceLimits,
   ResourceStats,
@@ -36,6 +51,9 @@ import type {
 // Payload types
 
 export type Empty = Record<string, never>;
+
+// Hosts, limits and key passphrases: their payloads live in hosts.ts.
+export type * from './hosts.ts';
 
 export interface AddRepoParams {
   /** Path of a git work tree on `host`. */
@@ -91,20 +109,6 @@ export interface SendTextParams {
 export interface ProfilesResult {
   profiles: AgentProfile[];
   defaultAgent: string;
-}
-
-export interface HostSummary {
-  name: HostName;
-  kind: 'local' | 'ssh';
-  /** user@host[:port] or the ssh config alias, for ssh hosts. */
-  address?: string;
-}
-
-export interface AddHostParams {
-  name: HostName;
-  /** user@host[:port]; absent: `name` is an ssh config alias. */
-  ssh?: string;
-  identity?: string;
 }
 
 export interface AttachParams {
@@ -227,9 +231,22 @@ export interface RequestMap {
   sendText: { params: SendTextParams; result: null };
   capture: { params: { id: string }; result: string };
   profiles: { params: Empty; result: ProfilesResult };
+  /** The config's preferences (notification mutes, default agent...), read fresh each time. */
+  preferences: { params: Empty; result: Preferences };
   listHosts: { params: Empty; result: HostSummary[] };
   addHost: { params: AddHostParams; result: HostSummary };
+  /** Forgets the host and closes its connections (its repos must be removed first). */
   removeHost: { params: { name: HostName }; result: HostSummary };
+  /** Connect afresh, check the host key, tmux >= 3.2 and git. */
+  testHost: { params: { name: HostName }; result: HostTestResult };
+  /** The host key it presents and what Orchard makes of it, trusting nothing. */
+  hostKey: { params: { name: HostName }; result: HostKeyCheck };
+  trustHost: { params: TrustHostParams; result: TrustHostResult };
+  /** Limit backend, tmux and git versions (`local` too). */
+  hostInfo: { params: { name: HostName }; result: HostInfo };
+  /** Change a running session's memory / CPU limits now. */
+  setLimits: { params: SetLimitsParams; result: SetLimitsResult };
+  answerPassphrase: { params: AnswerPassphraseParams; result: null };
   attach: { params: AttachParams; result: AttachResult };
   stats: { params: Empty; result: StatsSnapshot };
   ports: { params: { id?: string }; result: SessionPort[] };
@@ -255,6 +272,8 @@ export interface EventMap {
   terminalExit: TerminalExitEvent;
   terminalStatus: TerminalStatusEvent;
   stats: StatsSnapshot;
+  passphraseRequest: PassphraseRequestEvent;
+  passphraseDone: PassphraseDoneEvent;
 }
 
 /**
@@ -304,9 +323,16 @@ export const REQUESTS = [
   'sendText',
   'capture',
   'profiles',
+  'preferences',
   'listHosts',
   'addHost',
   'removeHost',
+  'testHost',
+  'hostKey',
+  'trustHost',
+  'hostInfo',
+  'setLimits',
+  'answerPassphrase',
   'attach',
   'stats',
   'ports',
@@ -331,13 +357,21 @@ export const EVENTS = [
   'terminalExit',
   'terminalStatus',
   'stats',
+  'passphraseRequest',
+  'passphraseDone',
 ] as const;
 
 export const SHELL_SENDS = ['tabsChanged'] as const;
 export const SHELL_EVENTS = ['shellCommand'] as const;
 
 /** Events a client must subscribe to (polling runs only while someone listens). */
-export const SUBSCRIBABLE_EVENTS = ['sessionsChanged', 'sessionState', 'stats'] as const;
+export const SUBSCRIBABLE_EVENTS = [
+  'sessionsChanged',
+  'sessionState',
+  'stats',
+  'passphraseRequest',
+  'passphraseDone',
+] as const;
 
 export type RequestName = (typeof REQUESTS)[number];
 export type SendName = (typeof SENDS)[number];

@@ -27,7 +27,10 @@ export function parseCpu(text: string): number {
   return Math.round(pct);
 }
 
-/** 157286400 → "150M": the way the user wrote it, for messages. */
+/**
+ * 157286400 → "150M", 1.5 GiB → "1.5G", 123.4 MiB → "123M": a limit reads the way the user wrote
+ * it (parseMemory's units), a measured figure with at most three significant digits.
+ */
 export function formatBytes(bytes: number): string {
   for (const [unit, size] of [
     ['T', 1024 ** 4],
@@ -37,8 +40,21 @@ export function formatBytes(bytes: number): string {
   ] as const) {
     if (bytes >= size) {
       const v = bytes / size;
-      return `${Number.isInteger(v) ? v : v.toFixed(1)}${unit}`;
+      return `${Number.isInteger(v) ? v : v >= 100 ? Math.round(v) : v.toFixed(1)}${unit}`;
     }
   }
-  return `${bytes}B`;
+  return `${Math.round(bytes)}B`;
+}
+
+/** 42.123 → "42.1%", 250 → "250%" (percent of one core, or of a whole). */
+export function formatPercent(x: number): string {
+  return `${x >= 100 ? Math.round(x) : x.toFixed(1)}%`;
+}
+
+/** "memory 4G, cpu 150%", or "none". */
+export function describeLimits(l: { memory?: number; cpu?: number }): string {
+  const parts: string[] = [];
+  if (l.memory) parts.push(`memory ${formatBytes(l.memory)}`);
+  if (l.cpu) parts.push(`cpu ${l.cpu}%`);
+  return parts.join(', ') || 'none';
 }

@@ -1,6 +1,6 @@
 // The resource dashboard against a stand-in api: figures per host and per session, sorted by cost,
 // history from the `stats` request, then live `stats` events; 50 sessions render as 50 rows.
-import { act, render, screen, within } from '@testing-library/react';
+import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import { expect, test } from 'vitest';
 import type { StatsSnapshot } from '../../src/shared/api.ts';
 import type { SessionStats } from '../../src/shared/model.ts';
@@ -81,14 +81,14 @@ test('hosts and sessions, most expensive first, then live updates re-sort', asyn
       .slice(1)
       .map((r) => r.textContent ?? '');
   expect(rows()[0]).toContain('web · fix/bug');
-  expect(rows()[0]).toContain('waiting (permission)');
+  expect(rows()[0]).toContain('waiting · permission');
   expect(rows()[0]).toContain('90.0%');
-  expect(rows()[0]).toContain('mem 2.0G, cpu 150%');
+  expect(rows()[0]).toContain('memory 2G, cpu 150%');
   expect(rows()[1]).toContain('web · feature/login');
   const host = screen.getByRole('article', { name: 'Host local' });
   expect(host.textContent).toContain('75.0% of 2 cores');
-  expect(host.textContent).toContain('4.0G / 16.0G');
-  expect(host.textContent).toContain('60.0G free of 100G');
+  expect(host.textContent).toContain('4G / 16G');
+  expect(host.textContent).toContain('60G free of 100G');
   expect(screen.getByRole('article', { name: 'Host devbox' }).textContent).toContain(
     'unavailable: host unreachable',
   );
@@ -122,4 +122,36 @@ test('history: server history first, then one point per event, nothing older tha
   expect(hostSeries(pts, 'local', 16 * GiB).mem).toEqual([null, 25, 25]);
   pts = addPoint(pts, snap(T0 + 20 * 60_000, []));
   expect(pts).toHaveLength(1);
+});
+
+test('limits of the chosen session change through setLimits, read as the CLI reads them', async () => {
+  const fake = fakeApi({
+    stats: () => snap(T0, [st('b', 90, GiB, { limits: { backend: 'cgroup2', memory: 2 * GiB } })]),
+    setLimits: ({ id, limits }) => ({
+      id,
+      backend: 'cgroup2',
+      memory: limits.memory ?? null,
+      cpu: limits.cpu ?? null,
+    }),
+  });
+  render(<Dashboard api={fake.api} sessions={[session('b', 'fix/bug')]} />);
+  const form = await screen.findByRole('form', { name: 'Limits of web · fix/bug' });
+  const memory = within(form).getByRole('textbox', { name: 'Memory limit' }) as HTMLInputElement;
+  const cpu = within(form).getByRole('textbox', { name: 'CPU limit' }) as HTMLInputElement;
+  expect(memory.value).toBe('2G');
+  act(() => {
+    fireEvent.change(memory, { target: { value: '10k' } });
+  });
+  act(() => within(form).getByRole('button', { name: 'Apply limits' }).click());
+  expect((await within(form).findByRole('alert')).textContent).toMatch(/too small/);
+  expect(fake.calls('setLimits')).toEqual([]);
+  act(() => {
+    fireEvent.change(memory, { target: { value: '1.5G' } });
+    fireEvent.change(cpu, { target: { value: '120%' } });
+  });
+  act(() => within(form).getByRole('button', { name: 'Apply limits' }).click());
+  expect((await within(form).findByRole('status')).textContent).toBe(
+    'Now memory 1.5G, cpu 120% via cgroup2.',
+  );
+  expect(fake.calls('setLimits')).toEqual([{ id: 'b', limits: { memory: 1.5 * GiB, cpu: 120 } }]);
 });

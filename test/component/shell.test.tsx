@@ -3,7 +3,6 @@
 import { act, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { App } from '../../src/renderer/src/App.tsx';
-import { notificationText } from '../../src/renderer/src/notify.ts';
 import { session } from './fake-api.tsx';
 import { world } from './world.ts';
 
@@ -49,41 +48,28 @@ describe('desktop shell commands', () => {
 describe('browser notifications', () => {
   afterEach(() => vi.unstubAllGlobals());
 
-  test('texts say who and why', () => {
-    expect(
-      notificationText(
-        session('a1', 'feature/login', {
-          host: 'devbox',
-          state: 'waiting',
-          reason: 'permission',
-          detail: 'Edit notes.txt',
-        }),
-      ),
-    ).toBe('feature/login on devbox wants permission to Edit notes.txt');
-    expect(
-      notificationText(session('a1', 'fix', { state: 'waiting', reason: 'input', detail: 'What name?' })),
-    ).toBe('fix is waiting: What name?');
-    expect(notificationText(session('a1', 'fix', { state: 'exited', exitCode: 3 }))).toBe(
-      'fix exited (code 3)',
-    );
-    expect(notificationText(session('a1', 'fix', { state: 'working' }))).toBeNull();
-  });
-
-  test('a session starting to wait notifies; clicking the notification opens its tab', async () => {
-    const shown: Array<{ body: string; onclick: (() => void) | null }> = [];
+  function fakeNotifications() {
+    const shown: Array<{ title: string; body: string; onclick: (() => void) | null }> = [];
     class FakeNotification {
       static permission = 'granted';
       static requestPermission = async () => 'granted';
+      title: string;
       body: string;
       onclick: (() => void) | null = null;
-      constructor(_title: string, o: { body: string }) {
+      constructor(title: string, o: { body: string }) {
+        this.title = title;
         this.body = o.body;
         shown.push(this);
       }
       close() {}
     }
     vi.stubGlobal('Notification', FakeNotification);
-    const w = world({ listSessions: two });
+    return shown;
+  }
+
+  test('a session starting to wait notifies in the words of the shell; clicking opens its tab', async () => {
+    const shown = fakeNotifications();
+    const w = world({ listSessions: two, preferences: () => ({ defaultAgent: 'fake' }) });
     render(<App api={w.api} />);
     await screen.findByRole('treeitem', { name: 'web' });
     const waiting = session('b2', 'fix/typo', {
@@ -91,12 +77,39 @@ describe('browser notifications', () => {
       reason: 'permission',
       detail: 'Bash rm -rf build',
     });
-    act(() => w.emit('sessionState', { id: 'b2', from: 'working', to: 'waiting', session: waiting }));
-    act(() =>
-      w.emit('sessionState', { id: 'a1', from: 'idle', to: 'working', session: session('a1', 'feat/login') }),
-    );
-    expect(shown.map((n) => n.body)).toEqual(['fix/typo wants permission to Bash rm -rf build']);
+    // The server pushes the list on subscribe: that first one is only the baseline.
+    act(() => w.emit('sessionsChanged', two()));
+    act(() => w.emit('sessionsChanged', [session('a1', 'feat/login', { state: 'working' }), waiting]));
+    await vi.waitFor(() => expect(shown).toHaveLength(1));
+    // The same text as the desktop shell's native notification (src/shared/fleet.ts).
+    expect(shown[0]).toMatchObject({
+      title: 'fix/typo on this machine wants permission to Bash rm -rf build',
+      body: 'web · fake',
+    });
     act(() => shown[0]!.onclick!());
     expect(screen.getByRole('tab', { selected: true }).textContent).toContain('fix/typo');
+  });
+
+  test('the mute preferences hold in browser mode too: all muted, or one agent profile', async () => {
+    const shown = fakeNotifications();
+    let prefs: { muted?: boolean; mutedProfiles?: string[] } = { muted: true };
+    const w = world({
+      listSessions: two,
+      preferences: () => ({ defaultAgent: 'fake', notifications: prefs }),
+    });
+    render(<App api={w.api} />);
+    await screen.findByRole('treeitem', { name: 'web' });
+    const exited = (id: string, b: string, agent: string) =>
+      session(id, b, { state: 'exited', exitCode: 1, agent });
+    act(() => w.emit('sessionsChanged', two()));
+    act(() => w.emit('sessionsChanged', [exited('a1', 'feat/login', 'fake'), session('b2', 'fix/typo')]));
+    await vi.waitFor(() => expect(w.calls('preferences')).toHaveLength(1));
+    prefs = { mutedProfiles: ['fake'] };
+    act(() =>
+      w.emit('sessionsChanged', [exited('a1', 'feat/login', 'fake'), exited('b2', 'fix/typo', 'other')]),
+    );
+    await vi.waitFor(() => expect(shown).toHaveLength(1));
+    expect(shown[0]!.title).toBe('fix/typo on this machine exited with code 1');
+    expect(w.calls('preferences')).toHaveLength(2);
   });
 });

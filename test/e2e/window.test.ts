@@ -33,8 +33,8 @@ beforeAll(async () => {
       static permission = 'granted';
       static requestPermission = async () => 'granted';
       onclick: (() => void) | null = null;
-      constructor(_title: string, o: { body: string }) {
-        w.__shown.push(o.body);
+      constructor(title: string, o: { body: string }) {
+        w.__shown.push(`${title} — ${o.body}`);
         w.__last = this;
       }
       close() {}
@@ -188,7 +188,7 @@ describe('the window in browser mode', () => {
     const shown = () => page.evaluate(() => (window as unknown as { __shown: string[] }).__shown);
     await expect
       .poll(shown, { timeout: 10_000 })
-      .toContainEqual(expect.stringContaining('fix/typo wants permission'));
+      .toContainEqual(expect.stringContaining('fix/typo on this machine wants permission'));
     expect(await page.title()).toBe('Orchard (1 waiting)');
     await screenshot(page, '03d-waiting');
     await page.evaluate(() => (window as unknown as { __last: { onclick: () => void } }).__last.onclick());

@@ -265,13 +265,24 @@ describe('orchard host add | ls | rm, repo add --host', () => {
     expect(added.code).toBe(0);
     expect(JSON.parse(added.stdout)).toEqual({
       name: 'box',
-      ssh: 'me@127.0.0.1:2222',
+      kind: 'ssh',
+      address: 'me@127.0.0.1:2222',
       identity: '/keys/box',
+      status: 'unknown',
     });
     expect((await cli('host', 'add', 'box')).stderr).toMatch(/already exists/);
-    expect((await cli('host', 'add', 'a:b')).stderr).toMatch(/not a usable host name/);
-    expect((await cli('host', 'add', 'local')).code).toBe(1);
+    // The router's schema decides (src/core/rpc/schemas.ts): bad arguments are usage errors.
+    const bad = await cli('host', 'add', 'a:b');
+    expect(bad).toMatchObject({ code: 2 });
+    expect(bad.stderr).toMatch(/name: host names are letters, digits/);
+    expect((await cli('host', 'add', 'local')).stderr).toMatch(/"local" is this machine/);
     expect((await cli('host', 'add', 'x', '--ssh', '-oProxyCommand=touch')).code).toBe(2);
+    const port = await cli('host', 'add', 'x', '--ssh', 'me@127.0.0.1:99999');
+    expect(port).toMatchObject({ code: 2 });
+    expect(port.stderr).toMatch(/not a port: "99999" \(1 to 65535\)/);
+    const v6 = await cli('host', 'add', 'v6', '--ssh', 'me@[::1]:2200', '--json');
+    expect(JSON.parse(v6.stdout)).toMatchObject({ name: 'v6', address: 'me@[::1]:2200' });
+    expect((await cli('host', 'rm', 'v6')).code).toBe(0);
     const ls = JSON.parse((await cli('host', 'ls', '--json')).stdout) as Array<{ name: string }>;
     expect(ls.map((h) => h.name)).toEqual([e.hostName, 'box']);
 

@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import type { SessionInfo } from '../../src/shared/model.ts';
-import { fleetNotices, fleetView, noticeFor, stateMap, trayImage } from '../../src/core/status/fleet.ts';
+import { fleetNotices, fleetView, noticeFor, stateMap, trayImage } from '../../src/shared/fleet.ts';
 
 let n = 0;
 function s(over: Partial<SessionInfo>): SessionInfo {
@@ -60,6 +60,7 @@ test('notification text says who wants what, where', () => {
   });
   expect(noticeFor('working', w)).toEqual({
     session: w.id,
+    agent: 'claude',
     title: 'feature/login on devbox wants permission to Edit notes.txt',
     body: 'app · claude',
   });

@@ -3,13 +3,8 @@ import { cgroupDirs, limitOps, oomFile } from '../../src/core/limits/apply.ts';
 import { admissionError } from '../../src/core/limits/limits.ts';
 import { candidateBases, chooseBackend, parseFacts } from '../../src/core/limits/probe.ts';
 import { overSoftLimit } from '../../src/core/limits/soft.ts';
-import {
-  decodeLimitsTag,
-  encodeLimitsTag,
-  formatBytes,
-  parseCpu,
-  parseMemory,
-} from '../../src/core/limits/spec.ts';
+import { decodeLimitsTag, encodeLimitsTag } from '../../src/core/limits/spec.ts';
+import { describeLimits, formatBytes, formatPercent, parseCpu, parseMemory } from '../../src/shared/units.ts';
 import type { HostSample } from '../../src/core/monitor/monitor.ts';
 
 const GiB = 1024 ** 3;
@@ -27,6 +22,14 @@ test('memory and CPU limits as users write them', () => {
   expect(() => parseCpu('fast')).toThrow(/not a CPU limit/);
   expect(formatBytes(150 * 1024 ** 2)).toBe('150M');
   expect(formatBytes(1.5 * GiB)).toBe('1.5G');
+  // Measured figures: three significant digits at most, whole units as they are.
+  expect(formatBytes(123.4 * 1024 ** 2)).toBe('123M');
+  expect(formatBytes(16 * GiB)).toBe('16G');
+  expect(formatBytes(512)).toBe('512B');
+  expect(formatPercent(42.123)).toBe('42.1%');
+  expect(formatPercent(250.4)).toBe('250%');
+  expect(describeLimits({ memory: 2 * GiB, cpu: 150 })).toBe('memory 2G, cpu 150%');
+  expect(describeLimits({})).toBe('none');
 });
 
 test('the limits tag round-trips and rejects junk', () => {

@@ -1,25 +1,27 @@
-// SSH hosts: `orchard host add | ls | test | rm | trust`.
+// SSH hosts: `orchard host add | ls | test | rm | trust`. The Engine's host methods do the work,
+// the same ones the window calls; arguments go through the router's own schemas (parseRequest).
 import { createInterface } from 'node:readline/promises';
 import { isAbsolute, resolve } from 'node:path';
+import type { HostKey, RequestName, RequestParams } from '../../shared/api.ts';
 import { OrchardError } from '../../shared/errors.ts';
-import type { Engine } from '../../core/engine.ts';
-import { SshHostFactory, validateHostName } from '../../core/ssh/factory.ts';
-import type { PresentedKey } from '../../core/ssh/host-keys.ts';
-import { parseSshTarget } from '../../core/ssh/ssh-config.ts';
-import type { HostConfig } from '../../core/store/store.ts';
+import { parseRequest } from '../../core/rpc/schemas.ts';
 import { flag, need, str, UsageError, type Command } from '../command.ts';
 import { table } from '../format.ts';
 
 const json = { json: { type: 'boolean' } } as const;
 
-function sshHosts(engine: Engine): SshHostFactory {
-  const f = engine.hosts.remoteFactory;
-  if (!(f instanceof SshHostFactory)) throw new OrchardError('internal', 'SSH hosts are not available here');
-  return f;
+/** Arguments checked by the router's schema for `name`: bad ones are usage errors (exit 2). */
+export function cliParams<K extends RequestName>(name: K, params: unknown): RequestParams<K> {
+  try {
+    return parseRequest(name, params);
+  } catch (e) {
+    if (e instanceof OrchardError && e.code === 'invalid-argument') throw new UsageError(e.message);
+    throw e;
+  }
 }
 
 /** Show the key and ask on the terminal; no terminal: not trusted (the message says what to pass). */
-async function confirmKey(label: string, key: PresentedKey): Promise<boolean> {
+async function confirmKey(label: string, key: HostKey): Promise<boolean> {
   if (!process.stdin.isTTY || !process.stderr.isTTY) return false;
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
@@ -41,22 +43,19 @@ export const hostCommands: Command[] = [
     options: { ...json, ssh: { type: 'string' }, identity: { type: 'string' } },
     async run({ args, values, engine, emit }) {
       need(args, 1, this.usage);
-      const name = args[0]!;
-      validateHostName(name);
       const ssh = str(values, 'ssh');
-      if (ssh !== undefined && !parseSshTarget(ssh))
-        throw new UsageError(`--ssh wants user@host[:port], not ${JSON.stringify(ssh)}`);
       const id = str(values, 'identity');
+      // Relative to where the command runs; the app and the window only ever see absolute paths.
       const identity = id && !isAbsolute(id) && !id.startsWith('~') ? resolve(id) : id;
-      const host: HostConfig = { name, ...(ssh ? { ssh } : {}), ...(identity ? { identity } : {}) };
-      await engine().store.update((c) => {
-        if (c.hosts.some((h) => h.name === name))
-          throw new OrchardError('invalid-argument', `a host named ${name} already exists`);
-        c.hosts.push(host);
+      const p = cliParams('addHost', {
+        name: args[0],
+        ...(ssh !== undefined ? { ssh } : {}),
+        ...(identity !== undefined ? { identity } : {}),
       });
+      const h = await engine().addHost(p);
       emit(
-        host,
-        `added host ${name}${ssh ? ` (${ssh})` : ' (ssh config alias)'}; check it with: orchard host test ${name}\n`,
+        h,
+        `added host ${h.name}${p.ssh ? ` (${p.ssh})` : ' (ssh config alias)'}; check it with: orchard host test ${h.name}\n`,
       );
       return 0;
     },
@@ -68,13 +67,17 @@ export const hostCommands: Command[] = [
     options: json,
     async run({ args, engine, emit }) {
       need(args, 0, this.usage);
-      const hosts = (await engine().store.read()).hosts;
+      const hosts = (await engine().listHosts()).filter((h) => h.kind === 'ssh');
       emit(
         hosts,
         hosts.length
           ? table([
               ['NAME', 'SSH', 'IDENTITY'],
-              ...hosts.map((h) => [h.name, h.ssh ?? `(ssh config: ${h.name})`, h.identity ?? '-']),
+              ...hosts.map((h) => [
+                h.name,
+                h.address === h.name ? `(ssh config: ${h.name})` : (h.address ?? '-'),
+                h.identity ?? '-',
+              ]),
             ])
           : 'no SSH hosts (add one with: orchard host add <name> --ssh user@host)\n',
       );
@@ -88,7 +91,7 @@ export const hostCommands: Command[] = [
     options: json,
     async run({ args, engine, emit }) {
       need(args, 1, this.usage);
-      const r = await sshHosts(engine()).test(args[0]!);
+      const r = await engine().testHost(cliParams('testHost', { name: args[0] }).name);
       emit(
         r,
         table([
@@ -106,24 +109,12 @@ export const hostCommands: Command[] = [
   {
     name: 'host rm',
     usage: 'host rm <name> [--json]',
-    summary: 'forget an SSH host (its repos must be removed first; nothing on the host is touched)',
+    summary: 'forget an SSH host and close its connections (its repos must be removed first)',
     options: json,
     async run({ args, engine, emit }) {
       need(args, 1, this.usage);
-      const name = args[0]!;
-      let removed: HostConfig | undefined;
-      await engine().store.update((c) => {
-        removed = c.hosts.find((h) => h.name === name);
-        if (!removed) throw new OrchardError('host-not-found', `unknown host: ${name} (see orchard host ls)`);
-        const repos = c.repos.filter((r) => r.host === name).map((r) => r.name);
-        if (repos.length)
-          throw new OrchardError(
-            'invalid-argument',
-            `host ${name} still has repos: ${repos.join(', ')} (orchard repo rm them first)`,
-          );
-        c.hosts = c.hosts.filter((h) => h.name !== name);
-      });
-      emit(removed, `removed host ${name} (nothing on the host was touched)\n`);
+      const h = await engine().removeHost(cliParams('removeHost', { name: args[0] }).name);
+      emit(h, `removed host ${h.name} (nothing on the host was touched)\n`);
       return 0;
     },
   },
@@ -134,14 +125,28 @@ export const hostCommands: Command[] = [
     options: { ...json, fingerprint: { type: 'string' }, replace: { type: 'boolean' } },
     async run({ args, values, engine, emit }) {
       need(args, 1, this.usage);
-      const name = args[0]!;
-      const fingerprint = str(values, 'fingerprint');
-      if (flag(values, 'replace') && !fingerprint) throw new UsageError('--replace needs --fingerprint');
-      const r = await sshHosts(engine()).trust(name, {
-        ...(fingerprint ? { fingerprint } : {}),
-        replace: flag(values, 'replace'),
-        confirm: (key) => confirmKey(name, key),
-      });
+      const given = str(values, 'fingerprint');
+      const replace = flag(values, 'replace');
+      if (replace && !given) throw new UsageError('--replace needs --fingerprint');
+      const name = cliParams('hostKey', { name: args[0] }).name;
+      let fingerprint = given;
+      if (!fingerprint) {
+        // The window's way too: look at the key first, then trust exactly the key that was shown.
+        const check = await engine().hostKey(name);
+        const { key } = check;
+        if (check.status === 'unknown') {
+          if (!(await confirmKey(name, key)))
+            throw new OrchardError(
+              'host-key-unknown',
+              `${key.host} presents ${key.keyType} ${key.fingerprint}; not trusted ` +
+                `(check it out of band, then pass --fingerprint ${key.fingerprint})`,
+            );
+        }
+        fingerprint = key.fingerprint;
+      }
+      const r = await engine().trustHost(
+        cliParams('trustHost', { name, fingerprint, ...(replace ? { replace } : {}) }),
+      );
       const verb =
         r.status === 'already-trusted'
           ? 'already trusted'

@@ -6,4 +6,10 @@ import { webCommands } from './web.ts';
 import { portCommands } from './ports.ts';
 import { statsCommands } from './stats.ts';
 
-export const COMMANDS: Command[] = [...coreCommands, ...hostCommands, ...webCommands, ...statsCommands, ...portCommands];
+export const COMMANDS: Command[] = [
+  ...coreCommands,
+  ...hostCommands,
+  ...webCommands,
+  ...statsCommands,
+  ...portCommands,
+];

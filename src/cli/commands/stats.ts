@@ -1,10 +1,10 @@
 // Resources and limits: `orchard stats`, `orchard limit`, `orchard host info`.
 import type { ResourceLimits, ResourceStats } from '../../shared/model.ts';
-import { hostInfo, setSessionLimits } from '../../core/limits/limits.ts';
-import { describeLimits, formatBytes, parseCpu, parseMemory } from '../../core/limits/spec.ts';
+import { describeLimits, formatBytes, formatPercent, parseCpu, parseMemory } from '../../shared/units.ts';
 import { ResourceMonitor } from '../../core/monitor/monitor.ts';
 import { need, str, UsageError, type Command, type Values } from '../command.ts';
 import { table } from '../format.ts';
+import { cliParams } from './host.ts';
 
 const json = { json: { type: 'boolean' } } as const;
 
@@ -22,8 +22,6 @@ export function limitsFromValues(values: Values): ResourceLimits | undefined {
   };
 }
 
-const pct = (x: number) => `${x.toFixed(1)}%`;
-
 export function formatStats(s: ResourceStats): string {
   const hosts = table([
     ['HOST', 'CPU', 'MEM USED', 'MEM AVAIL', 'MEM TOTAL', 'LOAD', 'DISKS'],
@@ -32,7 +30,7 @@ export function formatStats(s: ResourceStats): string {
         ? [h.name, '-', '-', '-', '-', '-', `unavailable: ${h.error}`]
         : [
             h.name,
-            `${pct(h.cpu)} of ${h.cores * 100}%`,
+            `${formatPercent(h.cpu)} of ${h.cores * 100}%`,
             formatBytes(h.memory.used),
             formatBytes(h.memory.available),
             formatBytes(h.memory.total),
@@ -47,7 +45,7 @@ export function formatStats(s: ResourceStats): string {
         ...s.sessions.map((x) => [
           x.id,
           x.host,
-          pct(x.cpu),
+          formatPercent(x.cpu),
           formatBytes(x.rss),
           String(x.processes),
           x.limits ? `${describeLimits(x.limits)} (${x.limits.backend})` : '-',
@@ -88,10 +86,10 @@ export const statsCommands: Command[] = [
       need(args, 1, this.usage);
       const limits = limitsFromValues(values);
       if (!limits) throw new UsageError(`give --memory and/or --cpu (usage: orchard ${this.usage})`);
-      const tag = await setSessionLimits(engine(), args[0]!, limits);
-      const out = { id: args[0]!, backend: tag.backend, memory: tag.memory ?? null, cpu: tag.cpu ?? null };
-      const soft = tag.backend === 'soft' ? ' (soft: enforced only while the app or orchard web runs)' : '';
-      emit(out, `${args[0]}: ${describeLimits(tag)} via ${tag.backend}${soft}\n`);
+      const out = await engine().setLimits(cliParams('setLimits', { id: args[0], limits }));
+      const soft = out.backend === 'soft' ? ' (soft: enforced only while the app or orchard web runs)' : '';
+      const now = { ...(out.memory ? { memory: out.memory } : {}), ...(out.cpu ? { cpu: out.cpu } : {}) };
+      emit(out, `${out.id}: ${describeLimits(now)} via ${out.backend}${soft}\n`);
       return 0;
     },
   },
@@ -102,7 +100,7 @@ export const statsCommands: Command[] = [
     options: json,
     async run({ args, engine, emit }) {
       if (args.length > 1) throw new UsageError(`usage: orchard ${this.usage}`);
-      const info = await hostInfo(engine(), args[0] ?? 'local');
+      const info = await engine().hostInfo(cliParams('hostInfo', { name: args[0] ?? 'local' }).name);
       emit(
         info,
         table([

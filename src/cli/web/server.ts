@@ -9,6 +9,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { WS_PATH, type ServerMessage } from '../../shared/api.ts';
 import type { Engine } from '../../core/engine.ts';
 import { createRouter, type Router, type RouterOptions } from '../../core/rpc/index.ts';
+import { connectPassphrases } from '../../core/rpc/passphrases.ts';
 import {
   cookieName,
   hostAllowed,
@@ -108,6 +109,8 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
   const token = opts.token ?? newToken();
   const rendererDir = opts.rendererDir ?? DEFAULT_RENDERER_DIR;
   const router = createRouter(opts.engine, opts.router);
+  // Encrypted SSH keys: an open page asks for the passphrase (else the terminal, if there is one).
+  const passphrases = connectPassphrases(router, opts.engine);
   const gate: Gate = { token, port: 0, loopbackOnly: isLoopback(host) };
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE });
   let peers = 0;
@@ -143,6 +146,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     async close() {
       for (const ws of wss.clients) ws.terminate();
       wss.close();
+      passphrases.dispose();
       router.dispose();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

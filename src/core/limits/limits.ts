@@ -1,5 +1,6 @@
 // Limits and admission as engine operations: admission before a spawn, limits at spawn and live,
 // and what a host offers (`orchard host info`).
+import type { HostInfo } from '../../shared/api.ts';
 import { OrchardError } from '../../shared/errors.ts';
 import { LOCAL_HOST, type AgentProfile, type Preferences, type ResourceLimits } from '../../shared/model.ts';
 import type { Engine } from '../engine.ts';
@@ -9,8 +10,9 @@ import { processTree } from '../monitor/compute.ts';
 import { takeSnapshot } from '../monitor/monitor.ts';
 import { parseTmuxVersion } from '../tmux/format.ts';
 import { collectCgroups, placeSession, updateLimits, type Placement } from './apply.ts';
-import { hostLimits, type LimitProbe } from './probe.ts';
-import { decodeLimitsTag, describeLimits, encodeLimitsTag, formatBytes, type LimitsTag } from './spec.ts';
+import { hostLimits } from './probe.ts';
+import { describeLimits, formatBytes } from '../../shared/units.ts';
+import { decodeLimitsTag, encodeLimitsTag, type LimitsTag } from './spec.ts';
 import { readFile } from 'node:fs/promises';
 
 export const DEFAULT_MEMORY_RESERVE = 2 * 1024 ** 3;
@@ -100,14 +102,6 @@ export async function setSessionLimits(
   const next = await updateLimits(ctx.host, probe, id, tag, limits, pids);
   await ctx.tmux.run(['set-option', '-t', `=${s.tmuxSession}:`, '@orchard_limits', encodeLimitsTag(next)]);
   return next;
-}
-
-export interface HostInfo {
-  name: string;
-  limits: { backend: LimitProbe['backend']; detail: string };
-  tmux: string | null;
-  git: string | null;
-  memoryReserve: number;
 }
 
 async function toolVersion(ctx: HostContext, argv: string[]): Promise<string | null> {

@@ -1,16 +1,7 @@
 // Limit values as users write them ("4G", "150M", "150%") and as sessions carry them: the
 // session-level tmux option @orchard_limits holds JSON, so limits are rediscovered like everything else.
-import type { LimitBackend, ResourceLimits, SessionLimits } from '../../shared/model.ts';
-import { formatBytes, parseCpu, parseMemory } from '../../shared/units.ts';
-
-export { formatBytes, parseCpu, parseMemory };
-
-export function describeLimits(l: ResourceLimits): string {
-  const parts: string[] = [];
-  if (l.memory) parts.push(`memory ${formatBytes(l.memory)}`);
-  if (l.cpu) parts.push(`cpu ${l.cpu}%`);
-  return parts.join(', ') || 'none';
-}
+// Parsing and printing the values themselves: src/shared/units.ts (the window uses it too).
+import type { LimitBackend, SessionLimits } from '../../shared/model.ts';
 
 /** What a session's @orchard_limits says it runs under; also where its cgroups are. */
 export interface LimitsTag extends SessionLimits {

@@ -4,6 +4,7 @@
 // `tmux list-panes` and one process snapshot per host (no fork locally), whatever the sessions.
 import type { StatsSnapshot } from '../../shared/api.ts';
 import type { ResourceStats, StatsPoint } from '../../shared/model.ts';
+import { toPoint } from '../../shared/stats.ts';
 import type { HostRegistry } from '../hosts/registry.ts';
 import { enforceSoftLimits } from '../limits/soft.ts';
 import type { Store } from '../store/store.ts';
@@ -16,13 +17,6 @@ export interface StatsServiceOptions {
   keepMs?: number;
   /** Keep sampling this long after the last request without subscribers (default = keepMs). */
   lingerMs?: number;
-}
-
-export function toPoint(s: ResourceStats): StatsPoint {
-  const p: StatsPoint = { t: Date.parse(s.at), hosts: {}, sessions: {} };
-  for (const h of s.hosts) if (!h.error) p.hosts[h.name] = [h.cpu, h.memory.used];
-  for (const x of s.sessions) p.sessions[x.id] = [x.cpu, x.rss];
-  return p;
 }
 
 export class StatsService implements Disposable {

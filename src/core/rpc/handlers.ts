@@ -1,16 +1,7 @@
 // The request handlers: each maps one contract request onto the engine. Params arrive already
 // parsed by schemas.ts. `attach` lives in connection.ts: it belongs to one client.
-import type {
-  HostSummary,
-  RequestName,
-  RequestParams,
-  RequestResult,
-  StatsSnapshot,
-} from '../../shared/api.ts';
-import { OrchardError } from '../../shared/errors.ts';
-import { LOCAL_HOST } from '../../shared/model.ts';
+import type { RequestName, RequestParams, RequestResult, StatsSnapshot } from '../../shared/api.ts';
 import type { Engine } from '../engine.ts';
-import type { HostConfig } from '../store/store.ts';
 
 export interface HandlerContext {
   engine: Engine;
@@ -21,10 +12,6 @@ export interface HandlerContext {
 
 type Handler<K extends RequestName> = (p: RequestParams<K>, ctx: HandlerContext) => Promise<RequestResult<K>>;
 export type Handlers = { [K in Exclude<RequestName, 'attach'>]: Handler<K> };
-
-function hostSummary(h: HostConfig): HostSummary {
-  return { name: h.name, kind: 'ssh', address: h.ssh ?? h.name };
-}
 
 export const handlers: Handlers = {
   listRepos: (_p, { engine }) => engine.listRepos(),
@@ -52,38 +39,29 @@ export const handlers: Handlers = {
     const [profiles, config] = await Promise.all([engine.profiles(), engine.store.read()]);
     return { profiles, defaultAgent: config.preferences.defaultAgent };
   },
-  async listHosts(_p, { engine }) {
-    const config = await engine.store.read();
-    return [{ name: LOCAL_HOST, kind: 'local' as const }, ...config.hosts.map(hostSummary)];
+  preferences: async (_p, { engine }) => (await engine.store.read()).preferences,
+  // --- Hosts and limits: the Engine's methods, shared with the CLI (src/core/hosts/admin.ts).
+  listHosts: (_p, { engine }) => engine.listHosts(),
+  addHost: (p, { engine }) => engine.addHost(p),
+  async removeHost(p, ctx) {
+    const h = await ctx.engine.removeHost(p.name);
+    ctx.sessionsTouched();
+    return h;
   },
-  async addHost(p, { engine }) {
-    const host: HostConfig = {
-      name: p.name,
-      ...(p.ssh ? { ssh: p.ssh } : {}),
-      ...(p.identity ? { identity: p.identity } : {}),
-    };
-    await engine.store.update((c) => {
-      if (c.hosts.some((h) => h.name === p.name))
-        throw new OrchardError('invalid-argument', `a host named ${p.name} already exists`);
-      c.hosts.push(host);
-    });
-    return hostSummary(host);
+  testHost: (p, { engine }) => engine.testHost(p.name),
+  hostKey: (p, { engine }) => engine.hostKey(p.name),
+  trustHost: (p, { engine }) => engine.trustHost(p),
+  hostInfo: (p, { engine }) => engine.hostInfo(p.name),
+  answerPassphrase(p, { engine }) {
+    engine.answerPassphrase(p.id, p.passphrase, !!p.remember);
+    return Promise.resolve(null);
   },
-  async removeHost(p, { engine }) {
-    let removed: HostConfig | undefined;
-    await engine.store.update((c) => {
-      removed = c.hosts.find((h) => h.name === p.name);
-      if (!removed) throw new OrchardError('host-not-found', `no host named ${p.name}`);
-      const repos = c.repos.filter((r) => r.host === p.name);
-      if (repos.length)
-        throw new OrchardError(
-          'invalid-argument',
-          `host ${p.name} still has repos (${repos.map((r) => r.name).join(', ')}); remove them first`,
-        );
-      c.hosts = c.hosts.filter((h) => h.name !== p.name);
-    });
-    return hostSummary(removed!);
+  async setLimits(p, ctx) {
+    const r = await ctx.engine.setLimits(p);
+    ctx.sessionsTouched();
+    return r;
   },
+  // ---
   async stats(_p, ctx) {
     // The monitor plugs its sampler in through RouterOptions.stats; without it: no figures yet.
     return ctx.stats ? ctx.stats() : { at: new Date().toISOString(), hosts: [], sessions: [] };

@@ -2,6 +2,8 @@
 // (unknown keys are refused, not ignored), strings bounded, numbers integral and in range: what a
 // handler receives is exactly the contract's type, whatever a client sent.
 import { z } from 'zod';
+import { HOST_NAME, HOST_NAME_RULE, hasUnsafeChars, parseSshAddress } from '../../shared/address.ts';
+import { OrchardError } from '../../shared/errors.ts';
 import {
   SUBSCRIBABLE_EVENTS,
   type RequestName,
@@ -20,13 +22,50 @@ export const termId = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'terminal ids 
 const path = nonEmpty(4096, 'path');
 const repoRef = nonEmpty(4096, 'repo');
 const branch = nonEmpty(1024, 'branch');
-const hostName = z
+/** Orchard's name for a host (`local` included): `--help`, `__proto__` and the like never pass. */
+export const hostName = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'host names are letters, digits, . _ - (at most 64)');
+  .max(64, 'host name is too long')
+  .regex(HOST_NAME, `host names are ${HOST_NAME_RULE}`);
 const cols = z.number().int().min(1).max(1000);
 const rows = z.number().int().min(1).max(1000);
 const empty = z.strictObject({});
 const port = z.number().int().min(1).max(65535);
+
+// --- Hosts and limits (one schema for the router and the CLI: see parseRequest)
+
+/** A file name on this machine: no control characters, no lone surrogates, not an option. */
+const localFile = nonEmpty(4096, 'identity')
+  .refine((f) => !hasUnsafeChars(f), 'identity holds control characters')
+  .refine((f) => f.startsWith('/') || f.startsWith('~/'), 'identity must be an absolute path (or ~/…)');
+
+const sshAddress = z
+  .string()
+  .max(300, 'ssh address is too long')
+  .superRefine((spec, ctx) => {
+    const t = parseSshAddress(spec);
+    if (typeof t === 'string') ctx.addIssue({ code: 'custom', message: t });
+  });
+
+const addHost = z.strictObject({
+  name: hostName.refine((n) => n !== 'local', '"local" is this machine'),
+  ssh: sshAddress.optional(),
+  identity: localFile.optional(),
+});
+
+const fingerprint = z
+  .string()
+  .regex(/^(SHA256:)?[A-Za-z0-9+/]{43}=?$/, 'a fingerprint is SHA256: and 43 base64 characters');
+
+const limitValues = z.strictObject({
+  memory: z
+    .number()
+    .int()
+    .min(16 * MiB, 'memory limit is too small (at least 16M)')
+    .max(2 ** 50)
+    .optional(),
+  cpu: z.number().min(1).max(100_000).optional(),
+});
 
 const spawn = z
   .strictObject({
@@ -38,17 +77,7 @@ const spawn = z
     command: nonEmpty(64 * 1024, 'command').optional(),
     cols: cols.optional(),
     rows: rows.optional(),
-    limits: z
-      .strictObject({
-        memory: z
-          .number()
-          .int()
-          .min(16 * MiB)
-          .max(2 ** 50)
-          .optional(),
-        cpu: z.number().min(1).max(100_000).optional(),
-      })
-      .optional(),
+    limits: limitValues.optional(),
     force: z.boolean().optional(),
   })
   .refine((p) => !(p.agent !== undefined && p.command !== undefined), {
@@ -73,16 +102,26 @@ export const requestSchemas: RequestSchemas = {
   sendText: z.strictObject({ id: sessionId, text: text(MiB), enter: z.boolean().optional() }),
   capture: z.strictObject({ id: sessionId }),
   profiles: empty,
+  preferences: empty,
   listHosts: empty,
-  addHost: z.strictObject({
-    name: hostName.refine((n) => n !== 'local', '"local" is this machine'),
-    ssh: z
-      .string()
-      .regex(/^([^\s@:]+@)?[^\s@:/]+(:\d{1,5})?$/, 'ssh address is [user@]host[:port]')
-      .optional(),
-    identity: path.optional(),
-  }),
+  addHost,
   removeHost: z.strictObject({ name: hostName }),
+  testHost: z.strictObject({ name: hostName }),
+  hostKey: z.strictObject({ name: hostName }),
+  trustHost: z.strictObject({ name: hostName, fingerprint, replace: z.boolean().optional() }),
+  hostInfo: z.strictObject({ name: hostName }),
+  answerPassphrase: z.strictObject({
+    id: z.string().regex(/^[0-9a-f]{16}$/, 'not a passphrase request id'),
+    passphrase: z.string().max(4096, 'passphrase is too long').nullable(),
+    remember: z.boolean().optional(),
+  }),
+  setLimits: z.strictObject({
+    id: sessionId,
+    limits: limitValues.refine(
+      (l) => l.memory !== undefined || l.cpu !== undefined,
+      'give memory and/or cpu',
+    ),
+  }),
   attach: z.strictObject({ term: termId, session: sessionId, cols, rows }),
   stats: empty,
   ports: z.strictObject({ id: sessionId.optional() }),
@@ -114,6 +153,16 @@ export const clientMessage = z.discriminatedUnion('t', [
   }),
   z.strictObject({ t: z.literal('send'), ch: z.string().max(64), p: z.unknown() }),
 ]);
+
+/**
+ * A request's params checked by the router's own schema, for callers that do not come through the
+ * router (the CLI): the same rules, the same messages.
+ */
+export function parseRequest<K extends RequestName>(name: K, params: unknown): RequestParams<K> {
+  const parsed = requestSchemas[name].safeParse(params);
+  if (!parsed.success) throw new OrchardError('invalid-argument', describeIssues(parsed.error));
+  return parsed.data;
+}
 
 /** "branch: must not be empty; cols: too big" — one line a user can read. */
 export function describeIssues(error: z.ZodError): string {

@@ -50,7 +50,8 @@ async function loadKey(file: string, deps: AuthDeps): Promise<ParsedKey | string
     return `${file} is encrypted and no passphrase can be asked here (add it to ssh-agent with ssh-add, or run in a terminal)`;
   for (let attempt = 0; attempt < 3; attempt++) {
     const pass = await deps.askPassphrase(file, attempt > 0);
-    if (pass === null || pass === undefined) return `${file} is encrypted; no passphrase was given`;
+    if (pass === null || pass === undefined)
+      return `${file} is encrypted and no passphrase was given (add it to ssh-agent with ssh-add, or answer the passphrase prompt)`;
     key = parse(pass);
     if (!(key instanceof Error)) {
       deps.unlocked.set(file, key);

@@ -1,14 +1,15 @@
-// SSH hosts from Orchard's config: the RemoteHostFactory the HostRegistry plugs in, plus what the
-// `orchard host` commands need (resolve, test, trust). Settings are resolved on every connect, so
-// an edited ~/.ssh/config applies to the next connection.
+// SSH hosts from Orchard's config: the RemoteHostFactory the HostRegistry plugs in, plus what host
+// management (src/core/hosts/admin.ts: test, key check, trust) and the passphrase broker need.
+// Settings are resolved on every connect, so an edited ~/.ssh/config applies to the next connection.
+import type { HostKeyCheck, HostTestResult, TrustHostResult } from '../../shared/api.ts';
 import { OrchardError } from '../../shared/errors.ts';
-import { LOCAL_HOST } from '../../shared/model.ts';
 import type { Host } from '../hosts/host.ts';
 import type { RemoteHostFactory } from '../hosts/registry.ts';
 import type { HostConfig, Store } from '../store/store.ts';
 import type { PassphrasePrompt } from './auth.ts';
 import { connectSsh, probeHostKey, type ConnectDeps, type Connected } from './connect.ts';
-import { hostKeyError, type PresentedKey } from './host-keys.ts';
+import { hostKeyError, type HostKeyVerdict, type PresentedKey } from './host-keys.ts';
+import { PassphraseBroker } from './passphrases.ts';
 import { SshPool } from './pool.ts';
 import { parseSshTarget, type SshSettings } from './ssh-config.ts';
 import { SshHost, type Requirements } from './ssh-host.ts';
@@ -16,6 +17,9 @@ import { resolveSshSettings, settingsOptionsFromEnv, type SettingsOptions } from
 
 export interface SshFactoryOptions {
   settings?: SettingsOptions;
+  /** A passphrase known without asking (the app's OS-keychain vault); tried first. */
+  recallPassphrase?: PassphrasePrompt;
+  /** Asks when no window listens for `passphraseRequest` (the CLI's terminal prompt). */
   askPassphrase?: PassphrasePrompt;
   readyTimeoutMs?: number;
   keepaliveIntervalMs?: number;
@@ -23,38 +27,16 @@ export interface SshFactoryOptions {
   backoffMaxMs?: number;
 }
 
-export interface HostTestResult {
-  name: string;
-  target: string;
-  fingerprint: string;
-  tmux: string;
-  git: string;
-  connectMs: number;
-}
+export type { HostTestResult };
 
 export interface TrustOptions {
   /** Pin only a key with this fingerprint (`SHA256:...`). */
   fingerprint?: string;
   /** Replace a key Orchard trusted before (never one from known_hosts). Needs `fingerprint`. */
   replace?: boolean;
-  /** Without `fingerprint`: show the key to the user and ask. */
-  confirm?: (key: PresentedKey) => Promise<boolean>;
 }
 
-export interface TrustResult {
-  key: PresentedKey;
-  status: 'added' | 'replaced' | 'already-trusted';
-}
-
-const HOST_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-
-export function validateHostName(name: string): void {
-  if (!HOST_NAME.test(name) || name === LOCAL_HOST)
-    throw new OrchardError(
-      'invalid-argument',
-      `not a usable host name: ${JSON.stringify(name)} (letters, digits, . _ -; not "local")`,
-    );
-}
+export type TrustResult = TrustHostResult;
 
 function sameFingerprint(a: string, b: string): boolean {
   const norm = (s: string) =>
@@ -66,6 +48,8 @@ function sameFingerprint(a: string, b: string): boolean {
 }
 
 export class SshHostFactory implements RemoteHostFactory {
+  /** Encrypted keys: the windows are asked through this (src/core/rpc/passphrases.ts wires it). */
+  readonly passphrases = new PassphraseBroker();
   private readonly store: Store;
   private readonly opts: SshFactoryOptions;
   private readonly deps: ConnectDeps;
@@ -79,7 +63,6 @@ export class SshHostFactory implements RemoteHostFactory {
       readyTimeoutMs: opts.readyTimeoutMs ?? 10_000,
       keepaliveIntervalMs: opts.keepaliveIntervalMs ?? 15_000,
       unlocked: new Map(),
-      ...(opts.askPassphrase ? { askPassphrase: opts.askPassphrase } : {}),
     };
   }
 
@@ -91,6 +74,12 @@ export class SshHostFactory implements RemoteHostFactory {
     const h = (await this.store.read()).hosts.find((x) => x.name === name);
     if (!h) throw new OrchardError('host-not-found', `unknown host: ${name} (see orchard host ls)`);
     return h;
+  }
+
+  /** Everything in a host's config that decides where its connections go (see HostRegistry). */
+  async configKey(name: string): Promise<string | undefined> {
+    const h = (await this.store.read()).hosts.find((x) => x.name === name);
+    return h && JSON.stringify([h.ssh ?? null, h.identity ?? null, h.tmuxSocket ?? null]);
   }
 
   async tmuxSocket(name: string): Promise<string | undefined> {
@@ -113,8 +102,21 @@ export class SshHostFactory implements RemoteHostFactory {
     );
   }
 
+  /** Connect deps for one host: its name goes with a passphrase request (the dialog says which host). */
+  private depsFor(name: string): ConnectDeps {
+    return {
+      ...this.deps,
+      askPassphrase: async (file, retry) => {
+        const known = await this.opts.recallPassphrase?.(file, retry);
+        if (known) return known;
+        if (this.passphrases.listening()) return this.passphrases.ask(file, retry, name);
+        return this.opts.askPassphrase?.(file, retry);
+      },
+    };
+  }
+
   private async connect(name: string): Promise<Connected> {
-    return connectSsh(name, await this.settings(name), this.deps);
+    return connectSsh(name, await this.settings(name), this.depsFor(name));
   }
 
   async open(name: string): Promise<Host> {
@@ -136,7 +138,7 @@ export class SshHostFactory implements RemoteHostFactory {
     const pool = new SshPool({
       label: name,
       connect: async () => {
-        const c = await connectSsh(name, s, this.deps);
+        const c = await connectSsh(name, s, this.depsFor(name));
         hostKey = c.hostKey;
         return c;
       },
@@ -157,24 +159,32 @@ export class SshHostFactory implements RemoteHostFactory {
     }
   }
 
-  /** Trust the first key in the chain (jump hosts, then the host) that is not trusted yet. */
-  async trust(name: string, opts: TrustOptions = {}): Promise<TrustResult> {
+  /** The key the host (or the first untrusted hop before it) presents, and its verdict; trusts nothing. */
+  async checkKey(name: string): Promise<HostKeyCheck> {
     const s = await this.settings(name);
-    let probe;
     try {
-      probe = await probeHostKey(name, s, this.deps);
+      const { key, verdict } = await probeHostKey(name, s, this.deps);
+      return {
+        key,
+        status: verdict.status,
+        ...('source' in verdict ? { source: verdict.source } : {}),
+        ...('expected' in verdict ? { expected: verdict.expected } : {}),
+      };
     } catch (e) {
-      // A jump host's key is unknown: that is the one to trust first.
-      if (e instanceof OrchardError && e.code === 'host-key-unknown' && e.detail) {
-        const key = JSON.parse(e.detail) as PresentedKey;
-        return this.pin(key, opts, 'added');
-      }
+      // A jump host's key is unknown: that is the one to check and trust first.
+      if (e instanceof OrchardError && e.code === 'host-key-unknown' && e.detail)
+        return { key: JSON.parse(e.detail) as PresentedKey, status: 'unknown' };
       throw e;
     }
-    const { key, verdict } = probe;
-    if (verdict.status === 'trusted') return { key, status: 'already-trusted' };
-    if (verdict.status === 'unknown') return this.pin(key, opts, 'added');
-    if (verdict.status === 'changed' && opts.replace && verdict.source === 'Orchard trust store') {
+  }
+
+  /** Trust the first key in the chain (jump hosts, then the host) that is not trusted yet. */
+  async trust(name: string, opts: TrustOptions = {}): Promise<TrustResult> {
+    const check = await this.checkKey(name);
+    const { key } = check;
+    if (check.status === 'trusted') return { key, status: 'already-trusted' };
+    if (check.status === 'unknown') return this.pin(key, opts, 'added');
+    if (check.status === 'changed' && opts.replace && check.source === 'Orchard trust store') {
       if (!opts.fingerprint)
         throw new OrchardError(
           'invalid-argument',
@@ -182,6 +192,11 @@ export class SshHostFactory implements RemoteHostFactory {
         );
       return this.pin(key, opts, 'replaced');
     }
+    const source = check.source ?? 'known_hosts';
+    const verdict: HostKeyVerdict =
+      check.status === 'changed'
+        ? { status: 'changed', expected: check.expected ?? '?', source }
+        : { status: 'revoked', source };
     throw hostKeyError(name, verdict, key)!;
   }
 
@@ -197,7 +212,8 @@ export class SshHostFactory implements RemoteHostFactory {
           `${key.host} presents ${key.keyType} ${key.fingerprint}, not ${opts.fingerprint}; nothing was trusted`,
           JSON.stringify(key),
         );
-    } else if (!opts.confirm || !(await opts.confirm(key))) {
+    } else {
+      // Nothing is trusted unseen: a front end shows the key (checkKey) and passes its fingerprint.
       throw new OrchardError(
         'host-key-unknown',
         `${key.host} presents ${key.keyType} ${key.fingerprint}; not trusted ` +

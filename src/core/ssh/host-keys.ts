@@ -2,6 +2,7 @@
 // with their fingerprint until the user trusts them; a changed key is refused loudly and nothing is
 // ever replaced automatically.
 import { readFile } from 'node:fs/promises';
+import type { HostKey } from '../../shared/api.ts';
 import { OrchardError } from '../../shared/errors.ts';
 import type { TrustedHostKey } from '../store/store.ts';
 import {
@@ -88,14 +89,8 @@ export async function readKnownHostsFiles(files: readonly string[]): Promise<Kno
   return all.flat();
 }
 
-/** The presented key, kept so `orchard host trust` can show and store it. */
-export interface PresentedKey {
-  /** known_hosts name of the hop that presented it. */
-  host: string;
-  keyType: string;
-  key: string;
-  fingerprint: string;
-}
+/** The presented key, kept so `orchard host trust` (and the window) can show and store it. */
+export type PresentedKey = HostKey;
 
 export function presentedKey(name: string, blob: Buffer): PresentedKey {
   return {

@@ -2,6 +2,7 @@
 // Include, Match and tokens done by ssh itself), and a small ssh_config evaluator for machines
 // without an OpenSSH client (Host patterns, Include, first value wins; Match blocks are skipped).
 // Pure functions: the files and the ssh process are handled in settings.ts.
+import { parseSshAddress, type SshAddress } from '../../shared/address.ts';
 
 export interface SshSettings {
   /** The name that was resolved (an ssh config alias or a host name). */
@@ -220,20 +221,10 @@ export function settingsFromConfig(
   };
 }
 
-export interface SshTarget {
-  user?: string;
-  host: string;
-  port?: number;
-}
+export type SshTarget = SshAddress;
 
-/** `[user@]host[:port]`, `[user@][v6addr]:port` or `ssh://[user@]host[:port]`. */
+/** `[user@]host[:port]`, `[user@][v6addr]:port` or `ssh://[user@]host[:port]`; null: not one. */
 export function parseSshTarget(spec: string): SshTarget | null {
-  const s = spec.startsWith('ssh://') ? spec.slice(6).replace(/\/$/, '') : spec;
-  const m = /^(?:([^@\s/]+)@)?(\[[^\]\s]+\]|[^:@\s/[\]]+)(?::(\d{1,5}))?$/.exec(s);
-  if (!m) return null;
-  const host = m[2]!.replace(/^\[(.*)\]$/, '$1');
-  if (!host || host.startsWith('-')) return null;
-  const port = m[3] ? Number(m[3]) : undefined;
-  if (port !== undefined && (port < 1 || port > 65535)) return null;
-  return { ...(m[1] ? { user: m[1] } : {}), host, ...(port ? { port } : {}) };
+  const t = parseSshAddress(spec);
+  return typeof t === 'string' ? null : t;
 }

@@ -3,7 +3,8 @@
 // screen patterns' verdict `@orchard_screen` (written by the status watcher for agents without
 // hooks); else starting for a few seconds, then idle.
 import type { SessionState } from '../../shared/model.ts';
-import { decodeLimitsTag, formatBytes } from '../limits/spec.ts';
+import { formatBytes } from '../../shared/units.ts';
+import { decodeLimitsTag } from '../limits/spec.ts';
 import type { PaneRecord } from '../tmux/format.ts';
 
 export const STARTING_GRACE_MS = 5_000;

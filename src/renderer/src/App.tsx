@@ -4,13 +4,14 @@ import type { OrchardApi } from '../../shared/api.ts';
 import { Dialogs } from './components/Dialogs.tsx';
 import { DashboardSlot } from './components/DashboardSlot.tsx';
 import { Notices } from './components/Notices.tsx';
+import { PassphrasePrompt } from './components/PassphraseDialog.tsx';
 import { SessionGrid } from './components/SessionGrid.tsx';
 import { Sidebar } from './components/Sidebar.tsx';
 import { Splitter, useSidebarWidth } from './components/Splitter.tsx';
 import { TerminalsView } from './components/TerminalsView.tsx';
 import { TopBar } from './components/TopBar.tsx';
 import { shortcutOf } from './keyboard.ts';
-import { canNotify, notifyTransition } from './notify.ts';
+import { BrowserNotifier, canNotify } from './notify.ts';
 import { StoreContext, useAppState } from './state/context.tsx';
 import { Store } from './state/store.ts';
 import { cycle } from './state/tabs.ts';
@@ -65,7 +66,8 @@ function Window({ api, store }: { api: OrchardApi; store: Store }) {
 
   useEffect(() => {
     if (!canNotify()) return;
-    return api.on('sessionState', (e) => notifyTransition(e, (id) => store.openTab(id)));
+    const notifier = new BrowserNotifier(api, (id) => store.openTab(id));
+    return api.on('sessionsChanged', (list) => void notifier.update(list));
   }, [api, store]);
 
   const waiting = s.sessions.filter((x) => x.state === 'waiting').length;
@@ -102,6 +104,7 @@ function Window({ api, store }: { api: OrchardApi; store: Store }) {
           onActivateBranch={(ref, existing) => void store.activateBranch(ref, existing)}
           onAddRepo={(host) => store.openDialog({ kind: 'addRepo', host })}
           onAddHost={() => store.openDialog({ kind: 'addHost' })}
+          onOpenHost={(name) => store.openDialog({ kind: 'host', name })}
           onRefresh={() => void store.refresh()}
         />
         <Splitter width={sidebarWidth} onWidth={setSidebarWidth} />
@@ -133,6 +136,7 @@ function Window({ api, store }: { api: OrchardApi; store: Store }) {
         </main>
       </div>
       <Dialogs state={s} store={store} />
+      <PassphrasePrompt api={api} />
     </div>
   );
 }

@@ -1,39 +1,56 @@
 // Browser mode only (the Electron shell sends native notifications itself): a Web Notification when
-// a session starts waiting or exits; clicking it focuses the window and the session's tab.
-import type { SessionStateEvent } from '../../shared/api.ts';
-import type { SessionInfo } from '../../shared/model.ts';
+// a session starts waiting or exits; clicking it focuses the window and the session's tab. What
+// triggers one, its text and the mute preferences are the shell's own (src/shared/fleet.ts), so
+// both front ends notify about the same things in the same words.
+import type { OrchardApi } from '../../shared/api.ts';
+import { FleetNoticeTracker, isMuted, type Notice } from '../../shared/fleet.ts';
+import type { NotificationPreferences, SessionInfo } from '../../shared/model.ts';
 
 export const isBrowserMode = (): boolean => typeof window !== 'undefined' && !('orchard' in window);
-
-export function notificationText(s: SessionInfo): string | null {
-  const where = s.host === 'local' ? s.branch : `${s.branch} on ${s.host}`;
-  if (s.state === 'waiting') {
-    if (s.reason === 'permission') return `${where} wants permission${s.detail ? ` to ${s.detail}` : ''}`;
-    return `${where} is waiting${s.detail ? `: ${s.detail}` : s.reason ? ` for ${s.reason}` : ''}`;
-  }
-  if (s.state === 'exited')
-    return `${where} exited${s.exitCode !== undefined ? ` (code ${s.exitCode})` : ''}`;
-  return null;
-}
 
 export function canNotify(): boolean {
   return isBrowserMode() && typeof Notification !== 'undefined';
 }
 
-export function notifyTransition(e: SessionStateEvent, focusTab: (id: string) => void): void {
-  if (!canNotify() || Notification.permission !== 'granted' || e.from === null || e.from === e.to) return;
-  const text = notificationText(e.session);
-  if (!text) return;
-  // Someone looking at this very session needs no notification.
-  if (
-    document.hasFocus() &&
-    document.querySelector(`[role="tab"][aria-selected="true"][data-session="${e.id}"]`)
-  )
-    return;
-  const n = new Notification('Orchard', { body: text, tag: `orchard-${e.id}` });
-  n.onclick = () => {
-    window.focus();
-    focusTab(e.id);
-    n.close();
-  };
+export class BrowserNotifier {
+  private readonly tracker = new FleetNoticeTracker();
+  private readonly api: Pick<OrchardApi, 'request'>;
+  private readonly focusTab: (id: string) => void;
+
+  constructor(api: Pick<OrchardApi, 'request'>, focusTab: (id: string) => void) {
+    this.api = api;
+    this.focusTab = focusTab;
+  }
+
+  /** Feed every session list; returns the notices shown (the first list is only the baseline). */
+  async update(sessions: readonly SessionInfo[]): Promise<Notice[]> {
+    const candidates = this.tracker.update(sessions);
+    if (!candidates.length || !canNotify() || Notification.permission !== 'granted') return [];
+    // Read now, not at start: the preferences live in the config, which the CLI or an editor may
+    // change while this page stays open.
+    const prefs = await this.api.request('preferences', {}).then(
+      (p): NotificationPreferences | undefined => p.notifications,
+      () => undefined,
+    );
+    const shown = candidates.filter((n) => !isMuted(n, prefs) && !this.onScreen(n.session));
+    for (const n of shown) this.show(n);
+    return shown;
+  }
+
+  /** Someone looking at this very session needs no notification. */
+  private onScreen(id: string): boolean {
+    return (
+      document.hasFocus() &&
+      !!document.querySelector(`[role="tab"][aria-selected="true"][data-session="${CSS.escape(id)}"]`)
+    );
+  }
+
+  private show(n: Notice): void {
+    const note = new Notification(n.title, { body: n.body, tag: `orchard-${n.session}` });
+    note.onclick = () => {
+      window.focus();
+      this.focusTab(n.session);
+      note.close();
+    };
+  }
 }

@@ -2,9 +2,11 @@
 // the branch alone so they are easy to find for people using a screen reader (and for tests); the
 // markers are described separately.
 import { useRef, useState, type FocusEvent, type KeyboardEvent } from 'react';
+import type { HostSummary } from '../../../shared/api.ts';
 import type { BranchInfo, RepoConfig, SessionInfo } from '../../../shared/model.ts';
 import { setBranchDrag, type BranchRef } from '../dnd.ts';
-import { StateBadge, stateLabel } from './StateBadge.tsx';
+import { stateLabel } from '../../../shared/fleet.ts';
+import { StateBadge } from './StateBadge.tsx';
 import { treeKeyAction, type TreeItem } from './treeNav.ts';
 import {
   BranchIcon,
@@ -17,13 +19,8 @@ import {
   ServerIcon,
 } from './icons.tsx';
 
-export interface HostView {
-  name: string;
-  /** Where it points (user@host:port or alias); absent for the local host. */
-  address?: string;
-  status?: 'ok' | 'unreachable' | 'unknown';
-  error?: string;
-}
+/** A host as listHosts reports it: where it points, and how the last contact went. */
+export type HostView = HostSummary;
 
 export interface BranchLoad {
   loading: boolean;
@@ -41,6 +38,8 @@ export interface BranchTreeProps {
   onExpandRepo: (repo: string) => void;
   onActivateBranch: (ref: BranchRef, session: SessionInfo | undefined) => void;
   onAddRepo: (host: string) => void;
+  /** An SSH host's own dialog: check it, trust its key, remove it. */
+  onOpenHost?: (host: string) => void;
 }
 
 export function sessionFor(
@@ -159,11 +158,25 @@ export function BranchTree(p: BranchTreeProps) {
               </span>
               <span className="row-name">{h.name}</span>
               {h.address && <span className="muted ellipsis">{h.address}</span>}
-              {h.status === 'unreachable' && (
+              {(h.status === 'unreachable' || h.status === 'untrusted') && (
                 <span className="badge state-unreachable" title={h.error}>
                   <span className="dot" aria-hidden="true" />
-                  <span className="badge-text">unreachable</span>
+                  <span className="badge-text">{h.status}</span>
                 </span>
+              )}
+              {h.kind === 'ssh' && p.onOpenHost && (
+                <button
+                  type="button"
+                  className="icon-btn row-action"
+                  aria-label={`Host ${h.name}`}
+                  title={`Check ${h.name}, trust its key, or remove it`}
+                  onClick={(e) => {
+                    e.stopPropagation();
+                    p.onOpenHost?.(h.name);
+                  }}
+                >
+                  <ServerIcon />
+                </button>
               )}
               <button
                 type="button"

@@ -1,6 +1,6 @@
 // Whichever dialog the store says is open.
 import type { AppState, Store } from '../state/store.ts';
-import { AddHostDialog, AddRepoDialog } from './HostRepoDialogs.tsx';
+import { AddHostDialog, AddRepoDialog, HostDialog } from './HostRepoDialogs.tsx';
 import { NewSessionDialog } from './NewSessionDialog.tsx';
 import { TerminateDialog } from './TerminateDialog.tsx';
 
@@ -41,7 +41,29 @@ export function Dialogs({ state: s, store }: { state: AppState; store: Store }) 
         onClose={close}
       />
     );
+  if (d.kind === 'host') {
+    const host = s.hosts.find((h) => h.name === d.name);
+    if (!host) return null;
+    return (
+      <HostDialog
+        host={host}
+        actions={store.hostActions}
+        onRemove={() => store.removeHost(host.name)}
+        onClose={() => {
+          close();
+          void store.loadHosts();
+        }}
+      />
+    );
+  }
   return (
-    <AddHostDialog onAdd={(name, ssh, identity) => store.addHost(name, ssh, identity)} onClose={close} />
+    <AddHostDialog
+      onAdd={(name, ssh, identity) => store.addHost(name, ssh, identity)}
+      actions={store.hostActions}
+      onClose={() => {
+        close();
+        void store.loadHosts();
+      }}
+    />
   );
 }

@@ -1,24 +1,11 @@
-// "Add repository" (a path on a host) and "Add host" (an SSH alias or user@host[:port]).
+// "Add repository" (a path on a host), "Add host" (an SSH alias or user@host[:port]) and an existing
+// host's own dialog (check it, trust its key, remove it): all through the contract, no CLI needed.
 import { useState } from 'react';
+import { HOST_NAME, HOST_NAME_RULE, parseSshAddress } from '../../../shared/address.ts';
 import type { HostSummary } from '../../../shared/api.ts';
 import { Dialog, ErrorNote } from './Dialog.tsx';
-
-function useSubmit(run: () => Promise<unknown>, onDone: () => void) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const submit = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      await run();
-      onDone();
-    } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
-      setBusy(false);
-    }
-  };
-  return { busy, error, setError, submit };
-}
+import { HostCheck, type HostActions } from './HostCheck.tsx';
+import { useSubmit } from './useSubmit.ts';
 
 function Footer({ busy, label, onClose }: { busy: boolean; label: string; onClose: () => void }) {
   return (
@@ -94,24 +81,52 @@ export function AddRepoDialog(p: AddRepoDialogProps) {
 
 export interface AddHostDialogProps {
   onAdd: (name: string, ssh?: string, identity?: string) => Promise<unknown>;
+  actions: HostActions;
   onClose: () => void;
 }
 
+/** The form, then (once added) the same check as for any host: connect, show the key, trust it. */
 export function AddHostDialog(p: AddHostDialogProps) {
   const [name, setName] = useState('');
   const [ssh, setSsh] = useState('');
   const [identity, setIdentity] = useState('');
+  const [added, setAdded] = useState<string | null>(null);
   const s = useSubmit(
-    () => p.onAdd(name.trim(), ssh.trim() || undefined, identity.trim() || undefined),
-    p.onClose,
+    async () => {
+      await p.onAdd(name.trim(), ssh.trim() || undefined, identity.trim() || undefined);
+      setAdded(name.trim());
+    },
+    () => undefined,
   );
+  if (added)
+    return (
+      <Dialog
+        title="Add SSH host"
+        onClose={p.onClose}
+        footer={
+          <>
+            <span className="spacer" />
+            <button type="button" className="btn primary" onClick={p.onClose}>
+              Done
+            </button>
+          </>
+        }
+      >
+        <p>Added {added}.</p>
+        <HostCheck name={added} actions={p.actions} />
+      </Dialog>
+    );
   return (
     <Dialog
       title="Add SSH host"
       onClose={p.onClose}
       busy={s.busy}
-      onSubmit={() => (name.trim() ? void s.submit() : s.setError('Name the host.'))}
-      footer={<Footer busy={s.busy} label={s.busy ? 'Connecting…' : 'Add host'} onClose={p.onClose} />}
+      onSubmit={() => {
+        const problem = hostFormProblem(name.trim(), ssh.trim());
+        if (problem) s.setError(problem);
+        else void s.submit();
+      }}
+      footer={<Footer busy={s.busy} label={s.busy ? 'Adding…' : 'Add host'} onClose={p.onClose} />}
     >
       <label className="field">
         <span>Name</span>
@@ -143,9 +158,56 @@ export function AddHostDialog(p: AddHostDialogProps) {
           disabled={s.busy}
         />
       </label>
-      <p className="hint">
-        Unknown host keys must be trusted first: <code>orchard host trust {name.trim() || '<name>'}</code>
+      <p className="hint">Once added, Orchard connects and shows the host key for you to check and trust.</p>
+      <ErrorNote error={s.error} />
+    </Dialog>
+  );
+}
+
+/** What is wrong with the form before anything is sent (the engine checks again, by the same rules). */
+export function hostFormProblem(name: string, ssh: string): string | null {
+  if (!name) return 'Name the host.';
+  if (!HOST_NAME.test(name) || name === 'local') return `A host name is ${HOST_NAME_RULE}; not "local".`;
+  if (ssh) {
+    const t = parseSshAddress(ssh);
+    if (typeof t === 'string') return t.charAt(0).toUpperCase() + t.slice(1) + '.';
+  }
+  return null;
+}
+
+export interface HostDialogProps {
+  host: HostSummary;
+  actions: HostActions;
+  onRemove: () => Promise<unknown>;
+  onClose: () => void;
+}
+
+/** An existing SSH host: where it points, the live check, and removing it. */
+export function HostDialog(p: HostDialogProps) {
+  const s = useSubmit(p.onRemove, p.onClose);
+  return (
+    <Dialog
+      title={`Host ${p.host.name}`}
+      onClose={p.onClose}
+      busy={s.busy}
+      footer={
+        <>
+          <button type="button" className="btn danger" onClick={() => void s.submit()} disabled={s.busy}>
+            {s.busy ? 'Removing…' : 'Remove host'}
+          </button>
+          <span className="spacer" />
+          <button type="button" className="btn" onClick={p.onClose} disabled={s.busy}>
+            Close
+          </button>
+        </>
+      }
+    >
+      <p>
+        {p.host.address === p.host.name ? `ssh config alias ${p.host.name}` : p.host.address}
+        {p.host.identity ? ` · key ${p.host.identity}` : ''}
       </p>
+      <HostCheck name={p.host.name} actions={p.actions} />
+      <p className="hint">Removing forgets the host and closes its connections; nothing on it is touched.</p>
       <ErrorNote error={s.error} />
     </Dialog>
   );

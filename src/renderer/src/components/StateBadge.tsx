@@ -1,15 +1,6 @@
 // A session state as a coloured dot plus words: colour alone never carries the meaning.
+import { stateLabel } from '../../../shared/fleet.ts';
 import type { SessionInfo, SessionState } from '../../../shared/model.ts';
-
-export function stateLabel(s: Pick<SessionInfo, 'state' | 'reason' | 'exitCode'>): string {
-  if (s.state === 'waiting') return s.reason ? `waiting · ${shortReason(s.reason)}` : 'waiting';
-  if (s.state === 'exited') return s.exitCode !== undefined ? `exited ${s.exitCode}` : 'exited';
-  return s.state;
-}
-
-function shortReason(reason: string): string {
-  return reason.length > 28 ? `${reason.slice(0, 27)}…` : reason;
-}
 
 export function stateClass(state: SessionState, exitCode?: number): string {
   if (state === 'exited' && exitCode !== undefined && exitCode !== 0) return 'state-failed';

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import type { SessionInfo } from '../../../shared/model.ts';
 import { isOrchardError } from '../../../shared/errors.ts';
 import { Dialog, ErrorNote } from './Dialog.tsx';
+import { useSubmit } from './useSubmit.ts';
 
 export interface TerminateDialogProps {
   session: SessionInfo;
@@ -15,21 +16,13 @@ export function TerminateDialog({ session, onTerminate, onClose }: TerminateDial
   const [removeWorktree, setRemoveWorktree] = useState(false);
   const [force, setForce] = useState(false);
   const [dirty, setDirty] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  const submit = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      await onTerminate(removeWorktree, removeWorktree && force);
-      onClose();
-    } catch (e) {
+  const { busy, error, submit } = useSubmit(
+    () => onTerminate(removeWorktree, removeWorktree && force),
+    onClose,
+    (e) => {
       if (isOrchardError(e) && e.code === 'worktree-dirty') setDirty(true);
-      setError(e instanceof Error ? e.message : String(e));
-      setBusy(false);
-    }
-  };
+    },
+  );
 
   return (
     <Dialog

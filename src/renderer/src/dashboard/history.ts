@@ -2,15 +2,9 @@
 // one point per pushed `stats` event), turned into aligned series for the charts. Pure.
 import type { StatsSnapshot } from '../../../shared/api.ts';
 import type { HostStats, SessionStats, StatsPoint } from '../../../shared/model.ts';
+import { toPoint } from '../../../shared/stats.ts';
 
 export const KEEP_MS = 15 * 60_000;
-
-export function toPoint(s: StatsSnapshot): StatsPoint {
-  const p: StatsPoint = { t: Date.parse(s.at), hosts: {}, sessions: {} };
-  for (const h of s.hosts) if (!h.error) p.hosts[h.name] = [h.cpu, h.memory.used];
-  for (const x of s.sessions) p.sessions[x.id] = [x.cpu, x.rss];
-  return p;
-}
 
 /** Append (or start from the server's history), oldest first, nothing older than KEEP_MS. */
 export function addPoint(points: readonly StatsPoint[], s: StatsSnapshot, keepMs = KEEP_MS): StatsPoint[] {

@@ -8,8 +8,10 @@ import type { HostStats, SessionInfo, SessionStats, StatsPoint } from '../../../
 import { api as defaultApi } from '../api.ts';
 import { StoreContext } from '../state/context.tsx';
 import { Chart } from './Chart.tsx';
-import { bytes, percent } from './format.ts';
+import { sessionLabel, stateLabel } from '../../../shared/fleet.ts';
+import { describeLimits, formatBytes, formatPercent } from '../../../shared/units.ts';
 import { addPoint, byCost, hostCores, hostSeries, sessionSeries } from './history.ts';
+import { LimitsForm } from './LimitsForm.tsx';
 import { Sparkline } from './Sparkline.tsx';
 import './dashboard.css';
 
@@ -89,6 +91,15 @@ export function Dashboard(props: DashboardProps) {
         ))}
       </section>
       {chosen && <SessionChart id={chosen} label={labelOf(byId.get(chosen), chosen)} points={points} />}
+      {chosen && (
+        <LimitsForm
+          key={chosen}
+          api={api}
+          id={chosen}
+          label={labelOf(byId.get(chosen), chosen)}
+          limits={rows.find((r) => r.id === chosen)?.limits ?? null}
+        />
+      )}
       <section aria-label="Sessions">
         <table className="dash-table">
           <thead>
@@ -133,7 +144,7 @@ export function Dashboard(props: DashboardProps) {
 export default Dashboard;
 
 function labelOf(s: SessionInfo | undefined, id: string): string {
-  return s ? `${s.repo} · ${s.branch}` : id;
+  return s ? sessionLabel(s) : id;
 }
 
 const HostCard = memo(function HostCard({ host, points }: { host: HostStats; points: StatsPoint[] }) {
@@ -156,18 +167,18 @@ const HostCard = memo(function HostCard({ host, points }: { host: HostStats; poi
       <dl className="dash-figures">
         <dt>CPU</dt>
         <dd>
-          {percent(host.cpu / cores)} <span className="muted">of {cores} cores</span>
+          {formatPercent(host.cpu / cores)} <span className="muted">of {cores} cores</span>
         </dd>
         <dt>Memory</dt>
         <dd>
-          {bytes(host.memory.used)} / {bytes(host.memory.total)}{' '}
-          <span className="muted">({bytes(host.memory.available)} available)</span>
+          {formatBytes(host.memory.used)} / {formatBytes(host.memory.total)}{' '}
+          <span className="muted">({formatBytes(host.memory.available)} available)</span>
         </dd>
         {host.swap.total > 0 && (
           <>
             <dt>Swap</dt>
             <dd>
-              {bytes(host.swap.used)} / {bytes(host.swap.total)}
+              {formatBytes(host.swap.used)} / {formatBytes(host.swap.total)}
             </dd>
           </>
         )}
@@ -187,9 +198,9 @@ const HostCard = memo(function HostCard({ host, points }: { host: HostStats; poi
             label: 'CPU %',
             color: CPU,
             values: series.cpu.map((v) => (v === null ? null : v / cores)),
-            format: percent,
+            format: formatPercent,
           },
-          { label: 'Memory %', color: MEM, values: series.mem, format: percent },
+          { label: 'Memory %', color: MEM, values: series.mem, format: formatPercent },
         ]}
       />
     </article>
@@ -201,7 +212,7 @@ function FragmentDisk(d: { mount: string; available: number; total: number }) {
     <>
       <dt>Disk {d.mount}</dt>
       <dd>
-        {bytes(d.available)} free of {bytes(d.total)}
+        {formatBytes(d.available)} free of {formatBytes(d.total)}
       </dd>
     </>
   );
@@ -214,12 +225,12 @@ const SessionChart = memo(function SessionChart(p: { id: string; label: string; 
       <Chart
         title={`${p.label}: CPU (% of one core)`}
         t={s.t}
-        series={[{ label: 'CPU', color: CPU, values: s.cpu, format: percent }]}
+        series={[{ label: 'CPU', color: CPU, values: s.cpu, format: formatPercent }]}
       />
       <Chart
         title={`${p.label}: memory`}
         t={s.t}
-        series={[{ label: 'RSS', color: MEM, values: s.mem, format: bytes }]}
+        series={[{ label: 'RSS', color: MEM, values: s.mem, format: formatBytes }]}
       />
     </section>
   );
@@ -239,9 +250,7 @@ const SessionRow = memo(function SessionRow({ stats, info, points, selected, onS
   const label = labelOf(info, stats.id);
   const limits = stats.limits;
   const limitText = limits
-    ? [limits.memory ? `mem ${bytes(limits.memory)}` : '', limits.cpu ? `cpu ${limits.cpu}%` : '']
-        .filter(Boolean)
-        .join(', ') + (limits.backend === 'soft' ? ' (soft: watched and stopped by Orchard)' : '')
+    ? describeLimits(limits) + (limits.backend === 'soft' ? ' (soft: watched and stopped by Orchard)' : '')
     : '–';
   return (
     <tr
@@ -252,21 +261,12 @@ const SessionRow = memo(function SessionRow({ stats, info, points, selected, onS
     >
       <td title={stats.id}>{label}</td>
       <td>{stats.host}</td>
-      <td>
-        {info ? (
-          <span className={`state state-${info.state}`}>
-            {info.state}
-            {info.state === 'waiting' && info.reason ? ` (${info.reason})` : ''}
-          </span>
-        ) : (
-          '–'
-        )}
-      </td>
-      <td className="num">{percent(stats.cpu)}</td>
+      <td>{info ? <span className={`state state-${info.state}`}>{stateLabel(info)}</span> : '–'}</td>
+      <td className="num">{formatPercent(stats.cpu)}</td>
       <td>
         <Sparkline values={s.cpu} max={100} label={`CPU of ${label}`} color={CPU} />
       </td>
-      <td className="num">{bytes(stats.rss)}</td>
+      <td className="num">{formatBytes(stats.rss)}</td>
       <td>
         <Sparkline values={s.mem} label={`Memory of ${label}`} color={MEM} />
       </td>

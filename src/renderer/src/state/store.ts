@@ -10,6 +10,7 @@ import type {
 } from '../../../shared/api.ts';
 import type { RepoConfig, SessionInfo } from '../../../shared/model.ts';
 import type { BranchLoad } from '../components/BranchTree.tsx';
+import { hostActions, type HostActions } from '../components/HostCheck.tsx';
 import type { PendingSpawn } from '../components/TabBar.tsx';
 import type { BranchRef } from '../dnd.ts';
 import { prefs, type Theme } from './prefs.ts';
@@ -17,11 +18,15 @@ import { moveTab, neighbourAfterClose } from './tabs.ts';
 
 export type View = 'terminals' | 'grid' | 'dashboard';
 
+/** How often the sidebar re-reads the hosts' reachability besides each session list change. */
+const HOST_STATUS_MS = 5_000;
+
 export type DialogState =
   | { kind: 'new'; preset?: BranchRef }
   | { kind: 'terminate'; id: string }
   | { kind: 'addRepo'; host: string }
-  | { kind: 'addHost' };
+  | { kind: 'addHost' }
+  | { kind: 'host'; name: string };
 
 export interface Notice {
   id: number;
@@ -71,9 +76,12 @@ export class Store {
   private readonly api: OrchardApi;
   private readonly unsubscribes: Array<() => void> = [];
   private seq = 0;
+  /** Test, key check, trust and info of a host (the host dialogs). */
+  readonly hostActions: HostActions;
 
   constructor(api: OrchardApi) {
     this.api = api;
+    this.hostActions = hostActions(api);
     this.state = {
       hosts: [],
       repos: [],
@@ -123,6 +131,10 @@ export class Store {
         if (connected) void this.refresh();
       }),
     );
+    // A host with no sessions changes no session list when it goes down: ask for the hosts' status
+    // now and then too (a config read on the server; it dials nothing).
+    const hostTimer = setInterval(() => void this.loadHosts(), HOST_STATUS_MS);
+    this.unsubscribes.push(() => clearInterval(hostTimer));
     await this.refresh();
   }
 
@@ -178,6 +190,18 @@ export class Store {
     const changedRepos = this.reposWithChangedSessions(sessions);
     this.set({ sessions, sessionsLoaded: true, tabs, active, gone });
     for (const repo of changedRepos) void this.loadBranches(repo);
+    // The list was just taken from every host: their reachability is fresh now.
+    void this.loadHosts();
+  }
+
+  /** Hosts and how the last contact with each went (the sidebar's unreachable / untrusted marks). */
+  async loadHosts(): Promise<void> {
+    try {
+      const hosts = await this.api.request('listHosts', {});
+      if (JSON.stringify(hosts) !== JSON.stringify(this.state.hosts)) this.set({ hosts });
+    } catch {
+      // Kept as they were; refresh() reports a failing listHosts.
+    }
   }
 
   /** Repos whose set of sessions changed: their worktree markers may have changed too. */
@@ -329,6 +353,12 @@ export class Store {
     this.set({ repos });
     void this.loadBranches(repo.name);
     return repo;
+  }
+
+  async removeHost(name: string): Promise<HostSummary> {
+    const h = await this.api.request('removeHost', { name });
+    this.set({ hosts: this.state.hosts.filter((x) => x.name !== name) });
+    return h;
   }
 
   async addHost(name: string, ssh?: string, identity?: string): Promise<HostSummary> {

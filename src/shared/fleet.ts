@@ -1,6 +1,7 @@
-// The fleet at a glance, for the tray and notifications: pure functions the Electron shell (and the
-// browser mode's Web Notifications) render. Same shapes as src/main/fleet-view.ts's stand-in.
-import type { NotificationPreferences, SessionInfo, SessionState } from '../../shared/model.ts';
+// The fleet at a glance, for the tray, notifications and every list of sessions: pure functions
+// that the Electron shell (tray, native notifications), the window and browser mode (Web
+// Notifications) and the CLI all use, so a state reads and notifies the same way everywhere.
+import type { NotificationPreferences, SessionInfo, SessionState } from './model.ts';
 
 export type FleetState = 'idle' | 'working' | 'waiting';
 
@@ -72,6 +73,17 @@ export function fleetView(sessions: readonly SessionInfo[]): FleetView {
   };
 }
 
+/** "waiting · permission", "exited 3", "working": a state in words (colour never carries it alone). */
+export function stateLabel(s: Pick<SessionInfo, 'state' | 'reason' | 'exitCode'>): string {
+  if (s.state === 'waiting') return s.reason ? `waiting · ${shortReason(s.reason)}` : 'waiting';
+  if (s.state === 'exited') return s.exitCode !== undefined ? `exited ${s.exitCode}` : 'exited';
+  return s.state;
+}
+
+function shortReason(reason: string): string {
+  return reason.length > 28 ? `${reason.slice(0, 27)}…` : reason;
+}
+
 export function sessionLabel(s: Pick<SessionInfo, 'repo' | 'branch'>): string {
   return `${s.repo} · ${s.branch}`;
 }
@@ -103,6 +115,8 @@ export function describeTransition(s: SessionInfo): string | null {
 
 export interface Notice {
   session: string;
+  /** The session's agent profile (what `mutedProfiles` names). */
+  agent: string;
   title: string;
   body: string;
 }
@@ -124,7 +138,7 @@ export function noticeFor(
   if (!title) return null;
   const body =
     s.state === 'waiting' && s.reason === 'input' && s.detail ? s.detail : `${s.repo} · ${s.agent}`;
-  return { session: s.id, title, body };
+  return { session: s.id, agent: s.agent, title, body };
 }
 
 /** Notifications for sessions that just started waiting or just exited (not for ones seen first). */
@@ -143,4 +157,19 @@ export function fleetNotices(
 
 export function stateMap(sessions: readonly SessionInfo[]): Map<string, SessionState> {
   return new Map(sessions.map((s) => [s.id, s.state]));
+}
+
+/**
+ * What triggers a notification, for every front end that shows them (the shell's native ones,
+ * browser mode's Web Notifications): feed each fresh session list; the first one only sets the
+ * baseline, so opening a window or restarting never floods the user with old news.
+ */
+export class FleetNoticeTracker {
+  private before: Map<string, SessionState> | undefined;
+
+  update(sessions: readonly SessionInfo[], prefs?: NotificationPreferences): Notice[] {
+    const before = this.before;
+    this.before = stateMap(sessions);
+    return before ? fleetNotices(before, sessions, prefs) : [];
+  }
 }
