@@ -29,6 +29,7 @@ export function table(input: string[][]): string {
 export function stateLabel(s: SessionInfo): string {
   if (s.state === 'exited') return s.exitCode !== undefined ? `exited(${s.exitCode})` : 'exited';
   if (s.state === 'waiting') return `waiting(${s.reason ?? 'input'})`;
+  if (s.state === 'stopped' && s.lastSeen) return `stopped(last seen ${s.lastSeen.replace(/\.\d+Z$/, 'Z')})`;
   return s.state;
 }
 

@@ -79,6 +79,34 @@ export interface KillResult {
   worktree: string;
 }
 
+// Resume / restart / forget (src/core/sessions/resume*.ts): stopped and exited sessions.
+export interface ResumeParams {
+  id: string;
+  /** Restart the agent fresh instead of resuming its conversation. */
+  fresh?: boolean;
+}
+
+export interface ResumeResult {
+  id: string;
+  host: HostName;
+  /** 'fresh' when asked, or when the conversation could not be resumed (then `note` says why). */
+  how: 'resumed' | 'fresh';
+  note?: string;
+  session: SessionInfo;
+}
+
+export interface ResumeAllResult {
+  resumed: ResumeResult[];
+  failed: Array<{ id: string; host: HostName; error: ErrorValue }>;
+}
+
+export interface ForgetResult {
+  id: string;
+  host: HostName;
+  /** Left as it was. */
+  worktree: string;
+}
+
 export interface SendTextParams {
   id: string;
   /** Pasted literally into the agent's pane. */
@@ -169,6 +197,9 @@ export interface RequestMap {
   removeHost: { params: { name: HostName }; result: HostSummary };
   attach: { params: AttachParams; result: AttachResult };
   stats: { params: Empty; result: StatsSnapshot };
+  resume: { params: ResumeParams; result: ResumeResult };
+  resumeAll: { params: { host?: HostName }; result: ResumeAllResult };
+  forget: { params: { id: string }; result: ForgetResult };
 }
 
 export interface SendMap {
@@ -239,6 +270,9 @@ export const REQUESTS = [
   'removeHost',
   'attach',
   'stats',
+  'resume',
+  'resumeAll',
+  'forget',
 ] as const;
 
 export const SENDS = [

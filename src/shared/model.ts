@@ -30,6 +30,12 @@ export interface AgentProfile {
    * they extend the built-in ones for the profile's kind.
    */
   screenPatterns?: ScreenPatterns;
+  /**
+   * Arguments that make the agent resume its earlier conversation, appended to `command` when a
+   * stopped or exited session is resumed; `{sessionId}` stands for the agent's own session id.
+   * Absent: the kind's default (Claude Code: `--resume {sessionId}`); empty: the agent cannot resume.
+   */
+  resumeArgs?: string[];
 }
 
 export interface ScreenPatterns {
@@ -126,6 +132,8 @@ export interface SessionInfo {
   stateSource?: 'hook' | 'screen';
   /** ISO time of the last state change the pane recorded (hook or screen verdict). */
   stateAt?: string;
+  /** ISO time the session was last seen running (stopped sessions: from their durable record). */
+  lastSeen?: string;
   tmuxSession: string;
   paneId: string;
 }

@@ -84,6 +84,9 @@ export const requestSchemas: RequestSchemas = {
   removeHost: z.strictObject({ name: hostName }),
   attach: z.strictObject({ term: termId, session: sessionId, cols, rows }),
   stats: empty,
+  resume: z.strictObject({ id: sessionId, fresh: z.boolean().optional() }),
+  resumeAll: z.strictObject({ host: hostName.optional() }),
+  forget: z.strictObject({ id: sessionId }),
 };
 
 type SendSchemas = { [K in SendName]: z.ZodType<SendPayload<K>> };

@@ -1,0 +1,57 @@
+// Sessions Orchard recorded whose tmux session is gone (a reboot, `tmux kill-server`): listed as
+// `stopped`, with when they were last seen, instead of vanishing. Records of sessions tmux still
+// has are skipped (tmux is the truth for what runs) and get their lastSeen refreshed.
+import type { RepoConfig, SessionInfo } from '../../shared/model.ts';
+import type { HostContext } from '../hosts/registry.ts';
+import { readRecords, reportCorrupt, touchRecords, type RecordsRead, type SessionRecord } from './records.ts';
+
+/** The host's records; a host whose records cannot be read lists its live sessions as usual. */
+export async function hostRecords(ctx: HostContext): Promise<RecordsRead> {
+  try {
+    const read = await readRecords(ctx);
+    reportCorrupt(ctx.host.name, read.corrupt);
+    return read;
+  } catch (e) {
+    reportCorrupt(ctx.host.name, [{ file: 'sessions folder', error: (e as Error).message }]);
+    return { records: [], corrupt: [] };
+  }
+}
+
+export function recordToSession(
+  rec: SessionRecord,
+  hostName: string,
+  repos: readonly RepoConfig[],
+): SessionInfo {
+  const repo = repos.find((r) => r.host === hostName && r.path === rec.repoPath);
+  return {
+    id: rec.id,
+    repo: repo?.name ?? rec.repo,
+    repoPath: rec.repoPath,
+    branch: rec.branch,
+    worktree: rec.worktree,
+    ...(rec.ownsWorktree ? { ownsWorktree: true } : {}),
+    host: hostName,
+    agent: rec.agent,
+    state: 'stopped',
+    reason: 'tmux session gone',
+    pid: null,
+    createdAt: rec.createdAt,
+    ...(rec.agentSessionId ? { agentSessionId: rec.agentSessionId } : {}),
+    lastSeen: rec.lastSeen,
+    tmuxSession: rec.tmuxSession,
+    paneId: '',
+  };
+}
+
+/** Records with no tmux session → stopped sessions; the live ones' records are touched (lastSeen). */
+export async function stoppedSessions(
+  ctx: HostContext,
+  read: RecordsRead,
+  live: readonly SessionInfo[],
+  repos: readonly RepoConfig[],
+): Promise<SessionInfo[]> {
+  const liveIds = new Set(live.map((s) => s.id));
+  const recorded = read.records.filter((r) => liveIds.has(r.id)).map((r) => r.id);
+  await touchRecords(ctx, recorded).catch(() => undefined);
+  return read.records.filter((r) => !liveIds.has(r.id)).map((r) => recordToSession(r, ctx.host.name, repos));
+}
