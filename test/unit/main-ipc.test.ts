@@ -38,6 +38,9 @@ const VALID_REQUESTS: Record<string, Record<string, unknown>> = {
   removeHost: { name: 'h1' },
   attach: { term: 't1', session: 'ab12', cols: 80, rows: 24 },
   stats: {},
+  resume: { id: 'abc', fresh: true },
+  resumeAll: { host: 'local' },
+  forget: { id: 'abc' },
 };
 const VALID_SENDS: Record<string, Record<string, unknown>> = {
   terminalInput: { term: 't1', data: 'x' },
