@@ -5,6 +5,7 @@ import { hostCommands } from './host.ts';
 import { webCommands } from './web.ts';
 import { statsCommands } from './stats.ts';
 import { resumeCommands } from './resume.ts';
+import { serviceCommands } from './service.ts';
 
 export const COMMANDS: Command[] = [
   ...coreCommands,
@@ -12,4 +13,5 @@ export const COMMANDS: Command[] = [
   ...webCommands,
   ...statsCommands,
   ...resumeCommands,
+  ...serviceCommands,
 ];
