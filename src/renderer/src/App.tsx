@@ -4,6 +4,7 @@ import type { OrchardApi } from '../../shared/api.ts';
 import { Dialogs } from './components/Dialogs.tsx';
 import { DashboardSlot } from './components/DashboardSlot.tsx';
 import { Notices } from './components/Notices.tsx';
+import { ResumeAllBanner } from './components/Revive.tsx';
 import { SessionGrid } from './components/SessionGrid.tsx';
 import { Sidebar } from './components/Sidebar.tsx';
 import { Splitter, useSidebarWidth } from './components/Splitter.tsx';
@@ -106,6 +107,7 @@ function Window({ api, store }: { api: OrchardApi; store: Store }) {
         <Splitter width={sidebarWidth} onWidth={setSidebarWidth} />
         <main className="main">
           <Notices errors={s.errors} onDismiss={(id) => store.dismissError(id)} />
+          <ResumeAllBanner sessions={s.sessions} onResumeAll={(host) => store.resumeAll(host)} />
           <TerminalsView
             api={api}
             registry={registry}
@@ -121,6 +123,7 @@ function Window({ api, store }: { api: OrchardApi; store: Store }) {
               onOpen={(id) => store.openTab(id)}
               onTerminate={(id) => store.openDialog({ kind: 'terminate', id })}
               onNewSession={() => store.openDialog({ kind: 'new' })}
+              onRevive={(id, how) => store.revive(id, how)}
             />
           )}
           {s.view === 'dashboard' && (

@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'react';
 import type { SessionInfo } from '../../../shared/model.ts';
 import { StateBadge } from './StateBadge.tsx';
+import { lastSeenText, ReviveActions, type Revival } from './Revive.tsx';
 
 export interface SessionGridProps {
   sessions: SessionInfo[];
@@ -9,6 +10,8 @@ export interface SessionGridProps {
   onOpen: (id: string) => void;
   onTerminate: (id: string) => void;
   onNewSession: () => void;
+  /** Resume / Restart / Forget a stopped or exited session. */
+  onRevive?: (id: string, how: Revival) => Promise<void> | void;
 }
 
 export function uptime(createdAt: string, now: number): string {
@@ -60,9 +63,10 @@ export function SessionGrid(p: SessionGridProps) {
             <dt>agent</dt>
             <dd>{s.agent}</dd>
             <dt>uptime</dt>
-            <dd>{uptime(s.createdAt, now)}</dd>
+            <dd>{s.state === 'stopped' ? lastSeenText(s) || '—' : uptime(s.createdAt, now)}</dd>
           </dl>
           <div className="card-actions">
+            {p.onRevive && <ReviveActions session={s} onRevive={p.onRevive} />}
             <button
               type="button"
               className="btn small primary"

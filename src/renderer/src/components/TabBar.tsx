@@ -93,7 +93,12 @@ export function TabBar(p: TabBarProps) {
             <div
               key={s.id}
               role="presentation"
-              className={['tab-wrap', active ? 'active' : '', dropHint === i ? 'drop-before' : ''].join(' ')}
+              className={[
+                'tab-wrap',
+                active ? 'active' : '',
+                dropHint === i ? 'drop-before' : '',
+                s.state === 'stopped' ? 'stopped' : '',
+              ].join(' ')}
               draggable
               onDragStart={(e) => {
                 e.dataTransfer.setData(TAB_MIME, s.id);
