@@ -93,7 +93,7 @@ export function SessionPanel({
     <div className={`revive-notice ${s.state}`} role="status">
       <span className="revive-text">
         {s.state === 'stopped'
-          ? `Stopped: the tmux session of ${s.branch} is gone (${s.reason ?? 'reboot or tmux server ended'})${lastSeenText(s) ? `, ${lastSeenText(s)}` : ''}.`
+          ? `Stopped: the tmux session of ${s.branch} is gone (a reboot, or its tmux server ended)${lastSeenText(s) ? `; ${lastSeenText(s)}` : ''}.`
           : `The agent of ${s.branch} exited${s.exitCode !== undefined ? ` (code ${s.exitCode})` : ''}.`}
       </span>
       <ReviveActions session={s} onRevive={onRevive} />
@@ -128,7 +128,7 @@ export function ResumeAllBanner({
   const hosts = freshHosts(sessions).filter((h) => !dismissed.has(h.host));
   if (!hosts.length) return null;
   return (
-    <div className="notices">
+    <div className="notices resume-all-box">
       {hosts.map((h) => (
         <div
           key={h.host}
