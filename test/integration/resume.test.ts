@@ -211,6 +211,21 @@ describe.each([
     for (const x of [k!, f!, d!]) expect(ids).not.toContain(x.id);
   }, 90_000);
 
+  test('a fresh spawn on the worktree of a stopped session supersedes its record', async () => {
+    const { engine } = s.t;
+    const repo = makeRepo(s.t.dir, 'again', ['s']);
+    const old = await engine.spawn({ repo: s.repoRef(repo), branch: 's' });
+    tmux(s.socket, 'kill-session', '-t', `=${old.tmuxSession}:`);
+    expect((await ls()).find((x) => x.id === old.id)?.state).toBe('stopped');
+    const fresh = await engine.spawn({ repo: s.repoRef(repo), branch: 's' });
+    expect(fresh.worktree).toBe(old.worktree);
+    const ids = (await ls()).map((x) => x.id);
+    expect(ids).toContain(fresh.id);
+    expect(ids).not.toContain(old.id);
+    expect(existsSync(join(s.records, `${old.id}.json`))).toBe(false);
+    await engine.kill(fresh.id);
+  }, 60_000);
+
   test('a corrupt record is reported and skipped; the listing still works', async () => {
     const { engine } = s.t;
     const repo = makeRepo(s.t.dir, 'corrupt', ['ok']);

@@ -3,7 +3,14 @@
 // has are skipped (tmux is the truth for what runs) and get their lastSeen refreshed.
 import type { RepoConfig, SessionInfo } from '../../shared/model.ts';
 import type { HostContext } from '../hosts/registry.ts';
-import { readRecords, reportCorrupt, touchRecords, type RecordsRead, type SessionRecord } from './records.ts';
+import {
+  readRecords,
+  removeRecord,
+  reportCorrupt,
+  touchRecords,
+  type RecordsRead,
+  type SessionRecord,
+} from './records.ts';
 
 /** The host's records; a host whose records cannot be read lists its live sessions as usual. */
 export async function hostRecords(ctx: HostContext): Promise<RecordsRead> {
@@ -53,5 +60,11 @@ export async function stoppedSessions(
   const liveIds = new Set(live.map((s) => s.id));
   const recorded = read.records.filter((r) => liveIds.has(r.id)).map((r) => r.id);
   await touchRecords(ctx, recorded).catch(() => undefined);
-  return read.records.filter((r) => !liveIds.has(r.id)).map((r) => recordToSession(r, ctx.host.name, repos));
+  // One session per worktree: a record whose worktree now has another live session (a fresh spawn
+  // there after the reboot) is superseded, and dropped.
+  const busy = new Set(live.map((s) => s.worktree));
+  const stopped = read.records.filter((r) => !liveIds.has(r.id));
+  for (const r of stopped.filter((x) => busy.has(x.worktree)))
+    await removeRecord(ctx, r.id).catch(() => undefined);
+  return stopped.filter((r) => !busy.has(r.worktree)).map((r) => recordToSession(r, ctx.host.name, repos));
 }
