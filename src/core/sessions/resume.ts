@@ -68,7 +68,10 @@ async function agentStart(
 ): Promise<AgentStart> {
   const kind = profile?.kind ?? (rec.agentSessionId ? 'claude' : 'custom');
   const claude = kind === 'claude';
-  const resumeArgs = profile?.resumeArgs ?? RESUME_ARGS[kind] ?? [];
+  // The store does not check profiles: a hand-written resumeArgs that is not a string list is ignored.
+  const own = profile?.resumeArgs;
+  const resumeArgs =
+    Array.isArray(own) && own.every((a) => typeof a === 'string') ? own : (RESUME_ARGS[kind] ?? []);
   const sid = rec.agentSessionId;
   let note: string | undefined;
   if (!fresh) {
