@@ -110,6 +110,11 @@ describe.each([
       spawned.map((x) => [x.id, 'stopped', s.hostName]).sort(),
     );
     for (const x of stopped) expect(Date.parse(x.lastSeen!)).toBeGreaterThan(Date.now() - 120_000);
+    // Records are read with one exec per host over SSH, with none locally (fs), whatever their number.
+    const traced = await runCli(['ls', '--json'], { ...s.t.env, ORCHARD_TRACE_EXEC: '1' });
+    // (the traced argv holds the script's newlines: count the $0 it is given)
+    const reads = traced.stderr.match(/ orchard-records /g) ?? [];
+    expect(reads).toHaveLength(s.hostName === 'local' ? 0 : 1);
     const human = await runCli(['ls'], s.t.env);
     expect(human.stdout).toMatch(/stopped\(last seen \d{4}-/);
     // A stopped session takes no input and says what to do.

@@ -74,7 +74,7 @@ export async function listHostSessions(
   nowMs = Date.now(),
   withGit = true,
 ): Promise<SessionInfo[]> {
-  // The records (stopped sessions) come in one more exec per host, read alongside tmux.
+  // The records (stopped sessions) are read alongside tmux: fs locally, one exec over SSH.
   const [all, records] = await Promise.all([ctx.tmux.listPanes(), hostRecords(ctx)]);
   const sessions = orchardPanes(all).map((p) => paneToSession(p, ctx.host.name, repos, nowMs));
   if (withGit) await joinWithGit(ctx, sessions);

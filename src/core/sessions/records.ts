@@ -3,9 +3,10 @@
 // folder that also holds the Claude hooks settings). tmux stays the truth for what runs; the record
 // is what survives a reboot or a dead tmux server, so such a session is listed as `stopped` and can
 // be resumed. Written atomically (Host.writeFile: temp file + rename), removed on a deliberate kill.
-import { posix } from 'node:path';
+import { readdir, readFile, stat, utimes } from 'node:fs/promises';
+import { join, posix } from 'node:path';
 import { z } from 'zod';
-import type { ResourceLimits } from '../../shared/model.ts';
+import { LOCAL_HOST, type ResourceLimits } from '../../shared/model.ts';
 import type { HostContext } from '../hosts/registry.ts';
 import type { NewSessionSpec } from '../tmux/tmux.ts';
 
@@ -148,27 +149,29 @@ export interface RecordsRead {
   corrupt: CorruptRecord[];
 }
 
-/** Pure: the read script's output → records (lastSeen raised to the file's mtime) and corrupt files. */
-export function parseRecords(dir: string, out: string): RecordsRead {
-  const [content = '', stats = ''] = out.split('\x1d');
-  const mtimes = new Map<string, number>();
-  for (const line of stats.split('\n')) {
-    const m = /^(\d+) (.+)$/.exec(line);
-    if (m && RECORD_FILE.test(m[2]!)) mtimes.set(m[2]!, Number(m[1]) * 1000);
-  }
+interface RecordFile {
+  name: string;
+  text: string;
+  /** ms since the epoch, when known. */
+  mtime?: number;
+}
+
+/** Pure: record files → records (lastSeen raised to the file's mtime) and the corrupt ones. */
+export function parseRecordFiles(dir: string, files: readonly RecordFile[]): RecordsRead {
   const records: SessionRecord[] = [];
   const corrupt: CorruptRecord[] = [];
-  const seen = new Set<string>();
-  for (const chunk of content.split('\x1e').slice(1)) {
-    const cut = chunk.indexOf('\x1f');
-    const name = chunk.slice(0, cut);
-    const m = RECORD_FILE.exec(name);
-    if (cut < 0 || !m) continue;
-    seen.add(name);
-    const file = posix.join(dir, name);
+  for (const f of files) {
+    const m = RECORD_FILE.exec(f.name);
+    if (!m) continue;
+    const file = posix.join(dir, f.name);
+    // A crash between create and write on a non-atomic filesystem leaves an empty file.
+    if (!f.text.trim()) {
+      corrupt.push({ file, error: 'empty file' });
+      continue;
+    }
     let value: unknown;
     try {
-      value = JSON.parse(chunk.slice(cut + 1));
+      value = JSON.parse(f.text);
     } catch (e) {
       corrupt.push({ file, error: `not JSON (${(e as Error).message})` });
       continue;
@@ -180,18 +183,60 @@ export function parseRecords(dir: string, out: string): RecordsRead {
       continue;
     }
     const rec = parsed.data as SessionRecord;
-    const mtime = mtimes.get(name);
-    if (mtime && !(Date.parse(rec.lastSeen) >= mtime)) rec.lastSeen = new Date(mtime).toISOString();
+    if (f.mtime && !(Date.parse(rec.lastSeen) >= f.mtime)) rec.lastSeen = new Date(f.mtime).toISOString();
     records.push(rec);
   }
-  // awk prints nothing for an empty file (a crash between create and write on a non-atomic fs).
-  for (const name of mtimes.keys())
-    if (!seen.has(name)) corrupt.push({ file: posix.join(dir, name), error: 'empty file' });
   return { records, corrupt };
 }
 
+/** Pure: the read script's output (see READ_SCRIPT) → records and corrupt files. */
+export function parseRecords(dir: string, out: string): RecordsRead {
+  const [content = '', stats = ''] = out.split('\x1d');
+  const files = new Map<string, RecordFile>();
+  for (const line of stats.split('\n')) {
+    const m = /^(\d+) (.+)$/.exec(line);
+    if (m) files.set(m[2]!, { name: m[2]!, text: '', mtime: Number(m[1]) * 1000 });
+  }
+  for (const chunk of content.split('\x1e').slice(1)) {
+    const cut = chunk.indexOf('\x1f');
+    if (cut < 0) continue;
+    const name = chunk.slice(0, cut);
+    files.set(name, { ...files.get(name), name, text: chunk.slice(cut + 1) });
+  }
+  // awk prints nothing for an empty file: it is known from its stat line only, with no text.
+  return parseRecordFiles(dir, [...files.values()]);
+}
+
+/** This machine: read with fs, no process at all. */
+async function readLocalRecords(dir: string): Promise<RecordsRead> {
+  let names: string[];
+  try {
+    names = (await readdir(dir)).filter((n) => RECORD_FILE.test(n));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { records: [], corrupt: [] };
+    throw e;
+  }
+  const files = await Promise.all(
+    names.map(async (name): Promise<RecordFile | null> => {
+      const path = join(dir, name);
+      try {
+        const [text, st] = await Promise.all([readFile(path, 'utf8'), stat(path)]);
+        return { name, text, mtime: st.mtimeMs };
+      } catch {
+        return null; // removed meanwhile (a kill, a forget)
+      }
+    }),
+  );
+  return parseRecordFiles(
+    dir,
+    files.filter((f): f is RecordFile => f !== null),
+  );
+}
+
+/** Every record of the host: locally through fs, over SSH in ONE exec whatever their number. */
 export async function readRecords(ctx: HostContext): Promise<RecordsRead> {
   const dir = await recordsDir(ctx);
+  if (ctx.host.name === LOCAL_HOST) return readLocalRecords(dir);
   const r = await ctx.host.exec(['sh', '-c', READ_SCRIPT, 'orchard-records', dir]);
   if (r.code !== 0 && !r.stdout)
     throw new Error(`cannot read session records in ${dir}: ${r.stderr.trim() || `exit ${r.code}`}`);
@@ -202,7 +247,7 @@ export async function readRecords(ctx: HostContext): Promise<RecordsRead> {
 export const TOUCH_INTERVAL_MS = 30_000;
 const touched = new WeakMap<HostContext, number>();
 
-/** Refresh lastSeen of the running sessions' records: one `touch` for all, at most every 30 s. */
+/** Refresh lastSeen of the running sessions' records (one `touch` for all over SSH), at most every 30 s. */
 export async function touchRecords(
   ctx: HostContext,
   ids: readonly string[],
@@ -211,6 +256,11 @@ export async function touchRecords(
   if (!ids.length || nowMs - (touched.get(ctx) ?? 0) < TOUCH_INTERVAL_MS) return;
   touched.set(ctx, nowMs);
   const dir = await recordsDir(ctx);
+  if (ctx.host.name === LOCAL_HOST) {
+    const now = new Date(nowMs);
+    await Promise.all(ids.map((id) => utimes(join(dir, `${id}.json`), now, now).catch(() => undefined)));
+    return;
+  }
   await ctx.host.exec(['touch', '-c', '--', ...ids.map((id) => posix.join(dir, `${id}.json`))]);
 }
 
