@@ -1,11 +1,12 @@
 // `orchard service`: systemd user units generated for this machine and for an SSH host, checked by
 // systemd's own `systemd-analyze verify`; install is idempotent; a host without systemd is told so.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { describe, expect, test } from 'vitest';
-import { runCli } from '../helpers/env.ts';
-import { useSshEnv } from '../helpers/sshd.ts';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { CLI, makeRepo, runCli, waitFor } from '../helpers/env.ts';
+import { makeSshd, makeSshEnv, useSshEnv, type Sshd, type SshTestEnv } from '../helpers/sshd.ts';
 
 const ssh = useSshEnv();
 
@@ -14,6 +15,16 @@ function execArgv(unit: string, key: string): string[] {
   const line = new RegExp(`^${key}=(.*)$`, 'm').exec(unit)![1]!;
   return [...line.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) =>
     m[1]!.replace(/\\(.)/g, '$1').replace(/\$\$/g, '$').replace(/%%/g, '%'),
+  );
+}
+
+/** The Environment= assignments of a unit, unquoted the same way. */
+function envOf(unit: string): Record<string, string> {
+  return Object.fromEntries(
+    [...unit.matchAll(/^Environment="((?:[^"\\]|\\.)*)"$/gm)].map((m) => {
+      const kv = m[1]!.replace(/\\(.)/g, '$1').replace(/%%/g, '%');
+      return [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)];
+    }),
   );
 }
 
@@ -61,12 +72,7 @@ describe('orchard service', () => {
     stop[stop.indexOf(t.socket)] = sock;
     execFileSync(stop[0]!, stop.slice(1));
     // The resume unit's command and environment, run the same way: this orchard, this home.
-    const unitEnv = Object.fromEntries(
-      [...resume.matchAll(/^Environment="((?:[^"\\]|\\.)*)"$/gm)].map((m) => {
-        const kv = m[1]!.replace(/\\(.)/g, '$1').replace(/%%/g, '%');
-        return [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)];
-      }),
-    );
+    const unitEnv = envOf(resume);
     expect(unitEnv.ORCHARD_HOME).toBe(home);
     const run = execArgv(resume, 'ExecStart');
     const out = spawnSync(run[0]!, run.slice(1), { env: { ...unitEnv, HOME: t.dir }, encoding: 'utf8' });
@@ -131,4 +137,50 @@ describe('orchard service', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^orchard: local has no systemd \(systemctl not found\)/);
   });
+});
+
+describe('orchard service on an SSH host that has orchard', () => {
+  let sshd: Sshd;
+  let e: SshTestEnv;
+  let bin: string;
+  beforeAll(async () => {
+    // The "remote" (this machine over sshd) gets an `orchard` on its PATH.
+    bin = mkdtempSync(join(tmpdir(), 'orchard-bin-'));
+    symlinkSync(CLI, join(bin, 'orchard'));
+    sshd = await makeSshd({ env: { PATH: `${bin}:${dirname(process.execPath)}:/usr/bin:/bin` } });
+    e = await makeSshEnv(sshd);
+  }, 60_000);
+  afterAll(async () => {
+    await e?.teardown();
+    await sshd?.cleanup();
+    rmSync(bin, { recursive: true, force: true });
+  });
+
+  test('the boot-time resume unit, run as systemd would on that host, brings its sessions back', async () => {
+    const t = e.env;
+    const r = await runCli(['service', 'install', '--host', e.hostName, '--json'], t.env);
+    expect(r.code, r.stderr).toBe(0);
+    const files = (JSON.parse(r.stdout) as { units: Array<{ file: string }> }).units.map((u) => u.file);
+    expect(files.map((f) => f.split('/').pop())).toEqual(['orchard-tmux.service', 'orchard-resume.service']);
+    expect(verify(files).code).toBe(0);
+
+    const s = await t.engine.spawn({ repo: e.repoRef(makeRepo(t.dir, 'boot', ['b'])), branch: 'b' });
+    const { TMUX_TMPDIR: _t, ...plain } = process.env;
+    execFileSync('tmux', ['-L', e.remoteSocket, 'kill-server'], { env: plain });
+    await waitFor(async () => (await t.engine.find(s.id)).state === 'stopped', 10_000, 'stopped');
+
+    const unit = readFileSync(files[1]!, 'utf8');
+    const env = envOf(unit);
+    expect(env.ORCHARD_HOME).toBe(join(sshd.remoteHome, '.orchard'));
+    const run = execArgv(unit, 'ExecStart');
+    const out = spawnSync(run[0]!, run.slice(1), {
+      env: { ...env, HOME: sshd.remoteHome },
+      encoding: 'utf8',
+    });
+    expect(out.status, out.stderr).toBe(0);
+    expect(out.stdout).toContain(`${s.id}  b  ${s.worktree}`);
+    const back = await t.engine.find(s.id);
+    expect(back.state).not.toBe('stopped');
+    expect(back.host).toBe(e.hostName);
+  }, 90_000);
 });

@@ -82,7 +82,12 @@ async function generated(ctx: HostContext, p: Probe, opts: ServiceOptions): Prom
     socket: ctx.tmux.socket,
     path: p.path,
     orchard,
-    env: { ...(local ? (opts.env ?? {}) : {}), ORCHARD_TMUX_SOCKET: ctx.tmux.socket },
+    // On an SSH host, Orchard's folder there (~/.orchard) is where the records are: the orchard
+    // installed on that host must use it as its home to find them.
+    env: {
+      ...(local ? (opts.env ?? {}) : { ORCHARD_HOME: await ctx.home() }),
+      ORCHARD_TMUX_SOCKET: ctx.tmux.socket,
+    },
   });
 }
 
