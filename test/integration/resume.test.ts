@@ -2,9 +2,10 @@
 // record on its host; a dead server lists them as stopped; `orchard resume --all` brings them back
 // in the same worktrees with `--resume <their conversation id>`, and the agent finds its transcript.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { listHostSessions } from '../../src/core/sessions/list.ts';
 import type { SessionInfo } from '../../src/shared/model.ts';
 import { makeEnv, makeRepo, ROOT, runCli, waitFor, type TestEnv } from '../helpers/env.ts';
 import { makeSshd, makeSshEnv, type Sshd } from '../helpers/sshd.ts';
@@ -229,6 +230,28 @@ describe.each([
     expect(ids).not.toContain(old.id);
     expect(existsSync(join(s.records, `${old.id}.json`))).toBe(false);
     await engine.kill(fresh.id);
+  }, 60_000);
+
+  test('a listing refreshes the lastSeen of running sessions only (in the same read over SSH)', async () => {
+    const { engine } = s.t;
+    const repo = makeRepo(s.t.dir, 'seen', ['run', 'stop']);
+    const run = await engine.spawn({ repo: s.repoRef(repo), branch: 'run' });
+    const stop = await engine.spawn({ repo: s.repoRef(repo), branch: 'stop' });
+    tmux(s.socket, 'kill-session', '-t', `=${stop.tmuxSession}:`);
+    const old = new Date('2026-01-01T00:00:00Z');
+    for (const x of [run, stop]) utimesSync(join(s.records, `${x.id}.json`), old, old);
+    // A context of its own: the refresh is due on its first listing (then at most every 30 s).
+    const ctx = { ...(await engine.hosts.get(s.hostName)) };
+    const listed = await listHostSessions(ctx, []);
+    const mtime = (id: string) => statSync(join(s.records, `${id}.json`)).mtimeMs;
+    expect(mtime(run.id)).toBeGreaterThan(Date.now() - 60_000);
+    expect(mtime(stop.id)).toBe(old.getTime());
+    // Its lastSeen is the later of the record's own (written at spawn) and the file's mtime.
+    const stopped = listed.find((x) => x.id === stop.id)!;
+    expect(stopped.state).toBe('stopped');
+    expect(Date.parse(stopped.lastSeen!)).toBeGreaterThanOrEqual(Date.parse(stop.createdAt) - 1000);
+    await engine.kill(run.id);
+    await engine.kill(stop.id);
   }, 60_000);
 
   test('a corrupt record is reported and skipped; the listing still works', async () => {

@@ -128,10 +128,19 @@ export async function removeRecord(ctx: HostContext, id: string): Promise<void> 
 /**
  * Every record and its mtime in ONE exec, whatever their number: awk prints each file behind a
  * \x1e name \x1f header (JSON.stringify escapes control characters, so they never occur inside a
- * valid record), then \x1d, then one `stat` line per file (GNU, else BSD syntax).
+ * valid record), then \x1d, then one `stat` line per file (GNU, else BSD syntax). With a tmux
+ * socket name in $2, the records of the sessions that server has are touched first (their
+ * lastSeen), in the same exec: one `tmux list-sessions` and one `touch`.
  */
 const READ_SCRIPT = [
   'cd -- "$1" 2>/dev/null || exit 0',
+  'if [ -n "$2" ]; then',
+  '  s=$2; set --',
+  '  for i in $(tmux -L "$s" -f /dev/null list-sessions -F \'#{@orchard_id}\' 2>/dev/null); do',
+  '    case $i in *[!0-9a-f]*) ;; *) [ -f "$i.json" ] && set -- "$@" "$i.json" ;; esac',
+  '  done',
+  '  [ $# -eq 0 ] || touch -c -- "$@"',
+  'fi',
   'set -- *.json',
   '[ -e "$1" ] || exit 0',
   `awk 'FNR==1{printf "\\036%s\\037", FILENAME} {print}' "$@"`,
@@ -233,11 +242,15 @@ async function readLocalRecords(dir: string): Promise<RecordsRead> {
   );
 }
 
-/** Every record of the host: locally through fs, over SSH in ONE exec whatever their number. */
-export async function readRecords(ctx: HostContext): Promise<RecordsRead> {
+/**
+ * Every record of the host: locally through fs, over SSH in ONE exec whatever their number. With
+ * `touch` (see touchDue), that exec also refreshes the lastSeen of the sessions tmux has there.
+ */
+export async function readRecords(ctx: HostContext, touch = false): Promise<RecordsRead> {
   const dir = await recordsDir(ctx);
   if (ctx.host.name === LOCAL_HOST) return readLocalRecords(dir);
-  const r = await ctx.host.exec(['sh', '-c', READ_SCRIPT, 'orchard-records', dir]);
+  const socket = touch ? ctx.tmux.socket : '';
+  const r = await ctx.host.exec(['sh', '-c', READ_SCRIPT, 'orchard-records', dir, socket]);
   if (r.code !== 0 && !r.stdout)
     throw new Error(`cannot read session records in ${dir}: ${r.stderr.trim() || `exit ${r.code}`}`);
   return parseRecords(dir, r.stdout);
@@ -247,21 +260,18 @@ export async function readRecords(ctx: HostContext): Promise<RecordsRead> {
 export const TOUCH_INTERVAL_MS = 30_000;
 const touched = new WeakMap<HostContext, number>();
 
-/** Refresh lastSeen of the running sessions' records (one `touch` for all over SSH), at most every 30 s. */
-export async function touchRecords(
-  ctx: HostContext,
-  ids: readonly string[],
-  nowMs = Date.now(),
-): Promise<void> {
-  if (!ids.length || nowMs - (touched.get(ctx) ?? 0) < TOUCH_INTERVAL_MS) return;
+/** True at most once per TOUCH_INTERVAL_MS per host: time to refresh the running sessions' lastSeen. */
+export function touchDue(ctx: HostContext, nowMs = Date.now()): boolean {
+  if (nowMs - (touched.get(ctx) ?? 0) < TOUCH_INTERVAL_MS) return false;
   touched.set(ctx, nowMs);
+  return true;
+}
+
+/** This machine: refresh the records' mtime (lastSeen) of running sessions, with fs. */
+export async function touchLocalRecords(ctx: HostContext, ids: readonly string[]): Promise<void> {
   const dir = await recordsDir(ctx);
-  if (ctx.host.name === LOCAL_HOST) {
-    const now = new Date(nowMs);
-    await Promise.all(ids.map((id) => utimes(join(dir, `${id}.json`), now, now).catch(() => undefined)));
-    return;
-  }
-  await ctx.host.exec(['touch', '-c', '--', ...ids.map((id) => posix.join(dir, `${id}.json`))]);
+  const now = new Date();
+  await Promise.all(ids.map((id) => utimes(join(dir, `${id}.json`), now, now).catch(() => undefined)));
 }
 
 const reported = new Set<string>();

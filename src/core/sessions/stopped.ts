@@ -1,26 +1,34 @@
 // Sessions Orchard recorded whose tmux session is gone (a reboot, `tmux kill-server`): listed as
 // `stopped`, with when they were last seen, instead of vanishing. Records of sessions tmux still
 // has are skipped (tmux is the truth for what runs) and get their lastSeen refreshed.
-import type { RepoConfig, SessionInfo } from '../../shared/model.ts';
+import { LOCAL_HOST, type RepoConfig, type SessionInfo } from '../../shared/model.ts';
 import type { HostContext } from '../hosts/registry.ts';
 import {
   readRecords,
   removeRecord,
   reportCorrupt,
-  touchRecords,
+  touchDue,
+  touchLocalRecords,
   type RecordsRead,
   type SessionRecord,
 } from './records.ts';
 
+export interface HostRecords extends RecordsRead {
+  /** This machine, and time to refresh the running sessions' lastSeen (done with fs afterwards). */
+  touch: boolean;
+}
+
 /** The host's records; a host whose records cannot be read lists its live sessions as usual. */
-export async function hostRecords(ctx: HostContext): Promise<RecordsRead> {
+export async function hostRecords(ctx: HostContext): Promise<HostRecords> {
   try {
-    const read = await readRecords(ctx);
+    // Over SSH the read itself refreshes the running sessions' lastSeen when due (same exec).
+    const due = touchDue(ctx);
+    const read = { ...(await readRecords(ctx, due)), touch: due && ctx.host.name === LOCAL_HOST };
     reportCorrupt(ctx.host.name, read.corrupt);
     return read;
   } catch (e) {
     reportCorrupt(ctx.host.name, [{ file: 'sessions folder', error: (e as Error).message }]);
-    return { records: [], corrupt: [] };
+    return { records: [], corrupt: [], touch: false };
   }
 }
 
@@ -53,13 +61,16 @@ export function recordToSession(
 /** Records with no tmux session → stopped sessions; the live ones' records are touched (lastSeen). */
 export async function stoppedSessions(
   ctx: HostContext,
-  read: RecordsRead,
+  read: HostRecords,
   live: readonly SessionInfo[],
   repos: readonly RepoConfig[],
 ): Promise<SessionInfo[]> {
   const liveIds = new Set(live.map((s) => s.id));
-  const recorded = read.records.filter((r) => liveIds.has(r.id)).map((r) => r.id);
-  await touchRecords(ctx, recorded).catch(() => undefined);
+  if (read.touch)
+    await touchLocalRecords(
+      ctx,
+      read.records.filter((r) => liveIds.has(r.id)).map((r) => r.id),
+    ).catch(() => undefined);
   // One session per worktree: a record whose worktree now has another live session (a fresh spawn
   // there after the reboot) is superseded, and dropped.
   const busy = new Set(live.map((s) => s.worktree));
