@@ -26,7 +26,9 @@ function javaHash(s: string): number {
  * The folder Claude Code keeps a cwd's transcripts in, under `<config dir>/projects/`: every UTF-16
  * unit that is not an ASCII letter or digit becomes '-'; past 200 chars the name is cut and the
  * base-36 hash of the path appended. Checked against Claude Code 2.1.332 (`/tmp/w.d_x y-é/sub` →
- * `-tmp-w-d-x-y---sub`; an emoji gives two dashes; a 243-char name → 200 chars + `-va2cn9`).
+ * `-tmp-w-d-x-y---sub`; an emoji gives two dashes; a 243-char name → 200 chars + `-va2cn9`; it
+ * honours CLAUDE_CONFIG_DIR). `--resume <id>` appends to that same transcript, so the id stays the
+ * session's; an unknown id makes it print "No conversation found with session ID: <id>".
  */
 export function claudeProjectDir(cwd: string): string {
   const munged = cwd.replace(/[^a-zA-Z0-9]/g, '-');
