@@ -186,6 +186,20 @@ describe.each([
     await engine.kill(x.id);
   }, 90_000);
 
+  test('two resumes of one session at once: one starts it, the other is refused', async () => {
+    const { engine } = s.t;
+    const repo = makeRepo(s.t.dir, 'twice', ['t']);
+    const x = await engine.spawn({ repo: s.repoRef(repo), branch: 't' });
+    tmux(s.socket, 'kill-session', '-t', `=${x.tmuxSession}:`);
+    const both = await Promise.allSettled([engine.resume(x.id), engine.resume(x.id)]);
+    expect(both.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const refused = both.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    expect(refused.reason).toMatchObject({ code: 'session-exists' });
+    await waitFor(async () => (await engine.capture(x.id)).includes('Welcome'), 15_000, 'the agent');
+    expect((await engine.list()).filter((y) => y.id === x.id).map((y) => y.state)).not.toContain('stopped');
+    await engine.kill(x.id);
+  }, 60_000);
+
   test('a deleted worktree: resume refuses clearly, forget works; kill removes the record', async () => {
     const { engine } = s.t;
     const repo = makeRepo(s.t.dir, 'gone', ['k', 'f', 'd']);

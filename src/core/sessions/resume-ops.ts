@@ -8,7 +8,28 @@ import type { Engine } from '../engine.ts';
 import { readRecords, removeRecord } from './records.ts';
 import { recordFromLive, resumeSession } from './resume.ts';
 
-export async function resumeById(engine: Engine, id: string, fresh: boolean): Promise<ResumeResult> {
+/**
+ * Resumes of one session are serialized in this process (a double click, the banner and a tab at
+ * once): the second finds the session running and is refused, instead of racing for its tmux name.
+ */
+const running = new Map<string, Promise<unknown>>();
+
+function serialized<T>(id: string, run: () => Promise<T>): Promise<T> {
+  const next = (running.get(id) ?? Promise.resolve()).catch(() => undefined).then(run);
+  running.set(id, next);
+  void next
+    .finally(() => {
+      if (running.get(id) === next) running.delete(id);
+    })
+    .catch(() => undefined);
+  return next;
+}
+
+export function resumeById(engine: Engine, id: string, fresh: boolean): Promise<ResumeResult> {
+  return serialized(id, () => resumeOne(engine, id, fresh));
+}
+
+async function resumeOne(engine: Engine, id: string, fresh: boolean): Promise<ResumeResult> {
   const s = await engine.find(id);
   const config = await engine.store.read();
   const ctx = await engine.hosts.get(s.host);
@@ -44,7 +65,9 @@ export async function resumeAll(engine: Engine, host?: string): Promise<ResumeAl
           const rec = records.find((r) => r.id === s.id);
           if (!rec) throw new OrchardError('session-not-found', `the record of ${s.id} is gone`);
           const profile = profiles.find((p) => p.id === rec.agent);
-          out.resumed.push(await resumeSession(ctx, rec, profile, undefined, config.repos, false));
+          out.resumed.push(
+            await serialized(s.id, () => resumeSession(ctx, rec, profile, undefined, config.repos, false)),
+          );
         } catch (e) {
           out.failed.push({ id: s.id, host: name, error: toErrorValue(e) });
         }

@@ -36,6 +36,15 @@ export function claudeProjectDir(cwd: string): string {
   return `${munged.slice(0, 200)}-${Math.abs(javaHash(cwd)).toString(36)}`;
 }
 
+/**
+ * Before anything is killed or started, in one exec: the agent's command exists ($1; else exit 3),
+ * and, for a stopped session ($3 = `=name`), no tmux session took its name meanwhile (a concurrent
+ * resume from another process; else exit 4): the rollback of a failed start kills by that name.
+ */
+const PRECHECK_SCRIPT =
+  'command -v "$1" >/dev/null 2>&1 || exit 3; ' +
+  '[ -z "$3" ] || ! tmux -L "$2" -f /dev/null has-session -t "$3" 2>/dev/null || exit 4';
+
 /** $1 = project folder, $2 = session id; prints the transcript's path, exit 0 when it has content. */
 const TRANSCRIPT_SCRIPT =
   'f="${CLAUDE_CONFIG_DIR:-$HOME/.claude}/projects/$1/$2.jsonl"; printf "%s" "$f"; test -s "$f"';
@@ -148,6 +157,23 @@ export async function resumeSession(
       `cannot ${fresh ? 'restart' : 'resume'} ${rec.id}: its worktree ${rec.worktree} no longer exists on ${ctx.host.name} ` +
         `(orchard forget ${rec.id} drops the record)`,
     );
+  const cmd = rec.command[0]!;
+  const check = await ctx.host.exec([
+    'sh',
+    '-c',
+    PRECHECK_SCRIPT,
+    'sh',
+    cmd,
+    ctx.tmux.socket,
+    live ? '' : `=${rec.tmuxSession}`,
+  ]);
+  if (check.code === 3)
+    throw new OrchardError(
+      'tool-missing',
+      `cannot ${fresh ? 'restart' : 'resume'} ${rec.id}: its agent command is not found on ${ctx.host.name}: ${cmd}`,
+    );
+  if (check.code === 4)
+    throw new OrchardError('session-exists', `session ${rec.id} is already running again`);
   const start = await agentStart(ctx, rec, profile, fresh);
   if (live) await ctx.tmux.killSession(live.tmuxSession);
   const spec: NewSessionSpec = {
