@@ -3,12 +3,15 @@
 import { join } from 'node:path';
 import type {
   AddHostParams,
+  ForgetResult,
   ForwardInfo,
   HostInfo,
   HostKeyCheck,
   HostSummary,
   HostTestResult,
   KillResult,
+  ResumeAllResult,
+  ResumeResult,
   SessionPort,
   SetLimitsParams,
   SetLimitsResult,
@@ -35,6 +38,7 @@ import { LastSeenSessions } from './ssh/last-seen.ts';
 import { killSession, type KillOptions } from './sessions/kill.ts';
 import { listHostSessions, orchardPanes, paneToSession } from './sessions/list.ts';
 import { executeSpawn, prepareSpawn, type SpawnOptions } from './sessions/spawn.ts';
+import { forgetSession, resumeAll, resumeById } from './sessions/resume-ops.ts';
 import type { OrchardConfig, Store } from './store/store.ts';
 import type { Disposable } from './util/lifecycle.ts';
 
@@ -279,15 +283,41 @@ export class Engine implements Disposable {
     );
   }
 
-  async send(id: string, text: string, enter = true): Promise<void> {
+  /** A session with a tmux session: a stopped one (record only) is refused with what to do. */
+  private async live(id: string): Promise<SessionInfo> {
     const s = await this.find(id);
+    if (s.state === 'stopped')
+      throw new OrchardError(
+        'invalid-argument',
+        `session ${id} is stopped (its tmux session is gone); bring it back with orchard resume ${id}`,
+      );
+    return s;
+  }
+
+  /** Recreate a stopped or exited session's tmux session and agent: its conversation resumed, or fresh. */
+  resume(id: string, opts: { fresh?: boolean } = {}): Promise<ResumeResult> {
+    return resumeById(this, id, !!opts.fresh);
+  }
+
+  /** Resume every stopped session (of one host, or of all). */
+  resumeAll(host?: string): Promise<ResumeAllResult> {
+    return resumeAll(this, host);
+  }
+
+  /** Drop a stopped session's record, leaving its worktree alone. */
+  forget(id: string): Promise<ForgetResult> {
+    return forgetSession(this, id);
+  }
+
+  async send(id: string, text: string, enter = true): Promise<void> {
+    const s = await this.live(id);
     if (s.state === 'exited')
       throw new OrchardError('invalid-argument', `session ${id} has exited; it cannot take input`);
     await (await this.hosts.get(s.host)).tmux.sendText(s.paneId, text, enter);
   }
 
   async capture(id: string): Promise<string> {
-    const s = await this.find(id);
+    const s = await this.live(id);
     return (await this.hosts.get(s.host)).tmux.capture(s.paneId);
   }
 
@@ -314,7 +344,7 @@ export class Engine implements Disposable {
   }
 
   async attachArgv(id: string): Promise<{ host: string; argv: string[] }> {
-    const s = await this.find(id);
+    const s = await this.live(id);
     return { host: s.host, argv: (await this.hosts.get(s.host)).tmux.attachArgv(s.tmuxSession) };
   }
 

@@ -98,6 +98,34 @@ export interface KillResult {
   worktree: string;
 }
 
+// Resume / restart / forget (src/core/sessions/resume*.ts): stopped and exited sessions.
+export interface ResumeParams {
+  id: string;
+  /** Restart the agent fresh instead of resuming its conversation. */
+  fresh?: boolean;
+}
+
+export interface ResumeResult {
+  id: string;
+  host: HostName;
+  /** 'fresh' when asked, or when the conversation could not be resumed (then `note` says why). */
+  how: 'resumed' | 'fresh';
+  note?: string;
+  session: SessionInfo;
+}
+
+export interface ResumeAllResult {
+  resumed: ResumeResult[];
+  failed: Array<{ id: string; host: HostName; error: ErrorValue }>;
+}
+
+export interface ForgetResult {
+  id: string;
+  host: HostName;
+  /** Left as it was. */
+  worktree: string;
+}
+
 export interface SendTextParams {
   id: string;
   /** Pasted literally into the agent's pane. */
@@ -253,6 +281,9 @@ export interface RequestMap {
   forwardStart: { params: ForwardStartParams; result: ForwardInfo };
   forwardStop: { params: { localPort: number }; result: { stopped: boolean } };
   forwardList: { params: Empty; result: ForwardInfo[] };
+  resume: { params: ResumeParams; result: ResumeResult };
+  resumeAll: { params: { host?: HostName }; result: ResumeAllResult };
+  forget: { params: { id: string }; result: ForgetResult };
 }
 
 export interface SendMap {
@@ -339,6 +370,9 @@ export const REQUESTS = [
   'forwardStart',
   'forwardStop',
   'forwardList',
+  'resume',
+  'resumeAll',
+  'forget',
 ] as const;
 
 export const SENDS = [

@@ -74,9 +74,10 @@ export function fleetView(sessions: readonly SessionInfo[]): FleetView {
 }
 
 /** "waiting · permission", "exited 3", "working": a state in words (colour never carries it alone). */
-export function stateLabel(s: Pick<SessionInfo, 'state' | 'reason' | 'exitCode'>): string {
+export function stateLabel(s: Pick<SessionInfo, 'state' | 'reason' | 'exitCode' | 'lastSeen'>): string {
   if (s.state === 'waiting') return s.reason ? `waiting · ${shortReason(s.reason)}` : 'waiting';
   if (s.state === 'exited') return s.exitCode !== undefined ? `exited ${s.exitCode}` : 'exited';
+  if (s.state === 'stopped' && s.lastSeen) return `stopped · last seen ${s.lastSeen.replace(/\.\d+Z$/, 'Z')}`;
   return s.state;
 }
 

@@ -30,6 +30,12 @@ export interface AgentProfile {
    * they extend the built-in ones for the profile's kind.
    */
   screenPatterns?: ScreenPatterns;
+  /**
+   * Arguments that make the agent resume its earlier conversation, appended to `command` when a
+   * stopped or exited session is resumed; `{sessionId}` stands for the agent's own session id.
+   * Absent: the kind's default (Claude Code: `--resume {sessionId}`); empty: the agent cannot resume.
+   */
+  resumeArgs?: string[];
 }
 
 export interface ScreenPatterns {
@@ -128,6 +134,8 @@ export interface SessionInfo {
   stateAt?: string;
   /** TCP ports the session's process tree listens on (dev servers), from the host's snapshot. */
   ports?: ListeningPort[];
+  /** ISO time the session was last seen running (stopped sessions: from their durable record). */
+  lastSeen?: string;
   tmuxSession: string;
   paneId: string;
 }

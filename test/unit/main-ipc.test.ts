@@ -49,6 +49,9 @@ const VALID_REQUESTS: Record<string, Record<string, unknown>> = {
   forwardStart: { id: 'ab12', port: 5173 },
   forwardStop: { localPort: 5173 },
   forwardList: {},
+  resume: { id: 'abc', fresh: true },
+  resumeAll: { host: 'local' },
+  forget: { id: 'abc' },
 };
 const VALID_SENDS: Record<string, Record<string, unknown>> = {
   terminalInput: { term: 't1', data: 'x' },

@@ -5,6 +5,8 @@ import { hostCommands } from './host.ts';
 import { webCommands } from './web.ts';
 import { portCommands } from './ports.ts';
 import { statsCommands } from './stats.ts';
+import { resumeCommands } from './resume.ts';
+import { serviceCommands } from './service.ts';
 
 export const COMMANDS: Command[] = [
   ...coreCommands,
@@ -12,4 +14,6 @@ export const COMMANDS: Command[] = [
   ...webCommands,
   ...statsCommands,
   ...portCommands,
+  ...resumeCommands,
+  ...serviceCommands,
 ];

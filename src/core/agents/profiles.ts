@@ -1,14 +1,56 @@
 // Built-in agent profiles. The store may override any of them or add new ones (merged by id).
-import type { AgentProfile } from '../../shared/model.ts';
+import type { AgentKind, AgentProfile } from '../../shared/model.ts';
 
 const GiB = 1024 ** 3;
 
+/**
+ * How each agent resumes its conversation (a profile's `resumeArgs` overrides its kind's). Claude
+ * Code is started with a known `--session-id`, so it resumes that exact conversation. The others
+ * pick their own ids, so they resume the latest conversation of the folder, which is the session's
+ * own worktree: Codex `codex resume --last` (limited to the cwd, openai/codex#9245), Gemini CLI `--resume`
+ * (latest session; its sessions are per project), OpenCode `--continue` (last session of the project).
+ */
+export const RESUME_ARGS: Partial<Record<AgentKind, string[]>> = {
+  claude: ['--resume', '{sessionId}'],
+  codex: ['resume', '--last'],
+  gemini: ['--resume'],
+  opencode: ['--continue'],
+};
+
 export const BUILTIN_PROFILES: readonly AgentProfile[] = [
-  { id: 'claude', label: 'Claude Code', kind: 'claude', command: ['claude'], expectedMemory: 1.5 * GiB },
-  { id: 'codex', label: 'Codex', kind: 'codex', command: ['codex'], expectedMemory: 0.5 * GiB },
-  { id: 'gemini', label: 'Gemini CLI', kind: 'gemini', command: ['gemini'], expectedMemory: 0.5 * GiB },
+  {
+    id: 'claude',
+    label: 'Claude Code',
+    kind: 'claude',
+    command: ['claude'],
+    expectedMemory: 1.5 * GiB,
+    resumeArgs: RESUME_ARGS.claude,
+  },
+  {
+    id: 'codex',
+    label: 'Codex',
+    kind: 'codex',
+    command: ['codex'],
+    expectedMemory: 0.5 * GiB,
+    resumeArgs: RESUME_ARGS.codex,
+  },
+  {
+    id: 'gemini',
+    label: 'Gemini CLI',
+    kind: 'gemini',
+    command: ['gemini'],
+    expectedMemory: 0.5 * GiB,
+    resumeArgs: RESUME_ARGS.gemini,
+  },
   { id: 'aider', label: 'Aider', kind: 'aider', command: ['aider'], expectedMemory: 0.5 * GiB },
-  { id: 'opencode', label: 'OpenCode', kind: 'opencode', command: ['opencode'], expectedMemory: 0.5 * GiB },
+  {
+    id: 'opencode',
+    label: 'OpenCode',
+    kind: 'opencode',
+    command: ['opencode'],
+    expectedMemory: 0.5 * GiB,
+    resumeArgs: RESUME_ARGS.opencode,
+  },
   {
     id: 'shell',
     label: 'Shell',

@@ -61,7 +61,21 @@ export const handlers: Handlers = {
     ctx.sessionsTouched();
     return r;
   },
-  // ---
+  async resume(p, ctx) {
+    const r = await ctx.engine.resume(p.id, { fresh: !!p.fresh });
+    ctx.sessionsTouched();
+    return r;
+  },
+  async resumeAll(p, ctx) {
+    const r = await ctx.engine.resumeAll(p.host);
+    ctx.sessionsTouched();
+    return r;
+  },
+  async forget(p, ctx) {
+    const r = await ctx.engine.forget(p.id);
+    ctx.sessionsTouched();
+    return r;
+  },
   async stats(_p, ctx) {
     // The monitor plugs its sampler in through RouterOptions.stats; without it: no figures yet.
     return ctx.stats ? ctx.stats() : { at: new Date().toISOString(), hosts: [], sessions: [] };

@@ -128,6 +128,9 @@ export const requestSchemas: RequestSchemas = {
   forwardStart: z.strictObject({ id: sessionId, port, localPort: port.optional() }),
   forwardStop: z.strictObject({ localPort: port }),
   forwardList: empty,
+  resume: z.strictObject({ id: sessionId, fresh: z.boolean().optional() }),
+  resumeAll: z.strictObject({ host: hostName.optional() }),
+  forget: z.strictObject({ id: sessionId }),
 };
 
 type SendSchemas = { [K in SendName]: z.ZodType<SendPayload<K>> };

@@ -6,6 +6,7 @@ import type { RepoConfig, SessionInfo } from '../../shared/model.ts';
 import { Git } from '../git/git.ts';
 import type { HostContext } from '../hosts/registry.ts';
 import { listHostSessions } from './list.ts';
+import { removeRecord } from './records.ts';
 
 export interface KillOptions {
   removeWorktree?: boolean;
@@ -63,6 +64,7 @@ export async function killSession(
   const git = new Git(ctx.host, s.repoPath);
   const remove = opts.removeWorktree ? await checkRemovable(ctx, git, s, repos, !!opts.force) : false;
   await ctx.tmux.killSession(s.tmuxSession);
+  await removeRecord(ctx, s.id); // killed on purpose: nothing to resume (records.ts)
   const result: KillResult = { id: s.id, killed: true, worktreeRemoved: false, worktree: s.worktree };
   if (!remove) return result;
   try {

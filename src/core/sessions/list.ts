@@ -5,6 +5,7 @@ import { Git } from '../git/git.ts';
 import type { HostContext } from '../hosts/registry.ts';
 import type { PaneRecord } from '../tmux/format.ts';
 import { deriveState } from '../status/derive.ts';
+import { hostRecords, stoppedSessions } from './stopped.ts';
 
 /** One Orchard pane per session: the first pane of each tagged session. */
 export function orchardPanes(panes: PaneRecord[]): PaneRecord[] {
@@ -73,8 +74,9 @@ export async function listHostSessions(
   nowMs = Date.now(),
   withGit = true,
 ): Promise<SessionInfo[]> {
-  const panes = orchardPanes(await ctx.tmux.listPanes());
-  const sessions = panes.map((p) => paneToSession(p, ctx.host.name, repos, nowMs));
+  // The records (stopped sessions) are read alongside tmux: fs locally, one exec over SSH.
+  const [all, records] = await Promise.all([ctx.tmux.listPanes(), hostRecords(ctx)]);
+  const sessions = orchardPanes(all).map((p) => paneToSession(p, ctx.host.name, repos, nowMs));
   if (withGit) await joinWithGit(ctx, sessions);
-  return sessions;
+  return [...sessions, ...(await stoppedSessions(ctx, records, sessions, repos))];
 }

@@ -18,6 +18,7 @@ import type { NewSessionSpec } from '../tmux/tmux.ts';
 import type { PaneRecord } from '../tmux/format.ts';
 import { worktreePathFor } from '../repos.ts';
 import { orchardPanes } from './list.ts';
+import { recordOf, writeRecord, type SessionRecord } from './records.ts';
 import { branchSlug, randomId } from '../util/slug.ts';
 
 export interface SpawnOptions {
@@ -152,6 +153,8 @@ export interface PreparedSpawn {
   spec: NewSessionSpec;
   id: string;
   limits: SpawnOptions['limits'];
+  /** Set by a resume: what the session's earlier record carries over (records.ts). */
+  resumes?: Pick<SessionRecord, 'base' | 'command'>;
 }
 
 /**
@@ -206,6 +209,7 @@ export async function prepareSpawn(
 export async function executeSpawn(p: PreparedSpawn): Promise<SpawnResult> {
   const { ctx, git, plan, spec, id, limits } = p;
   const undo: Array<() => Promise<void>> = [];
+  const record = recordOf(p); // before the limits prefix changes spec.argv
   let pane: PaneRecord;
   try {
     if (hasLimits(limits)) {
@@ -227,6 +231,7 @@ export async function executeSpawn(p: PreparedSpawn): Promise<SpawnResult> {
     // read-back), the session must not outlive the rollback of its worktree.
     undo.push(() => ctx.tmux.killSession(spec.name));
     pane = await ctx.tmux.newSession(spec);
+    await writeRecord(ctx, record); // what outlives a reboot (records.ts)
   } catch (e) {
     for (const u of undo.reverse()) await u().catch(() => undefined);
     throw e;

@@ -5,6 +5,7 @@ import { Dialogs } from './components/Dialogs.tsx';
 import { DashboardSlot } from './components/DashboardSlot.tsx';
 import { Notices } from './components/Notices.tsx';
 import { PassphrasePrompt } from './components/PassphraseDialog.tsx';
+import { ResumeAllBanner } from './components/Revive.tsx';
 import { SessionGrid } from './components/SessionGrid.tsx';
 import { Sidebar } from './components/Sidebar.tsx';
 import { Splitter, useSidebarWidth } from './components/Splitter.tsx';
@@ -110,6 +111,7 @@ function Window({ api, store }: { api: OrchardApi; store: Store }) {
         <Splitter width={sidebarWidth} onWidth={setSidebarWidth} />
         <main className="main">
           <Notices errors={s.errors} onDismiss={(id) => store.dismissError(id)} />
+          <ResumeAllBanner sessions={s.sessions} onResumeAll={(host) => store.resumeAll(host)} />
           <TerminalsView
             api={api}
             registry={registry}
@@ -126,6 +128,7 @@ function Window({ api, store }: { api: OrchardApi; store: Store }) {
               onTerminate={(id) => store.openDialog({ kind: 'terminate', id })}
               onNewSession={() => store.openDialog({ kind: 'new' })}
               onOpenPort={(id, port) => void store.openPort(id, port)}
+              onRevive={(id, how) => store.revive(id, how)}
             />
           )}
           {s.view === 'dashboard' && (

@@ -9,6 +9,7 @@ import './styles/widgets.css';
 import './styles/tree.css';
 import './styles/tabs.css';
 import './styles/panels.css';
+import './styles/revive.css';
 import { api } from './api.ts';
 import { App } from './App.tsx';
 

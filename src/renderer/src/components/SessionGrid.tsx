@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import type { SessionInfo } from '../../../shared/model.ts';
 import { PortChips } from './PortChips.tsx';
 import { StateBadge } from './StateBadge.tsx';
+import { lastSeenText, ReviveActions, type Revival } from './Revive.tsx';
 
 export interface SessionGridProps {
   sessions: SessionInfo[];
@@ -11,6 +12,8 @@ export interface SessionGridProps {
   onTerminate: (id: string) => void;
   onNewSession: () => void;
   onOpenPort?: (id: string, port: number) => void;
+  /** Resume / Restart / Forget a stopped or exited session. */
+  onRevive?: (id: string, how: Revival) => Promise<void> | void;
 }
 
 export function uptime(createdAt: string, now: number): string {
@@ -63,9 +66,10 @@ export function SessionGrid(p: SessionGridProps) {
             <dt>agent</dt>
             <dd>{s.agent}</dd>
             <dt>uptime</dt>
-            <dd>{uptime(s.createdAt, now)}</dd>
+            <dd>{s.state === 'stopped' ? lastSeenText(s) || '—' : uptime(s.createdAt, now)}</dd>
           </dl>
           <div className="card-actions">
+            {p.onRevive && <ReviveActions session={s} onRevive={p.onRevive} />}
             <button
               type="button"
               className="btn small primary"

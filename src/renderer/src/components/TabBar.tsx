@@ -104,6 +104,7 @@ export function TabBar(p: TabBarProps) {
                 active ? 'active' : '',
                 gone ? 'gone' : '',
                 dropHint === i ? 'drop-before' : '',
+                s.state === 'stopped' ? 'stopped' : '',
               ].join(' ')}
               draggable
               onDragStart={(e) => {

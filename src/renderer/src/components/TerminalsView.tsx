@@ -8,6 +8,7 @@ import type { AppState, Store } from '../state/store.ts';
 import type { TerminalRegistry } from '../terminal/registry.ts';
 import { TerminalView } from '../terminal/TerminalView.tsx';
 import { TabBar, tabId, tabPanelId } from './TabBar.tsx';
+import { SessionPanel } from './Revive.tsx';
 
 export interface TerminalsViewProps {
   api: OrchardApi;
@@ -49,16 +50,21 @@ export function TerminalsView({ api, registry, state: s, store, hidden, searchSi
             className="panel"
             hidden={t.id !== s.active}
           >
-            <TerminalView
-              api={api}
-              registry={registry}
-              sessionId={t.id}
-              active={!hidden && t.id === s.active}
-              alive={!gone.has(t.id) && t.state !== 'stopped' && t.state !== 'unreachable'}
-              theme={s.theme}
-              searchSignal={searchSignal}
-              onSize={(c, r) => store.setTermSize(c, r)}
-            />
+            <SessionPanel session={t} onRevive={(id, how) => store.revive(id, how)}>
+              {(key) => (
+                <TerminalView
+                  key={key}
+                  api={api}
+                  registry={registry}
+                  sessionId={t.id}
+                  active={!hidden && t.id === s.active}
+                  alive={!gone.has(t.id) && t.state !== 'stopped' && t.state !== 'unreachable'}
+                  theme={s.theme}
+                  searchSignal={searchSignal}
+                  onSize={(c, r) => store.setTermSize(c, r)}
+                />
+              )}
+            </SessionPanel>
           </div>
         ))}
       </div>

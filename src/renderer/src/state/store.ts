@@ -345,6 +345,42 @@ export class Store {
     if (s) void this.loadBranches(s.repo);
   }
 
+  /** Resume / Restart / Forget a stopped or exited session (components/Revive.tsx). */
+  async revive(id: string, how: 'resume' | 'restart' | 'forget'): Promise<void> {
+    const s = this.state.sessions.find((x) => x.id === id);
+    try {
+      if (how === 'forget') {
+        await this.api.request('forget', { id });
+        if (this.state.tabs.includes(id)) this.closeTab(id);
+        this.set({ sessions: this.state.sessions.filter((x) => x.id !== id) });
+        return;
+      }
+      const r = await this.api.request('resume', { id, fresh: how === 'restart' });
+      this.putSessions([r.session]);
+      if (r.note) this.error(r.note);
+    } catch (e) {
+      this.error(`Could not ${how} ${s?.branch ?? id}: ${message(e)}`);
+    }
+  }
+
+  /** "Resume all" for a host whose tmux server is new. */
+  async resumeAll(host: string): Promise<void> {
+    try {
+      const r = await this.api.request('resumeAll', { host });
+      this.putSessions(r.resumed.map((x) => x.session));
+      for (const x of r.resumed) if (x.note) this.error(`${x.session.branch}: ${x.note}`);
+      for (const f of r.failed) this.error(`Could not resume ${f.id} on ${f.host}: ${f.error.message}`);
+    } catch (e) {
+      this.error(`Could not resume the sessions on ${host}: ${message(e)}`);
+    }
+  }
+
+  /** Replace sessions by id with newer copies (a resume answers before the next list arrives). */
+  private putSessions(list: SessionInfo[]): void {
+    const byId = new Map(list.map((s) => [s.id, s]));
+    this.set({ sessions: this.state.sessions.map((s) => byId.get(s.id) ?? s) });
+  }
+
   async addRepo(path: string, host: string, name?: string): Promise<RepoConfig> {
     const repo = await this.api.request('addRepo', { path, host, ...(name ? { name } : {}) });
     const repos = this.state.repos.some((r) => r.name === repo.name)
