@@ -4,5 +4,12 @@ import { coreCommands } from './core.ts';
 import { hostCommands } from './host.ts';
 import { webCommands } from './web.ts';
 import { statsCommands } from './stats.ts';
+import { reviewCommands } from './review.ts';
 
-export const COMMANDS: Command[] = [...coreCommands, ...hostCommands, ...webCommands, ...statsCommands];
+export const COMMANDS: Command[] = [
+  ...coreCommands,
+  ...hostCommands,
+  ...webCommands,
+  ...statsCommands,
+  ...reviewCommands,
+];

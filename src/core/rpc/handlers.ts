@@ -11,6 +11,8 @@ import { OrchardError } from '../../shared/errors.ts';
 import { LOCAL_HOST } from '../../shared/model.ts';
 import type { Engine } from '../engine.ts';
 import type { HostConfig } from '../store/store.ts';
+import * as review from '../review/service.ts';
+import { gc } from '../sessions/gc.ts';
 
 export interface HandlerContext {
   engine: Engine;
@@ -87,5 +89,35 @@ export const handlers: Handlers = {
   async stats(_p, ctx) {
     // The monitor plugs its sampler in through RouterOptions.stats; without it: no figures yet.
     return ctx.stats ? ctx.stats() : { at: new Date().toISOString(), hosts: [], sessions: [] };
+  },
+  // Review (src/core/review): kept together.
+  diff: (p, { engine }) => review.diff(engine, p),
+  filePatch: (p, { engine }) => review.patch(engine, p),
+  commit: (p, { engine }) => review.commit(engine, p.id, p.message, !!p.all),
+  async merge(p, ctx) {
+    const r = await review.merge(ctx.engine, p);
+    ctx.sessionsTouched();
+    return r;
+  },
+  push: (p, { engine }) => review.push(engine, p.id),
+  async createPr(p, ctx) {
+    const r = await review.pr(ctx.engine, p);
+    ctx.sessionsTouched();
+    return r;
+  },
+  async setBase(p, ctx) {
+    const r = await review.setBase(ctx.engine, p.id, p.base);
+    ctx.sessionsTouched();
+    return r;
+  },
+  async cleanup(p, ctx) {
+    const r = await review.cleanup(ctx.engine, p.id);
+    ctx.sessionsTouched();
+    return r;
+  },
+  async gc(p, ctx) {
+    const r = await gc(ctx.engine, !!p.dryRun);
+    ctx.sessionsTouched();
+    return r;
   },
 };
