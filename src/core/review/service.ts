@@ -97,6 +97,11 @@ export async function merge(engine: Engine, p: MergeParams): Promise<MergeResult
       'invalid-argument',
       'deleting the branch needs --delete-worktree (it is checked out there)',
     );
+  if (p.deleteBranch && mode === 'squash')
+    throw new OrchardError(
+      'invalid-argument',
+      'a squash merge never fully merges the branch; it is kept (drop --delete-branch)',
+    );
   const into = p.into ?? (await sessionBase(host, s));
   return serialized(key(s), async () => {
     const input = { host, s, into, mode, all: !!p.all, ...(p.message ? { message: p.message } : {}) };
