@@ -297,6 +297,8 @@ describe.each(hostKinds())('review over $name', (kind) => {
     git(repo, 'worktree', 'add', '-q', '-b', 'gone-branch', gone, 'main');
     rmSync(gone, { recursive: true });
     mkdirSync(join(h.env.dir, 'unrelated'), { recursive: true });
+    // gc looks at registered repos and at the repos of Orchard's sessions.
+    await engine.addRepo(h.repoRef(repo));
     const r = await gc(engine, false);
     const here = r.items.filter((i) => i.worktree === mine || i.worktree === gone);
     expect(here).toEqual([expect.objectContaining({ worktree: gone, action: 'prune-record', done: true })]);

@@ -53,7 +53,7 @@ describe('diff output', () => {
       '-\t-\tbin.dat',
       '',
     ].join('\0');
-    const files = parseRawNumstat(out).map((e) => e.file);
+    const files = parseRawNumstat(out.split('\0')).entries.map((e) => e.file);
     expect(files).toEqual([
       expect.objectContaining({ path: 'x\ty.txt', status: 'modified', additions: 3, deletions: 1 }),
       expect.objectContaining({ path: 'new.txt', oldPath: 'old.txt', status: 'renamed', additions: 0 }),

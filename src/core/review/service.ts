@@ -20,9 +20,9 @@ import type { Engine } from '../engine.ts';
 import type { HostContext } from '../hosts/registry.ts';
 import { killSession } from '../sessions/kill.ts';
 import { BASE_TAG, MERGED_TAG, PR_TAG, checkBase, sessionBase, setSessionTag } from './base.ts';
-import { filePatch, listChanges, snapshot } from './diff.ts';
+import { filePatch, listChanges } from './diff.ts';
 import { isAncestor, resolveCommit } from './gitx.ts';
-import { commitWorktree, deleteMergedBranch, planMerge, runMerge, sessionBranch } from './merge.ts';
+import { commitWorktree, deleteMergedBranch, planMerge, runMerge } from './merge.ts';
 import { createPr, pushBranch } from './remote.ts';
 
 const queues = new Map<string, Promise<unknown>>();
@@ -46,11 +46,9 @@ export async function diff(engine: Engine, p: DiffParams): Promise<DiffResult> {
   const { s, ctx } = await open(engine, p.id);
   const base = p.base ?? (await sessionBase(ctx.host, s));
   if (p.base) await checkBase(ctx.host, s.repoPath, p.base);
-  const [branch, snap] = await Promise.all([
-    sessionBranch(ctx.host, s).catch(() => 'HEAD'),
-    snapshot(ctx.host, s.worktree, base),
-  ]);
-  const files = await listChanges(ctx.host, s.worktree, snap, !!p.patches);
+  const snap = await listChanges(ctx.host, s.worktree, base, !!p.patches);
+  const { files } = snap;
+  const branch = snap.branch ?? 'HEAD';
   return {
     id: s.id,
     branch,
