@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'react';
 import type { SessionInfo } from '../../../shared/model.ts';
 import { StateBadge } from './StateBadge.tsx';
+import { ChangesButton, MergedBits } from '../changes/ReviewButtons.tsx';
 
 export interface SessionGridProps {
   sessions: SessionInfo[];
@@ -71,6 +72,8 @@ export function SessionGrid(p: SessionGridProps) {
             >
               Open
             </button>
+            <ChangesButton session={s} />
+            <MergedBits session={s} />
             <button
               type="button"
               className="btn small danger-ghost"

@@ -1,0 +1,95 @@
+// Syntax highlighting for the diff viewer: Prism grammars through refractor's core, registered one
+// by one (the full set would triple the bundle for languages agents rarely touch).
+// The npm package's own entry point, not Orchard's src/core (the layer rule matches the word).
+// eslint-disable-next-line no-restricted-imports
+import { refractor } from 'refractor/core';
+import bash from 'refractor/bash';
+import c from 'refractor/c';
+import cpp from 'refractor/cpp';
+import css from 'refractor/css';
+import diff from 'refractor/diff';
+import go from 'refractor/go';
+import java from 'refractor/java';
+import javascript from 'refractor/javascript';
+import json from 'refractor/json';
+import jsx from 'refractor/jsx';
+import markdown from 'refractor/markdown';
+import markup from 'refractor/markup';
+import python from 'refractor/python';
+import ruby from 'refractor/ruby';
+import rust from 'refractor/rust';
+import sql from 'refractor/sql';
+import toml from 'refractor/toml';
+import tsx from 'refractor/tsx';
+import typescript from 'refractor/typescript';
+import yaml from 'refractor/yaml';
+
+for (const lang of [
+  markup,
+  css,
+  javascript,
+  jsx,
+  typescript,
+  tsx,
+  json,
+  bash,
+  c,
+  cpp,
+  go,
+  java,
+  python,
+  ruby,
+  rust,
+  sql,
+  toml,
+  yaml,
+  markdown,
+  diff,
+])
+  refractor.register(lang);
+
+export { refractor };
+
+const BY_EXT: Record<string, string> = {
+  ts: 'typescript',
+  mts: 'typescript',
+  cts: 'typescript',
+  tsx: 'tsx',
+  js: 'javascript',
+  mjs: 'javascript',
+  cjs: 'javascript',
+  jsx: 'jsx',
+  json: 'json',
+  css: 'css',
+  html: 'markup',
+  xml: 'markup',
+  svg: 'markup',
+  sh: 'bash',
+  bash: 'bash',
+  zsh: 'bash',
+  c: 'c',
+  h: 'c',
+  cc: 'cpp',
+  cpp: 'cpp',
+  hpp: 'cpp',
+  go: 'go',
+  java: 'java',
+  py: 'python',
+  rb: 'ruby',
+  rs: 'rust',
+  sql: 'sql',
+  toml: 'toml',
+  yml: 'yaml',
+  yaml: 'yaml',
+  md: 'markdown',
+  diff: 'diff',
+  patch: 'diff',
+};
+
+/** The Prism language for a path, or null (shown plain). */
+export function languageOf(path: string): string | null {
+  const base = path.slice(path.lastIndexOf('/') + 1).toLowerCase();
+  if (base === 'dockerfile' || base === 'makefile') return 'bash';
+  const ext = base.includes('.') ? base.slice(base.lastIndexOf('.') + 1) : '';
+  return BY_EXT[ext] ?? null;
+}
