@@ -53,11 +53,20 @@ describe.each(hostKinds())('review over $name', (kind) => {
     const s = await engine.spawn({ repo: h.repoRef(repo), branch: 'feat/one', newBranch: true });
     expect(s.base).toBe('main');
     const wt = s.worktree;
+    // A same-size edit right after the worktree was made (git's "racily clean" case) is seen.
+    writeFileSync(join(wt, 'a.txt'), lines(10, 'a').replace('a line 1\n', 'A LINE 1\n'));
+    await new Promise((r) => setTimeout(r, 1100)); // so a copied index would look newer than the edit
+    expect((await review.diff(engine, { id: s.id })).files).toEqual([
+      expect.objectContaining({ path: 'a.txt', additions: 1, deletions: 1 }),
+    ]);
     // The agent's work: one commit, then uncommitted edits of every kind.
     writeFileSync(join(wt, 'committed.txt'), lines(3, 'c'));
     git(wt, 'add', 'committed.txt');
     git(wt, 'commit', '-q', '-m', 'committed work');
-    writeFileSync(join(wt, 'a.txt'), lines(10, 'a').replace('a line 2\n', 'A LINE 2\n') + 'extra\n');
+    writeFileSync(
+      join(wt, 'a.txt'),
+      lines(10, 'a').replace('a line 1\n', 'A LINE 1\n').replace('a line 2\n', 'A LINE 2\n') + 'extra\n',
+    );
     unlinkSync(join(wt, 'del.txt'));
     renameSync(join(wt, 'ren.txt'), join(wt, 'moved.txt'));
     writeFileSync(join(wt, 'new.txt'), lines(3, 'n'));
@@ -77,7 +86,7 @@ describe.each(hostKinds())('review over $name', (kind) => {
       deletions: 0,
       untracked: false,
     });
-    expect(by('a.txt')).toMatchObject({ status: 'modified', additions: 2, deletions: 1 });
+    expect(by('a.txt')).toMatchObject({ status: 'modified', additions: 3, deletions: 2 });
     expect(by('del.txt')).toMatchObject({ status: 'deleted', additions: 0, deletions: 4 });
     expect(by('moved.txt')).toMatchObject({
       status: 'renamed',

@@ -21,7 +21,9 @@ const SNAPSHOT_SCRIPT = [
   'd=$(git rev-parse --absolute-git-dir)',
   't="$d/orchard-diff-index.$$"',
   'trap \'rm -f "$t" "$t.lock"\' EXIT',
-  'if [ -f "$d/index" ]; then cp "$d/index" "$t"; fi',
+  // -p: keep the index's mtime, or git's racy-clean check would trust a same-size edit made
+  // within the same second as the index was written (and miss it).
+  'if [ -f "$d/index" ]; then cp -p "$d/index" "$t"; fi',
   'GIT_INDEX_FILE="$t" git add -A',
   'tree=$(GIT_INDEX_FILE="$t" git write-tree)',
   'b=$(git rev-parse --verify --quiet --end-of-options "$1^{commit}") || { echo "$tree"; exit 3; }',
