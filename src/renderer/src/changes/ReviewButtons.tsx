@@ -31,12 +31,18 @@ export function ChangesButton({ session, compact }: { session: SessionInfo; comp
   );
 }
 
-/** "merged" and Clean up, on the card of a session Orchard merged. */
+/** Where the branch stands against its base; "merged" and Clean up once Orchard merged it. */
 export function MergedBits({ session: s }: { session: SessionInfo }) {
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  if (!s.merged) return null;
+  const standing =
+    s.ahead !== undefined ? (
+      <span className="ahead-behind" title={`${s.ahead} ahead of ${s.base}, ${s.behind ?? 0} behind`}>
+        ↑{s.ahead} ↓{s.behind ?? 0}
+      </span>
+    ) : null;
+  if (!s.merged) return standing;
   const cleanup = async () => {
     setBusy(true);
     setError(null);
@@ -51,6 +57,7 @@ export function MergedBits({ session: s }: { session: SessionInfo }) {
   };
   return (
     <>
+      {standing}
       <span className="badge merged" title={`merged into ${s.merged.split(' ')[0]}`}>
         merged
       </span>
