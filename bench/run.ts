@@ -9,6 +9,7 @@ import { echoLocalScenario } from './scenarios/echo-local.ts';
 import { browserScenario } from './scenarios/browser.ts';
 import { echoSshScenario } from './scenarios/echo-ssh.ts';
 import { diffScenario } from './scenarios/diff.ts';
+import { diffWindowScenario } from './scenarios/diff-window.ts';
 
 const SCENARIOS: Record<string, () => Promise<Row[]>> = {
   echo: echoLocalScenario,
@@ -16,7 +17,7 @@ const SCENARIOS: Record<string, () => Promise<Row[]>> = {
   browser: browserScenario,
   scale: scaleScenario,
   spawn: spawnScenario,
-  diff: diffScenario,
+  diff: async () => [...(await diffScenario()), ...(await diffWindowScenario())],
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
