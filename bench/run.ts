@@ -9,6 +9,8 @@ import { echoLocalScenario } from './scenarios/echo-local.ts';
 import { browserScenario } from './scenarios/browser.ts';
 import { echoSshScenario } from './scenarios/echo-ssh.ts';
 import { forwardScenario } from './scenarios/forward.ts';
+import { diffScenario } from './scenarios/diff.ts';
+import { diffWindowScenario } from './scenarios/diff-window.ts';
 
 const SCENARIOS: Record<string, () => Promise<Row[]>> = {
   echo: echoLocalScenario,
@@ -17,6 +19,7 @@ const SCENARIOS: Record<string, () => Promise<Row[]>> = {
   scale: scaleScenario,
   spawn: spawnScenario,
   forward: forwardScenario,
+  diff: async () => [...(await diffScenario()), ...(await diffWindowScenario())],
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

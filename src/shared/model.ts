@@ -138,6 +138,16 @@ export interface SessionInfo {
   lastSeen?: string;
   tmuxSession: string;
   paneId: string;
+  // Review (src/core/review): the branch's base and where it stands against it.
+  /** What the branch is merged into and diffed against (`@orchard_base`). */
+  base?: string;
+  /** Commits on the branch not on its base, and on the base not on the branch. */
+  ahead?: number;
+  behind?: number;
+  /** The pull request (or compare page) made for it (`@orchard_pr`). */
+  prUrl?: string;
+  /** Set once Orchard merged it: "<base> <sha>" (`@orchard_merged`). */
+  merged?: string;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -52,6 +52,16 @@ const VALID_REQUESTS: Record<string, Record<string, unknown>> = {
   resume: { id: 'abc', fresh: true },
   resumeAll: { host: 'local' },
   forget: { id: 'abc' },
+  // Review
+  diff: { id: 'ab12' },
+  filePatch: { id: 'ab12', mergeBase: 'a'.repeat(40), tree: 'b'.repeat(40), path: 'x.ts' },
+  commit: { id: 'ab12', message: 'm' },
+  merge: { id: 'ab12' },
+  push: { id: 'ab12' },
+  createPr: { id: 'ab12' },
+  setBase: { id: 'ab12', base: 'main' },
+  cleanup: { id: 'ab12' },
+  gc: {},
 };
 const VALID_SENDS: Record<string, Record<string, unknown>> = {
   terminalInput: { term: 't1', data: 'x' },

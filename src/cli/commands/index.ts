@@ -7,6 +7,7 @@ import { portCommands } from './ports.ts';
 import { statsCommands } from './stats.ts';
 import { resumeCommands } from './resume.ts';
 import { serviceCommands } from './service.ts';
+import { reviewCommands } from './review.ts';
 
 export const COMMANDS: Command[] = [
   ...coreCommands,
@@ -16,4 +17,5 @@ export const COMMANDS: Command[] = [
   ...portCommands,
   ...resumeCommands,
   ...serviceCommands,
+  ...reviewCommands,
 ];

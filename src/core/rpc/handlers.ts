@@ -2,6 +2,8 @@
 // parsed by schemas.ts. `attach` lives in connection.ts: it belongs to one client.
 import type { RequestName, RequestParams, RequestResult, StatsSnapshot } from '../../shared/api.ts';
 import type { Engine } from '../engine.ts';
+import * as review from '../review/service.ts';
+import { gc } from '../sessions/gc.ts';
 
 export interface HandlerContext {
   engine: Engine;
@@ -85,4 +87,34 @@ export const handlers: Handlers = {
   forwardStart: (p, { engine }) => engine.forwarder.start(p.id, p.port, p.localPort),
   forwardStop: async (p, { engine }) => ({ stopped: engine.forwarder.stop(p.localPort) }),
   forwardList: async (_p, { engine }) => engine.forwarder.list(),
+  // Review (src/core/review): kept together.
+  diff: (p, { engine }) => review.diff(engine, p),
+  filePatch: (p, { engine }) => review.patch(engine, p),
+  commit: (p, { engine }) => review.commit(engine, p.id, p.message, !!p.all),
+  async merge(p, ctx) {
+    const r = await review.merge(ctx.engine, p);
+    ctx.sessionsTouched();
+    return r;
+  },
+  push: (p, { engine }) => review.push(engine, p.id),
+  async createPr(p, ctx) {
+    const r = await review.pr(ctx.engine, p);
+    ctx.sessionsTouched();
+    return r;
+  },
+  async setBase(p, ctx) {
+    const r = await review.setBase(ctx.engine, p.id, p.base);
+    ctx.sessionsTouched();
+    return r;
+  },
+  async cleanup(p, ctx) {
+    const r = await review.cleanup(ctx.engine, p.id);
+    ctx.sessionsTouched();
+    return r;
+  },
+  async gc(p, ctx) {
+    const r = await gc(ctx.engine, !!p.dryRun);
+    ctx.sessionsTouched();
+    return r;
+  },
 };

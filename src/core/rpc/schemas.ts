@@ -66,6 +66,7 @@ const limitValues = z.strictObject({
     .optional(),
   cpu: z.number().min(1).max(100_000).optional(),
 });
+const objectId = z.string().regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/, 'not a git object id');
 
 const spawn = z
   .strictObject({
@@ -131,6 +132,39 @@ export const requestSchemas: RequestSchemas = {
   resume: z.strictObject({ id: sessionId, fresh: z.boolean().optional() }),
   resumeAll: z.strictObject({ host: hostName.optional() }),
   forget: z.strictObject({ id: sessionId }),
+  // Review (src/core/review): kept together.
+  diff: z.strictObject({ id: sessionId, base: branch.optional(), patches: z.boolean().optional() }),
+  filePatch: z.strictObject({
+    id: sessionId,
+    mergeBase: objectId,
+    tree: objectId,
+    path,
+    oldPath: path.optional(),
+  }),
+  commit: z.strictObject({
+    id: sessionId,
+    message: nonEmpty(64 * 1024, 'message'),
+    all: z.boolean().optional(),
+  }),
+  merge: z.strictObject({
+    id: sessionId,
+    into: branch.optional(),
+    mode: z.enum(['merge', 'squash', 'rebase']).optional(),
+    all: z.boolean().optional(),
+    message: nonEmpty(64 * 1024, 'message').optional(),
+    deleteBranch: z.boolean().optional(),
+    deleteWorktree: z.boolean().optional(),
+  }),
+  push: z.strictObject({ id: sessionId }),
+  createPr: z.strictObject({
+    id: sessionId,
+    title: nonEmpty(1024, 'title').optional(),
+    body: text(64 * 1024).optional(),
+    draft: z.boolean().optional(),
+  }),
+  setBase: z.strictObject({ id: sessionId, base: branch }),
+  cleanup: z.strictObject({ id: sessionId }),
+  gc: z.strictObject({ dryRun: z.boolean().optional() }),
 };
 
 type SendSchemas = { [K in SendName]: z.ZodType<SendPayload<K>> };

@@ -6,6 +6,7 @@ import type { HostContext } from '../hosts/registry.ts';
 import type { PaneRecord } from '../tmux/format.ts';
 import { deriveState } from '../status/derive.ts';
 import { hostRecords, stoppedSessions } from './stopped.ts';
+import { aheadBehind } from '../review/ahead-behind.ts';
 
 /** One Orchard pane per session: the first pane of each tagged session. */
 export function orchardPanes(panes: PaneRecord[]): PaneRecord[] {
@@ -45,6 +46,9 @@ export function paneToSession(
     ...(p['@orchard_agent_session'] ? { agentSessionId: p['@orchard_agent_session'] } : {}),
     tmuxSession: p.session_name,
     paneId: p.pane_id,
+    ...(p['@orchard_base'] ? { base: p['@orchard_base'] } : {}),
+    ...(p['@orchard_pr'] ? { prUrl: p['@orchard_pr'] } : {}),
+    ...(p['@orchard_merged'] ? { merged: p['@orchard_merged'] } : {}),
   };
 }
 
@@ -61,6 +65,7 @@ async function joinWithGit(ctx: HostContext, sessions: SessionInfo[]): Promise<v
           const wt = byPath.get(s.worktree);
           if (wt?.branch) s.branch = wt.branch;
         }
+        await aheadBehind(ctx.host, repoPath, list);
       } catch {
         // Repo moved or deleted: keep the tags tmux holds; the session itself is still real.
       }

@@ -12,6 +12,7 @@ import type {
 } from '../../shared/model.ts';
 import { CLAUDE_SETTINGS_FILE, claudeSettings } from '../agents/claude-hooks.ts';
 import { Git } from '../git/git.ts';
+import { defaultBase } from '../review/base.ts';
 import { encodeLimitsTag, hasLimits, prepareLimits } from '../limits/limits.ts';
 import type { HostContext } from '../hosts/registry.ts';
 import type { NewSessionSpec } from '../tmux/tmux.ts';
@@ -170,10 +171,11 @@ export async function prepareSpawn(
   const git = new Git(ctx.host, repo.path);
   const id = randomId();
   const agentSessionId = profile.kind === 'claude' ? randomUUID() : undefined;
-  const [plan, panes, argv] = await Promise.all([
+  const [plan, panes, argv, base] = await Promise.all([
     planWorktree(ctx, git, repo, opts),
     ctx.tmux.listPanes(),
     ensureCommand(ctx, profile).then(() => agentArgv(ctx, profile, agentSessionId)),
+    opts.from ?? defaultBase(ctx.host, repo.path).catch(() => ''),
   ]);
   const live = orchardPanes(panes).find(
     (p) => p['@orchard_worktree'] === plan.worktree && p.pane_dead !== '1',
@@ -198,6 +200,7 @@ export async function prepareSpawn(
       '@orchard_agent': profile.id,
       '@orchard_agent_session': agentSessionId ?? '',
       '@orchard_created': new Date().toISOString(),
+      '@orchard_base': base,
     },
     ...(opts.cols ? { cols: opts.cols } : {}),
     ...(opts.rows ? { rows: opts.rows } : {}),

@@ -36,6 +36,10 @@ export const PANE_FIELDS = [
   '@orchard_state_src',
   '@orchard_mode',
   '@orchard_last_words',
+  // Review (src/core/review): the branch's base, its pull request, and that Orchard merged it.
+  '@orchard_base',
+  '@orchard_pr',
+  '@orchard_merged',
 ] as const;
 
 export type PaneField = (typeof PANE_FIELDS)[number];

@@ -4,6 +4,7 @@ import type { SessionInfo } from '../../../shared/model.ts';
 import { PortChips } from './PortChips.tsx';
 import { StateBadge } from './StateBadge.tsx';
 import { lastSeenText, ReviveActions, type Revival } from './Revive.tsx';
+import { ChangesButton, MergedBits } from '../changes/ReviewButtons.tsx';
 
 export interface SessionGridProps {
   sessions: SessionInfo[];
@@ -78,6 +79,8 @@ export function SessionGrid(p: SessionGridProps) {
             >
               Open
             </button>
+            <ChangesButton session={s} />
+            <MergedBits session={s} />
             <button
               type="button"
               className="btn small danger-ghost"

@@ -6,6 +6,7 @@ import { BRANCH_MIME, getBranchDrag, hasType, TAB_MIME, type BranchRef } from '.
 import { PortChips } from './PortChips.tsx';
 import { StateBadge } from './StateBadge.tsx';
 import { CloseIcon, PlusIcon } from './icons.tsx';
+import { ChangesButton } from '../changes/ReviewButtons.tsx';
 
 export interface PendingSpawn {
   key: string;
@@ -41,6 +42,7 @@ export function tabId(id: string): string {
 export function TabBar(p: TabBarProps) {
   const [dropHint, setDropHint] = useState<'branch' | number | null>(null);
   const listRef = useRef<HTMLDivElement>(null);
+  const active = p.tabs.find((t) => t.id === p.activeId);
 
   const focusTab = (id: string | undefined) => {
     if (!id) return;
@@ -169,6 +171,7 @@ export function TabBar(p: TabBarProps) {
           <span className="muted">{x.phase}</span>
         </div>
       ))}
+      {active && <ChangesButton session={active} compact />}
       <button
         type="button"
         className="tab-new"

@@ -1,0 +1,116 @@
+// `orchard gc`: remove the worktrees Orchard made (@orchard_owns_worktree) whose branch is merged into
+// its base, whose sessions have all ended and which hold no uncommitted change; and git's records of
+// worktrees whose folder is gone (only those: `git worktree prune` drops exactly the prunable ones).
+// A worktree Orchard did not make is never touched. Everything is decided first; --dry-run stops there.
+import type { GcItem, GcResult } from '../../shared/api.ts';
+import { toErrorValue } from '../../shared/errors.ts';
+import type { RepoConfig, SessionInfo } from '../../shared/model.ts';
+import type { Engine } from '../engine.ts';
+import { Git } from '../git/git.ts';
+import type { HostContext } from '../hosts/registry.ts';
+import { sessionBase } from '../review/base.ts';
+import { isAncestor, resolveCommit, statusLines } from '../review/gitx.ts';
+import { listHostSessions } from './list.ts';
+
+interface Planned extends GcItem {
+  /** Ended tmux sessions on the worktree, killed with it. */
+  tmuxSessions: string[];
+  repoPath: string;
+}
+
+async function planRepo(
+  ctx: HostContext,
+  repoPath: string,
+  repoName: string,
+  sessions: SessionInfo[],
+): Promise<Planned[]> {
+  const git = new Git(ctx.host, repoPath);
+  const wts = await git.worktrees();
+  const out: Planned[] = [];
+  const base = { host: ctx.host.name, repo: repoName, repoPath, done: false, tmuxSessions: [] as string[] };
+  for (const w of wts.slice(1).filter((x) => x.prunable))
+    out.push({
+      ...base,
+      worktree: w.path,
+      branch: w.branch,
+      action: 'prune-record',
+      reason: 'its folder is gone',
+    });
+  const byWorktree = new Map<string, SessionInfo[]>();
+  for (const s of sessions) byWorktree.set(s.worktree, [...(byWorktree.get(s.worktree) ?? []), s]);
+  for (const [path, list] of byWorktree) {
+    const w = wts.find((x) => x.path === path);
+    // Only Orchard's own worktrees, never the main work tree, only ones git still lists as present.
+    if (!w || w === wts[0] || w.prunable || w.locked || !list.every((s) => s.ownsWorktree)) continue;
+    if (list.some((s) => s.state !== 'exited' && s.state !== 'stopped')) continue;
+    if (!w.branch) continue;
+    const first = list[0]!;
+    const into = await sessionBase(ctx.host, first).catch(() => '');
+    if (!into || !(await resolveCommit(ctx.host, repoPath, into))) continue;
+    if (!(await isAncestor(ctx.host, repoPath, `refs/heads/${w.branch}`, into))) continue;
+    if ((await statusLines(ctx.host, path)).length) continue;
+    out.push({
+      ...base,
+      worktree: path,
+      branch: w.branch,
+      sessionId: first.id,
+      action: 'remove-worktree',
+      reason: `${w.branch} is merged into ${into}; its session has ended; no uncommitted changes`,
+      tmuxSessions: list.map((s) => s.tmuxSession),
+    });
+  }
+  return out;
+}
+
+async function execute(ctx: HostContext, item: Planned): Promise<void> {
+  const git = new Git(ctx.host, item.repoPath);
+  if (item.action === 'prune-record') return git.prune();
+  for (const t of item.tmuxSessions) await ctx.tmux.killSession(t);
+  await git.removeWorktree(item.worktree, false);
+}
+
+export async function gc(engine: Engine, dryRun: boolean): Promise<GcResult> {
+  const config = await engine.store.read();
+  const items: GcItem[] = [];
+  for (const name of await engine.hosts.names()) {
+    let ctx: HostContext;
+    let sessions: SessionInfo[];
+    try {
+      ctx = await engine.hosts.get(name);
+      sessions = await listHostSessions(ctx, config.repos, Date.now(), false);
+    } catch {
+      continue; // an unreachable host is not cleaned: nothing there can be checked
+    }
+    const repos = new Map<string, string>();
+    for (const r of config.repos.filter((x: RepoConfig) => x.host === name)) repos.set(r.path, r.name);
+    for (const s of sessions) if (!repos.has(s.repoPath)) repos.set(s.repoPath, s.repo);
+    for (const [repoPath, repoName] of repos) {
+      let planned: Planned[];
+      try {
+        planned = await planRepo(
+          ctx,
+          repoPath,
+          repoName,
+          sessions.filter((s) => s.repoPath === repoPath),
+        );
+      } catch {
+        continue; // repo moved or deleted
+      }
+      let pruned = false;
+      for (const p of planned) {
+        if (!dryRun && !(p.action === 'prune-record' && pruned)) {
+          try {
+            await execute(ctx, p);
+            p.done = true;
+            if (p.action === 'prune-record') pruned = true;
+          } catch (e) {
+            p.error = toErrorValue(e).message;
+          }
+        } else if (!dryRun) p.done = true;
+        const { tmuxSessions: _t, repoPath: _r, ...item } = p;
+        items.push(item);
+      }
+    }
+  }
+  return { dryRun, items };
+}
