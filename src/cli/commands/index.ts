@@ -3,7 +3,15 @@ import type { Command } from '../command.ts';
 import { coreCommands } from './core.ts';
 import { hostCommands } from './host.ts';
 import { webCommands } from './web.ts';
+import { logCommands } from './log.ts';
 import { portCommands } from './ports.ts';
 import { statsCommands } from './stats.ts';
 
-export const COMMANDS: Command[] = [...coreCommands, ...hostCommands, ...webCommands, ...statsCommands, ...portCommands];
+export const COMMANDS: Command[] = [
+  ...coreCommands,
+  ...hostCommands,
+  ...webCommands,
+  ...statsCommands,
+  ...portCommands,
+  ...logCommands,
+];

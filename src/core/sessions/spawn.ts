@@ -18,6 +18,7 @@ import type { NewSessionSpec } from '../tmux/tmux.ts';
 import type { PaneRecord } from '../tmux/format.ts';
 import { worktreePathFor } from '../repos.ts';
 import { orchardPanes } from './list.ts';
+import { prepareTranscript } from './transcript.ts';
 import { branchSlug, randomId } from '../util/slug.ts';
 
 export interface SpawnOptions {
@@ -167,10 +168,11 @@ export async function prepareSpawn(
   const git = new Git(ctx.host, repo.path);
   const id = randomId();
   const agentSessionId = profile.kind === 'claude' ? randomUUID() : undefined;
-  const [plan, panes, argv] = await Promise.all([
+  const [plan, panes, argv, transcript] = await Promise.all([
     planWorktree(ctx, git, repo, opts),
     ctx.tmux.listPanes(),
     ensureCommand(ctx, profile).then(() => agentArgv(ctx, profile, agentSessionId)),
+    prepareTranscript(ctx, id),
   ]);
   const live = orchardPanes(panes).find(
     (p) => p['@orchard_worktree'] === plan.worktree && p.pane_dead !== '1',
@@ -198,6 +200,7 @@ export async function prepareSpawn(
     },
     ...(opts.cols ? { cols: opts.cols } : {}),
     ...(opts.rows ? { rows: opts.rows } : {}),
+    transcript,
   };
   return { ctx, git, plan, spec, id, limits: opts.limits };
 }
