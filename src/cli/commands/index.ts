@@ -3,6 +3,7 @@ import type { Command } from '../command.ts';
 import { coreCommands } from './core.ts';
 import { hostCommands } from './host.ts';
 import { webCommands } from './web.ts';
+import { logCommands } from './log.ts';
 import { portCommands } from './ports.ts';
 import { statsCommands } from './stats.ts';
 import { resumeCommands } from './resume.ts';
@@ -18,4 +19,5 @@ export const COMMANDS: Command[] = [
   ...resumeCommands,
   ...serviceCommands,
   ...reviewCommands,
+  ...logCommands,
 ];

@@ -15,6 +15,7 @@ import type { NewSessionSpec } from '../tmux/tmux.ts';
 import { paneToSession } from './list.ts';
 import type { SessionRecord } from './records.ts';
 import { executeSpawn } from './spawn.ts';
+import { prepareTranscript } from './transcript.ts';
 
 function javaHash(s: string): number {
   let h = 0;
@@ -192,6 +193,8 @@ export async function resumeSession(
       '@orchard_agent_session': start.sid ?? '',
       '@orchard_created': rec.createdAt,
     },
+    // The transcript goes on in the same log (appended).
+    transcript: await prepareTranscript(ctx, rec.id),
   };
   const made = await executeSpawn({
     ctx,

@@ -20,6 +20,7 @@ import type { PaneRecord } from '../tmux/format.ts';
 import { worktreePathFor } from '../repos.ts';
 import { orchardPanes } from './list.ts';
 import { recordOf, writeRecord, type SessionRecord } from './records.ts';
+import { prepareTranscript } from './transcript.ts';
 import { branchSlug, randomId } from '../util/slug.ts';
 
 export interface SpawnOptions {
@@ -171,11 +172,12 @@ export async function prepareSpawn(
   const git = new Git(ctx.host, repo.path);
   const id = randomId();
   const agentSessionId = profile.kind === 'claude' ? randomUUID() : undefined;
-  const [plan, panes, argv, base] = await Promise.all([
+  const [plan, panes, argv, base, transcript] = await Promise.all([
     planWorktree(ctx, git, repo, opts),
     ctx.tmux.listPanes(),
     ensureCommand(ctx, profile).then(() => agentArgv(ctx, profile, agentSessionId)),
     opts.from ?? defaultBase(ctx.host, repo.path).catch(() => ''),
+    prepareTranscript(ctx, id),
   ]);
   const live = orchardPanes(panes).find(
     (p) => p['@orchard_worktree'] === plan.worktree && p.pane_dead !== '1',
@@ -204,6 +206,7 @@ export async function prepareSpawn(
     },
     ...(opts.cols ? { cols: opts.cols } : {}),
     ...(opts.rows ? { rows: opts.rows } : {}),
+    transcript,
   };
   return { ctx, git, plan, spec, id, limits: opts.limits };
 }

@@ -4,6 +4,10 @@ import type { ExecResult, Host } from '../hosts/host.ts';
 import { tmuxFormatLiteral, tmuxLiteral } from './escape.ts';
 import { PANE_FORMAT, parsePanes, parseTmuxVersion, type PaneRecord } from './format.ts';
 
+/** Constant: tmux fills in the logger's and the log's paths, shell-quoted, from the session's options. */
+export const PIPE_PANE_COMMAND =
+  'exec sh #{q:@orchard_log_script} #{q:@orchard_transcript} #{q:@orchard_log_cap}';
+
 export const MIN_TMUX: [number, number] = [3, 2];
 
 export function tmuxSocketName(): string {
@@ -19,6 +23,8 @@ export interface NewSessionSpec {
   tags: Record<string, string>;
   cols?: number;
   rows?: number;
+  /** Transcript: the pane's output piped to this logger (src/core/sessions/transcript.ts). */
+  transcript?: { script: string; log: string; cap: number };
 }
 
 /**
@@ -132,6 +138,16 @@ export class Tmux {
     args.push(';', 'set-option', '-w', '-t', target, 'remain-on-exit', 'on');
     args.push(';', 'set-option', '-w', '-t', target, 'window-size', 'latest');
     args.push(';', 'set-option', '-t', target, 'status', 'off');
+    if (spec.transcript) {
+      const t = spec.transcript;
+      const opts: Array<[string, string]> = [
+        ['@orchard_transcript', t.log],
+        ['@orchard_log_script', t.script],
+        ['@orchard_log_cap', String(t.cap)],
+      ];
+      for (const [k, v] of opts) args.push(';', 'set-option', '-t', target, k, tmuxLiteral(v));
+      args.push(';', 'pipe-pane', '-o', '-t', target, PIPE_PANE_COMMAND);
+    }
     // The new pane as list-panes would show it, tags included (saves a list-panes round trip).
     args.push(';', 'display-message', '-p', '-t', target, PANE_FORMAT);
     // Start the server with a long scrollback; harmless when it already runs.
