@@ -23,6 +23,8 @@ export type ErrorCode =
   | 'host-key-changed'
   | 'auth-failed'
   | 'admission-refused'
+  /** A committed .orchard/setup or teardown whose exact content the user has not trusted yet. */
+  | 'setup-untrusted'
   | 'command-failed'
   | 'internal';
 

@@ -60,7 +60,7 @@ export const coreCommands: Command[] = [
   {
     name: 'spawn',
     usage:
-      'spawn <repo> <branch> [--new [--from <base>]] [--agent <profile> | --command <cmd>] [--memory 4G] [--cpu 150%] [--force] [--json]',
+      'spawn <repo> <branch> [--new [--from <base>]] [--agent <profile> | --command <cmd>] [--memory 4G] [--cpu 150%] [--force] [--skip-setup] [--json]',
     summary: 'worktree (made or reused) + tmux session + agent',
     options: {
       ...json,
@@ -71,6 +71,7 @@ export const coreCommands: Command[] = [
       memory: { type: 'string' },
       cpu: { type: 'string' },
       force: { type: 'boolean' },
+      'skip-setup': { type: 'boolean' },
     },
     async run({ args, values, engine, emit }) {
       need(args, 2, this.usage);
@@ -89,6 +90,7 @@ export const coreCommands: Command[] = [
         ...(command !== undefined ? { command } : {}),
         ...(limits ? { limits } : {}),
         force: flag(values, 'force'),
+        skipSetup: flag(values, 'skip-setup'),
       });
       const { id, repo, branch, worktree, host, agent: a, state, createdAt } = s;
       emit(

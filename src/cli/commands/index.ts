@@ -5,5 +5,6 @@ import { hostCommands } from './host.ts';
 import { webCommands } from './web.ts';
 import { portCommands } from './ports.ts';
 import { statsCommands } from './stats.ts';
+import { setupCommands } from './setup.ts';
 
-export const COMMANDS: Command[] = [...coreCommands, ...hostCommands, ...webCommands, ...statsCommands, ...portCommands];
+export const COMMANDS: Command[] = [...coreCommands, ...hostCommands, ...webCommands, ...statsCommands, ...portCommands, ...setupCommands];

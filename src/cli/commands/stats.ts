@@ -43,13 +43,14 @@ export function formatStats(s: ResourceStats): string {
   ]);
   const sessions = s.sessions.length
     ? table([
-        ['SESSION', 'HOST', 'CPU', 'RSS', 'PROCS', 'LIMITS'],
+        ['SESSION', 'HOST', 'CPU', 'RSS', 'PROCS', 'DISK', 'LIMITS'],
         ...s.sessions.map((x) => [
           x.id,
           x.host,
           pct(x.cpu),
           formatBytes(x.rss),
           String(x.processes),
+          x.disk !== undefined ? formatBytes(x.disk) : '-',
           x.limits ? `${describeLimits(x.limits)} (${x.limits.backend})` : '-',
         ]),
       ])

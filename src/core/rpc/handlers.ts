@@ -11,6 +11,7 @@ import { OrchardError } from '../../shared/errors.ts';
 import { LOCAL_HOST } from '../../shared/model.ts';
 import type { Engine } from '../engine.ts';
 import type { HostConfig } from '../store/store.ts';
+import { setupAction, setupPlan, trustRepo } from '../sessions/setup.ts';
 
 export interface HandlerContext {
   engine: Engine;
@@ -93,4 +94,13 @@ export const handlers: Handlers = {
   forwardStart: (p, { engine }) => engine.forwarder.start(p.id, p.port, p.localPort),
   forwardStop: async (p, { engine }) => ({ stopped: engine.forwarder.stop(p.localPort) }),
   forwardList: async (_p, { engine }) => engine.forwarder.list(),
+  // New worktrees ready to work: what a spawn will do, trusting a repo's scripts, retry/skip setup.
+  setupPlan: (p, { engine }) => setupPlan(engine, p),
+  repoTrust: (p, { engine }) =>
+    trustRepo(engine, p.repo, { ...(p.setup ? { setup: p.setup } : {}), ...(p.teardown ? { teardown: p.teardown } : {}) }),
+  async setupAction(p, ctx) {
+    await setupAction(ctx.engine, p.id, p.action);
+    ctx.sessionsTouched();
+    return null;
+  },
 };

@@ -27,6 +27,7 @@ const cols = z.number().int().min(1).max(1000);
 const rows = z.number().int().min(1).max(1000);
 const empty = z.strictObject({});
 const port = z.number().int().min(1).max(65535);
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'not a sha256');
 
 const spawn = z
   .strictObject({
@@ -50,6 +51,7 @@ const spawn = z
       })
       .optional(),
     force: z.boolean().optional(),
+    skipSetup: z.boolean().optional(),
   })
   .refine((p) => !(p.agent !== undefined && p.command !== undefined), {
     message: 'agent and command exclude each other',
@@ -89,6 +91,14 @@ export const requestSchemas: RequestSchemas = {
   forwardStart: z.strictObject({ id: sessionId, port, localPort: port.optional() }),
   forwardStop: z.strictObject({ localPort: port }),
   forwardList: empty,
+  setupPlan: z.strictObject({
+    repo: repoRef,
+    branch: branch.optional(),
+    newBranch: z.boolean().optional(),
+    from: nonEmpty(1024, 'from').optional(),
+  }),
+  repoTrust: z.strictObject({ repo: repoRef, setup: sha256.optional(), teardown: sha256.optional() }),
+  setupAction: z.strictObject({ id: sessionId, action: z.enum(['retry', 'skip']) }),
 };
 
 type SendSchemas = { [K in SendName]: z.ZodType<SendPayload<K>> };

@@ -36,6 +36,8 @@ export const PANE_FIELDS = [
   '@orchard_state_src',
   '@orchard_mode',
   '@orchard_last_words',
+  // The setup phase before the agent (src/core/sessions/setup.ts): running, failed.
+  '@orchard_setup',
 ] as const;
 
 export type PaneField = (typeof PANE_FIELDS)[number];

@@ -19,6 +19,8 @@ export interface NewSessionSpec {
   tags: Record<string, string>;
   cols?: number;
   rows?: number;
+  /** A program the agent wrapper runs under (the setup phase, src/core/sessions/setup.ts). */
+  prefix?: readonly string[];
 }
 
 /**
@@ -126,7 +128,7 @@ export class Tmux {
       String(spec.rows ?? 50),
     ];
     for (const [k, v] of Object.entries(spec.env)) args.push('-e', tmuxLiteral(`${k}=${v}`));
-    args.push('--', ...agentWrapper(spec.argv).map(tmuxLiteral));
+    args.push('--', ...[...(spec.prefix ?? []), ...agentWrapper(spec.argv)].map(tmuxLiteral));
     for (const [k, v] of Object.entries(spec.tags))
       args.push(';', 'set-option', '-t', target, k, tmuxLiteral(v));
     args.push(';', 'set-option', '-w', '-t', target, 'remain-on-exit', 'on');
