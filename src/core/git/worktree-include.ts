@@ -30,6 +30,10 @@ export async function readIncludePatterns(host: Host, repo: RepoConfig): Promise
 const hasPatterns = (p: IncludePatterns) =>
   p.extra.some((x) => x.trim()) || p.file.split('\n').some((l) => l.trim() && !l.startsWith('#'));
 
+/** Runs "$@" --exclude-from=<stdin saved to a temp file>. */
+const LIST_SCRIPT =
+  'f=$(mktemp) || exit 1; cat > "$f"; "$@" --exclude-from="$f"; c=$?; rm -f -- "$f"; exit $c';
+
 const splitZ = (s: string) => s.split('\0').filter(Boolean);
 
 /**
@@ -38,11 +42,12 @@ const splitZ = (s: string) => s.split('\0').filter(Boolean);
  */
 export async function listIncludedFiles(host: Host, repoPath: string, p: IncludePatterns): Promise<string[]> {
   if (!hasPatterns(p)) return [];
-  // The patterns reach git on stdin, so git parses them exactly as it parses a .gitignore.
+  // The patterns reach git on stdin, through a temp file (git cannot open a socket as /dev/stdin),
+  // so git parses them exactly as it parses a .gitignore.
   const patterns = `${p.file}\n${p.extra.join('\n')}\n`;
   const base = ['git', '-C', repoPath, 'ls-files', '-z', '--others', '--ignored'];
   const [matching, ignored] = await Promise.all([
-    host.exec([...base, '--exclude-from=/dev/stdin'], { env: GIT_ENV, input: patterns }),
+    host.exec(['sh', '-c', LIST_SCRIPT, 'orchard-include', ...base], { env: GIT_ENV, input: patterns }),
     // --directory: a wholly ignored folder (node_modules) is one entry, not its 100k files.
     host.exec([...base, '--exclude-standard', '--directory'], { env: GIT_ENV }),
   ]);
@@ -51,7 +56,10 @@ export async function listIncludedFiles(host: Host, repoPath: string, p: Include
       throw new OrchardError('command-failed', `git ls-files failed in ${repoPath}: ${r.stderr.trim()}`);
   const files = new Set<string>();
   const dirs: string[] = [];
-  for (const e of splitZ(ignored.stdout)) e.endsWith('/') ? dirs.push(e) : files.add(e);
+  for (const e of splitZ(ignored.stdout)) {
+    if (e.endsWith('/')) dirs.push(e);
+    else files.add(e);
+  }
   return splitZ(matching.stdout).filter((f) => files.has(f) || dirs.some((d) => f.startsWith(d)));
 }
 

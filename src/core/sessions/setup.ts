@@ -38,8 +38,9 @@ export const SETUP_WRAPPER = [
   '  for f in $ORCHARD_SETUP_FILES; do IFS=$o; "$f" || { c=$?; break; }; done',
   '  IFS=$o; set +f',
   '  [ "$c" -eq 0 ] && break',
-  '  t @orchard_setup failed; t @orchard_state error; t @orchard_detail "setup failed (exit $c)"',
   '  printf "\\n\\033[1;31m── orchard: setup failed (exit %s) ──\\033[0m\\nRetry it, or start the agent anyway: orchard setup %s --retry | --skip\\n" "$c" "$ORCHARD_SESSION_ID"',
+  // Printed before the state changes: whoever sees the state also finds the message on screen.
+  '  t @orchard_setup failed; t @orchard_state error; t @orchard_detail "setup failed (exit $c)"',
   '  a=',
   '  while [ "$a" != retry ] && [ "$a" != skip ]; do',
   '    tmux wait-for "orchard-setup-$ORCHARD_SESSION_ID" >/dev/null 2>&1 || sleep 1',
@@ -100,9 +101,9 @@ export async function readySpawn(
   if (!hasWork(setup)) return;
   const files = await writeScriptFiles(ctx, p.id, 'setup', setup);
   p.spec.env.ORCHARD_SETUP_FILES = files.join('\n');
+  // The wrapper marks the pane (@orchard_setup, @orchard_state) itself: a session-level tag would
+  // outlive the pane-level ones it clears when the setup ends.
   p.spec.prefix = ['sh', '-c', SETUP_WRAPPER, 'orchard-setup'];
-  // Shown at once, before the wrapper's first tmux call lands.
-  p.spec.tags['@orchard_setup'] = 'running';
 }
 
 /** What a spawn will do to a new worktree, for the new-session dialog (nothing is changed). */
