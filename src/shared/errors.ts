@@ -25,6 +25,8 @@ export type ErrorCode =
   | 'admission-refused'
   /** A committed .orchard/setup or teardown whose exact content the user has not trusted yet. */
   | 'setup-untrusted'
+  /** The repo's teardown failed before a worktree removal: nothing was killed or removed. */
+  | 'teardown-failed'
   | 'command-failed'
   | 'internal';
 

@@ -67,7 +67,7 @@ export async function killSession(
   const teardown = remove ? await runTeardown(ctx, repos, s) : null;
   if (teardown && teardown.code !== 0 && !opts.force)
     throw new OrchardError(
-      'command-failed',
+      'teardown-failed',
       `teardown failed (exit ${teardown.code}${teardown.timedOut ? ', timed out' : ''}) in ${s.worktree}; ` +
         `nothing was killed or removed (use --force to remove anyway)${teardown.output ? `:\n${teardown.output}` : ''}`,
     );

@@ -13,6 +13,7 @@ import { shortcutOf } from './keyboard.ts';
 import { canNotify, notifyTransition } from './notify.ts';
 import { StoreContext, useAppState } from './state/context.tsx';
 import { Store } from './state/store.ts';
+import { useDiskSizes } from './state/disk.ts';
 import { cycle } from './state/tabs.ts';
 import { TerminalRegistry } from './terminal/registry.ts';
 
@@ -31,6 +32,7 @@ export function App({ api }: { api: OrchardApi }) {
 
 function Window({ api, store }: { api: OrchardApi; store: Store }) {
   const s = useAppState();
+  const disk = useDiskSizes(api, s.view === 'grid');
   const registry = useMemo(() => new TerminalRegistry(api), [api]);
   const [searchSignal, setSearchSignal] = useState(0);
   const [sidebarWidth, setSidebarWidth] = useSidebarWidth();
@@ -123,6 +125,8 @@ function Window({ api, store }: { api: OrchardApi; store: Store }) {
               onTerminate={(id) => store.openDialog({ kind: 'terminate', id })}
               onNewSession={() => store.openDialog({ kind: 'new' })}
               onOpenPort={(id, port) => void store.openPort(id, port)}
+              disk={disk}
+              onSetupAction={(id, action) => void store.setupAction(id, action)}
             />
           )}
           {s.view === 'dashboard' && (

@@ -15,6 +15,7 @@ export function TerminateDialog({ session, onTerminate, onClose }: TerminateDial
   const [removeWorktree, setRemoveWorktree] = useState(false);
   const [force, setForce] = useState(false);
   const [dirty, setDirty] = useState(false);
+  const [teardownFailed, setTeardownFailed] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -26,6 +27,7 @@ export function TerminateDialog({ session, onTerminate, onClose }: TerminateDial
       onClose();
     } catch (e) {
       if (isOrchardError(e) && e.code === 'worktree-dirty') setDirty(true);
+      if (isOrchardError(e) && e.code === 'teardown-failed') setTeardownFailed(true);
       setError(e instanceof Error ? e.message : String(e));
       setBusy(false);
     }
@@ -72,6 +74,12 @@ export function TerminateDialog({ session, onTerminate, onClose }: TerminateDial
             disabled={busy}
           />
           Discard its uncommitted changes
+        </label>
+      )}
+      {removeWorktree && teardownFailed && (
+        <label className="check warn">
+          <input type="checkbox" checked={force} onChange={(e) => setForce(e.target.checked)} disabled={busy} />
+          Remove it anyway (the repo's teardown failed{dirty ? '; uncommitted changes are discarded' : ''})
         </label>
       )}
       <ErrorNote error={error} />
