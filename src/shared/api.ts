@@ -278,7 +278,10 @@ export interface RequestMap {
   forwardStart: { params: ForwardStartParams; result: ForwardInfo };
   forwardStop: { params: { localPort: number }; result: { stopped: boolean } };
   forwardList: { params: Empty; result: ForwardInfo[] };
-  setupPlan: { params: { repo: string; branch?: string; newBranch?: boolean; from?: string }; result: SetupPlan };
+  setupPlan: {
+    params: { repo: string; branch?: string; newBranch?: boolean; from?: string };
+    result: SetupPlan;
+  };
   /** Trust exactly the scripts whose sha256 the user was shown. */
   repoTrust: { params: { repo: string; setup?: string; teardown?: string }; result: RepoConfig };
   setupAction: { params: { id: string; action: SetupAction }; result: null };

@@ -97,7 +97,10 @@ export const handlers: Handlers = {
   // New worktrees ready to work: what a spawn will do, trusting a repo's scripts, retry/skip setup.
   setupPlan: (p, { engine }) => setupPlan(engine, p),
   repoTrust: (p, { engine }) =>
-    trustRepo(engine, p.repo, { ...(p.setup ? { setup: p.setup } : {}), ...(p.teardown ? { teardown: p.teardown } : {}) }),
+    trustRepo(engine, p.repo, {
+      ...(p.setup ? { setup: p.setup } : {}),
+      ...(p.teardown ? { teardown: p.teardown } : {}),
+    }),
   async setupAction(p, ctx) {
     await setupAction(ctx.engine, p.id, p.action);
     ctx.sessionsTouched();

@@ -23,7 +23,12 @@ export interface NewSessionDialogProps {
   onAddRepo: () => void;
   /** New worktree setup: the plan, trusting a committed script, and the spawned session's progress. */
   sessions?: SessionInfo[];
-  onPlan?: (params: { repo: string; branch?: string; newBranch?: boolean; from?: string }) => Promise<SetupPlan>;
+  onPlan?: (params: {
+    repo: string;
+    branch?: string;
+    newBranch?: boolean;
+    from?: string;
+  }) => Promise<SetupPlan>;
   onTrust?: (repo: string, setupSha: string) => Promise<unknown>;
   onCapture?: (id: string) => Promise<string>;
   onSetupAction?: (id: string, action: SetupAction) => Promise<void>;

@@ -48,11 +48,16 @@ export function SetupPreview({
         ) : (
           <div className="setup-untrusted">
             <p>
-              This repo's <code>{setup.script.path}</code> has not been trusted. Read it; it runs in the new worktree
-              before the agent only once you trust this exact content.
+              This repo's <code>{setup.script.path}</code> has not been trusted. Read it; it runs in the new
+              worktree before the agent only once you trust this exact content.
             </p>
             <pre aria-label="Setup script">{setup.script.content}</pre>
-            <button type="button" className="btn small" disabled={busy} onClick={() => onTrust(setup.script!.sha256)}>
+            <button
+              type="button"
+              className="btn small"
+              disabled={busy}
+              onClick={() => onTrust(setup.script!.sha256)}
+            >
               Trust this script
             </button>
           </div>
@@ -84,7 +89,11 @@ export function SetupProgress({
   const setup = session?.setup;
   useEffect(() => {
     let live = true;
-    const read = () => void onCapture().then((s) => live && setScreen(s), () => undefined);
+    const read = () =>
+      void onCapture().then(
+        (s) => live && setScreen(s),
+        () => undefined,
+      );
     read();
     const t = setInterval(read, 700);
     return () => {

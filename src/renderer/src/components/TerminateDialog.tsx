@@ -78,7 +78,12 @@ export function TerminateDialog({ session, onTerminate, onClose }: TerminateDial
       )}
       {removeWorktree && teardownFailed && (
         <label className="check warn">
-          <input type="checkbox" checked={force} onChange={(e) => setForce(e.target.checked)} disabled={busy} />
+          <input
+            type="checkbox"
+            checked={force}
+            onChange={(e) => setForce(e.target.checked)}
+            disabled={busy}
+          />
           Remove it anyway (the repo's teardown failed{dirty ? '; uncommitted changes are discarded' : ''})
         </label>
       )}
