@@ -38,6 +38,13 @@ const VALID_REQUESTS: Record<string, Record<string, unknown>> = {
   removeHost: { name: 'h1' },
   attach: { term: 't1', session: 'ab12', cols: 80, rows: 24 },
   stats: {},
+  ports: {},
+  forwardStart: { id: 'ab12', port: 5173 },
+  forwardStop: { localPort: 5173 },
+  forwardList: {},
+  setupPlan: { repo: 'r' },
+  repoTrust: { repo: 'r', setup: 'a'.repeat(64) },
+  setupAction: { id: 'ab12', action: 'retry' },
 };
 const VALID_SENDS: Record<string, Record<string, unknown>> = {
   terminalInput: { term: 't1', data: 'x' },
