@@ -112,6 +112,7 @@ export const statsCommands: Command[] = [
           ['tmux', info.tmux ?? 'not found'],
           ['git', info.git ?? 'not found'],
           ['memory reserve', formatBytes(info.memoryReserve)],
+          ['disk reserve', formatBytes(info.diskReserve)],
         ]),
       );
       return 0;

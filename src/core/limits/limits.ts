@@ -12,6 +12,7 @@ import { collectCgroups, placeSession, updateLimits, type Placement } from './ap
 import { hostLimits, type LimitProbe } from './probe.ts';
 import { decodeLimitsTag, describeLimits, encodeLimitsTag, formatBytes, type LimitsTag } from './spec.ts';
 import { readFile } from 'node:fs/promises';
+import { DEFAULT_DISK_RESERVE } from '../monitor/disk.ts';
 
 export const DEFAULT_MEMORY_RESERVE = 2 * 1024 ** 3;
 
@@ -108,6 +109,8 @@ export interface HostInfo {
   tmux: string | null;
   git: string | null;
   memoryReserve: number;
+  /** Free space a filesystem keeps before a new worktree is refused (src/core/monitor/disk.ts). */
+  diskReserve: number;
 }
 
 async function toolVersion(ctx: HostContext, argv: string[]): Promise<string | null> {
@@ -134,6 +137,7 @@ export async function hostInfo(engine: Engine, name: string): Promise<HostInfo> 
     tmux: tv ? tmux!.replace(/^tmux\s+/, '') : tmux,
     git: git ? git.replace(/^git version\s+/, '') : null,
     memoryReserve: config.preferences.memoryReserve ?? DEFAULT_MEMORY_RESERVE,
+    diskReserve: config.preferences.diskReserve ?? DEFAULT_DISK_RESERVE,
   };
 }
 
