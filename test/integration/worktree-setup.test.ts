@@ -278,6 +278,32 @@ for (const where of ['local', 'ssh'] as const) {
       expect(existsSync(b.worktree)).toBe(false);
     });
 
+    test('a committed .orchard/teardown runs only once trusted', async () => {
+      const t = ssh.env.env;
+      const repo = makeRepo(dir(), 'tdc');
+      const mark = join(dir(), 'tdc-ran');
+      commitFile(repo, '.orchard/teardown', `#!/bin/sh\necho "$ORCHARD_SESSION_ID" >> '${mark}'\n`, 0o755);
+      const a = await t.engine.spawn({
+        repo: ref(repo),
+        branch: 'one',
+        newBranch: true,
+        command: 'sleep 60',
+      });
+      const ka = await t.engine.kill(a.id, { removeWorktree: true });
+      expect(ka).toMatchObject({ worktreeRemoved: true, teardown: { untrusted: '.orchard/teardown' } });
+      expect(existsSync(mark)).toBe(false);
+      await trustRepo(t.engine, ref(repo));
+      const b = await t.engine.spawn({
+        repo: ref(repo),
+        branch: 'two',
+        newBranch: true,
+        command: 'sleep 60',
+      });
+      const kb = await t.engine.kill(b.id, { removeWorktree: true });
+      expect(kb).toMatchObject({ worktreeRemoved: true, teardown: { code: 0 } });
+      expect(readFileSync(mark, 'utf8')).toBe(`${b.id}\n`);
+    });
+
     test('disk: orchard stats --json gives each Orchard worktree its size, within 5 % of du -sk', async () => {
       const t = ssh.env.env;
       const repo = makeRepo(dir(), 'du');

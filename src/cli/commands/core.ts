@@ -158,6 +158,11 @@ export const coreCommands: Command[] = [
         force: flag(values, 'force'),
       });
       emit(r, `killed ${r.id}${r.worktreeRemoved ? `, removed ${r.worktree}` : ''}\n`);
+      // The repo's teardown (src/core/sessions/teardown.ts): say what was not run or failed but forced.
+      if (r.teardown?.untrusted)
+        io.err(`orchard: ${r.teardown.untrusted} was not run: not trusted (orchard repo trust)\n`);
+      else if (r.teardown && r.teardown.code !== 0)
+        io.err(`orchard: teardown failed (exit ${r.teardown.code}); removed anyway\n`);
       if (r.worktreeError) {
         io.err(`orchard: killed ${r.id}, but its worktree ${r.worktree} was kept: ${r.worktreeError}\n`);
         return 1;

@@ -132,6 +132,8 @@ export function NewSessionDialog(p: NewSessionDialogProps) {
       setError(e instanceof Error ? e.message : String(e));
       setRefused(isOrchardError(e) && (e.code === 'admission-refused' || e.code === 'setup-untrusted'));
       setUntrusted(isOrchardError(e) && e.code === 'setup-untrusted');
+      // The script may have changed since the plan was read: show the one that was refused.
+      if (isOrchardError(e) && e.code === 'setup-untrusted') setPlanSeq((n) => n + 1);
       setBusy(false);
     }
   };
