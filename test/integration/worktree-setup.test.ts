@@ -201,7 +201,11 @@ for (const where of ['local', 'ssh'] as const) {
     test('skip: the agent starts without a setup that keeps failing', async () => {
       const t = ssh.env.env;
       const repo = makeRepo(dir(), 'skip');
-      await setRepo(ref(repo), (r) => (r.setup = 'exit 7'));
+      // Through the CLI: repo set, then repo plan says what a spawn will do.
+      const set = await runCli(['repo', 'set', ref(repo), '--setup', 'exit 7', '--include', '.env'], t.env);
+      expect(set.stderr).toBe('');
+      const plan = await runCli(['repo', 'plan', ref(repo), 'k', '--new', '--json'], t.env);
+      expect(JSON.parse(plan.stdout)).toMatchObject({ setup: { command: 'exit 7' }, include: { count: 0 } });
       const s = await t.engine.spawn({
         repo: ref(repo),
         branch: 'k',
