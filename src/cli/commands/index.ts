@@ -7,4 +7,11 @@ import { portCommands } from './ports.ts';
 import { statsCommands } from './stats.ts';
 import { setupCommands } from './setup.ts';
 
-export const COMMANDS: Command[] = [...coreCommands, ...hostCommands, ...webCommands, ...statsCommands, ...portCommands, ...setupCommands];
+export const COMMANDS: Command[] = [
+  ...coreCommands,
+  ...hostCommands,
+  ...webCommands,
+  ...statsCommands,
+  ...portCommands,
+  ...setupCommands,
+];

@@ -70,10 +70,9 @@ export interface ReadyOptions {
   skipSetup?: boolean;
 }
 
-/** The revision a new worktree is made from, and ORCHARD_BASE. */
-async function baseOf(p: PreparedSpawn): Promise<{ rev: string; base: string }> {
-  const base = p.plan.create?.base ?? (await p.git.headBranch()) ?? '';
-  return { rev: p.plan.create?.base ?? p.plan.branch, base };
+/** ORCHARD_BASE: what a new branch starts from, else the repo's own branch. */
+async function baseOf(p: PreparedSpawn): Promise<string> {
+  return p.plan.create?.base ?? (await p.git.headBranch()) ?? '';
 }
 
 /**
@@ -89,8 +88,10 @@ export async function readySpawn(
   opts: ReadyOptions,
 ): Promise<void> {
   if (!p.plan.createsWorktree) return;
-  const { rev, base } = await baseOf(p);
-  const [, patterns, setup] = await Promise.all([
+  // The scripts as committed where the worktree is made from; all these reads at once.
+  const rev = p.plan.create?.base ?? p.plan.branch;
+  const [base, , patterns, setup] = await Promise.all([
+    baseOf(p),
     admitDisk(ctx, p.plan.worktree, prefs, opts.force),
     readIncludePatterns(ctx.host, repo),
     opts.skipSetup ? ({} as RepoScript) : repoScript(ctx.host, repo, repo.path, rev, 'setup'),
