@@ -153,6 +153,10 @@ for (const where of ['local', 'ssh'] as const) {
       expect(done.s.setup).toBeUndefined();
       expect(done.s.reason).not.toBe('setup');
       expect(readFileSync(join(s.worktree, '.setup-ran'), 'utf8').trim()).toBe(s.id);
+      // The setup's files in Orchard's folder on the host are gone once the agent runs.
+      const orchardDir = where === 'local' ? t.home : join(ssh.sshd.remoteHome, '.orchard');
+      expect(existsSync(join(orchardDir, 'setup'))).toBe(true);
+      expect(existsSync(join(orchardDir, 'setup', s.id))).toBe(false);
       await t.engine.kill(s.id);
 
       commitFile(repo, '.orchard/setup', '#!/bin/sh\necho changed\n', 0o755);

@@ -7,6 +7,7 @@ import {
   admitDisk,
   DEFAULT_DISK_RESERVE,
   DF_SCRIPT,
+  DiskMeter,
   diskAdmissionError,
   DU_SCRIPT,
   parseDf,
@@ -73,6 +74,48 @@ describe('disk', () => {
     ).resolves.toBeUndefined();
     await expect(admitDisk(small.ctx, '/w', { defaultAgent: 'a' }, true)).resolves.toBeUndefined();
     expect(small.argv).toHaveLength(2); // --force asks nothing
+  });
+});
+
+describe('disk meter', () => {
+  const pane = (id: string, worktree: string, extra: Record<string, string> = {}) =>
+    ({ '@orchard_id': id, '@orchard_worktree': worktree, '@orchard_owns_worktree': '1', ...extra }) as never;
+
+  test('one du exec per host for every worktree; cached for a minute; again when a setup ends', async () => {
+    const argv: string[][] = [];
+    const host = {
+      name: 'box',
+      exec: async (a: readonly string[]) => {
+        argv.push([...a]);
+        return {
+          code: 0,
+          stdout: a
+            .slice(4)
+            .map((_, i) => `${(i + 1) * 100}\n`)
+            .join(''),
+          stderr: '',
+        };
+      },
+    } as unknown as Host;
+    const ctx = { host, tmux: undefined as never, home: async () => '/h' } as HostContext;
+    const meter = new DiskMeter(60_000);
+    const setupRunning = [pane('a', '/w/a', { '@orchard_setup': 'running' }), pane('b', '/w/b')];
+    const main = pane('c', '/repo', { '@orchard_owns_worktree': '' });
+    const first = await meter.sizes(ctx, [...setupRunning, main], true);
+    expect(argv).toEqual([['sh', '-c', DU_SCRIPT, 'orchard-du', '/w/a', '/w/b']]);
+    expect([...first]).toEqual([
+      ['/w/a', 100 * 1024],
+      ['/w/b', 200 * 1024],
+    ]);
+    await meter.sizes(ctx, [...setupRunning, main], true);
+    expect(argv).toHaveLength(1);
+    // a's setup is over: node_modules may have landed, measure again.
+    await meter.sizes(ctx, [pane('a', '/w/a'), pane('b', '/w/b')], true);
+    expect(argv).toHaveLength(2);
+    const stats = [{ stats: {} as { disk?: number }, pane: pane('b', '/w/b') }];
+    await meter.annotate(ctx, stats, [pane('a', '/w/a'), pane('b', '/w/b')]);
+    expect(stats[0]!.stats.disk).toBe(200 * 1024);
+    expect(argv).toHaveLength(2);
   });
 });
 

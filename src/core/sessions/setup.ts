@@ -60,6 +60,9 @@ export const SETUP_WRAPPER = [
   'done',
   'printf "\\033[2m── orchard: starting the agent ──\\033[0m\\n"',
   "o @orchard_setup '' @orchard_state '' @orchard_reason '' @orchard_detail ''",
+  // The files were written for this session alone (Orchard's folder on the host): not left behind.
+  'IFS=$nl; set -f; for f in $ORCHARD_SETUP_FILES; do rm -f -- "$f"; d=${f%/*}; done; IFS=$ifs; set +f',
+  '[ -n "${d-}" ] && rmdir -- "$d" 2>/dev/null',
   'unset ORCHARD_SETUP_FILES',
   'exec "$@"',
 ].join('\n');

@@ -11,10 +11,13 @@ export const TEARDOWN_TIMEOUT_S = 120;
 /** Runs each file ($2...) in turn, the first failure ends it; `timeout` (where present) bounds it all. */
 export const TEARDOWN_RUNNER = [
   't=$1; shift',
+  'run() { for f; do "$f" || return $?; done; }',
   'if command -v timeout >/dev/null 2>&1; then',
-  '  exec timeout -k 5 "$t" sh -c \'for f; do "$f" || exit $?; done\' orchard-teardown "$@"',
-  'fi',
-  'for f; do "$f" || exit $?; done',
+  '  timeout -k 5 "$t" sh -c \'for f; do "$f" || exit $?; done\' orchard-teardown "$@"; c=$?',
+  'else run "$@"; c=$?; fi',
+  // The files were written for this run alone: not left behind.
+  'for f; do rm -f -- "$f"; d=${f%/*}; done; [ -n "${d-}" ] && rmdir -- "$d" 2>/dev/null',
+  'exit "$c"',
 ].join('\n');
 
 export interface TeardownTarget {
