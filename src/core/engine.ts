@@ -39,6 +39,7 @@ import { killSession, type KillOptions } from './sessions/kill.ts';
 import { listHostSessions, orchardPanes, paneToSession } from './sessions/list.ts';
 import { executeSpawn, prepareSpawn, type SpawnOptions } from './sessions/spawn.ts';
 import { forgetSession, resumeAll, resumeById } from './sessions/resume-ops.ts';
+import { readySpawn } from './sessions/setup.ts';
 import type { OrchardConfig, Store } from './store/store.ts';
 import type { Disposable } from './util/lifecycle.ts';
 
@@ -46,8 +47,10 @@ export interface EngineSpawnOptions extends SpawnOptions {
   repo: string;
   agent?: string;
   command?: string;
-  /** Skip admission control (the host's memory reserve). */
+  /** Skip admission control (the host's memory and disk reserves). */
   force?: boolean;
+  /** Start the agent without the repo's setup. */
+  skipSetup?: boolean;
 }
 
 export type { KillOptions };
@@ -162,6 +165,8 @@ export class Engine implements Disposable {
       admit(ctx, profile, config.preferences, opts.force),
       prepareSpawn(ctx, repo, profile, opts),
     ]);
+    // A new worktree: disk reserve, trusted setup, .worktreeinclude copy (src/core/sessions/setup.ts).
+    await readySpawn(ctx, repo, prepared, config.preferences, opts);
     const made = await executeSpawn(prepared);
     return paneToSession(made.pane, ctx.host.name, config.repos, Date.now());
   }

@@ -78,8 +78,10 @@ export interface SpawnParams {
   rows?: number;
   /** Memory (bytes) and CPU (percent of one core) limits for the agent's process tree. */
   limits?: ResourceLimits;
-  /** Spawn even when the host's free memory is below the reserve (admission control). */
+  /** Spawn even when the host's free memory or disk is below the reserve (admission control). */
   force?: boolean;
+  /** Start the agent without the repo's setup (an untrusted .orchard/setup is then not refused). */
+  skipSetup?: boolean;
 }
 
 export interface KillParams {
@@ -96,6 +98,8 @@ export interface KillResult {
   /** Set when the session was killed but its worktree could not be removed (it is kept). */
   worktreeError?: string;
   worktree: string;
+  /** The repo's teardown, when it had one (it ran before the worktree was removed). */
+  teardown?: TeardownResult;
 }
 
 // Resume / restart / forget (src/core/sessions/resume*.ts): stopped and exited sessions.
@@ -404,6 +408,44 @@ export interface ForwardStartParams {
   localPort?: number;
 }
 
+// New worktrees ready to work: .worktreeinclude, setup and teardown (src/core/sessions/setup.ts) ---
+
+/** A committed `.orchard/setup` or `.orchard/teardown` as the dialog shows it before trusting it. */
+export interface CommittedScriptInfo {
+  path: string;
+  content: string;
+  sha256: string;
+  trusted: boolean;
+}
+
+export interface RepoScriptInfo {
+  /** The command in Orchard's config for the repo. */
+  command?: string;
+  script?: CommittedScriptInfo;
+}
+
+/** What a spawn will do to a new worktree: files copied, setup to run (for the new-session dialog). */
+export interface SetupPlan {
+  repo: string;
+  /** The revision the scripts were read at. */
+  rev: string;
+  /** `.worktreeinclude` matches that git ignores (first 200 of `count`). */
+  include: { count: number; files: string[] };
+  setup: RepoScriptInfo;
+  teardown: RepoScriptInfo;
+}
+
+export type SetupAction = 'retry' | 'skip';
+
+export interface TeardownResult {
+  code: number;
+  /** Its last lines of output. */
+  output: string;
+  timedOut?: boolean;
+  /** A committed teardown that was not run: not trusted. */
+  untrusted?: string;
+}
+
 export interface RequestMap {
   listRepos: { params: Empty; result: RepoConfig[] };
   addRepo: { params: AddRepoParams; result: RepoConfig };
@@ -450,6 +492,13 @@ export interface RequestMap {
   setBase: { params: { id: string; base: string }; result: SessionInfo };
   cleanup: { params: { id: string }; result: CleanupResult };
   gc: { params: { dryRun?: boolean }; result: GcResult };
+  setupPlan: {
+    params: { repo: string; branch?: string; newBranch?: boolean; from?: string };
+    result: SetupPlan;
+  };
+  /** Trust exactly the scripts whose sha256 the user was shown. */
+  repoTrust: { params: { repo: string; setup?: string; teardown?: string }; result: RepoConfig };
+  setupAction: { params: { id: string; action: SetupAction }; result: null };
 }
 
 export interface SendMap {
@@ -549,6 +598,9 @@ export const REQUESTS = [
   'setBase',
   'cleanup',
   'gc',
+  'setupPlan',
+  'repoTrust',
+  'setupAction',
 ] as const;
 
 export const SENDS = [

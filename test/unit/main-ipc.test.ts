@@ -62,6 +62,9 @@ const VALID_REQUESTS: Record<string, Record<string, unknown>> = {
   setBase: { id: 'ab12', base: 'main' },
   cleanup: { id: 'ab12' },
   gc: {},
+  setupPlan: { repo: 'r' },
+  repoTrust: { repo: 'r', setup: 'a'.repeat(64) },
+  setupAction: { id: 'ab12', action: 'retry' },
 };
 const VALID_SENDS: Record<string, Record<string, unknown>> = {
   terminalInput: { term: 't1', data: 'x' },

@@ -60,7 +60,7 @@ export const coreCommands: Command[] = [
   {
     name: 'spawn',
     usage:
-      'spawn <repo> <branch> [--new [--from <base>]] [--agent <profile> | --command <cmd>] [--memory 4G] [--cpu 150%] [--force] [--json]',
+      'spawn <repo> <branch> [--new [--from <base>]] [--agent <profile> | --command <cmd>] [--memory 4G] [--cpu 150%] [--force] [--skip-setup] [--json]',
     summary: 'worktree (made or reused) + tmux session + agent',
     options: {
       ...json,
@@ -71,6 +71,7 @@ export const coreCommands: Command[] = [
       memory: { type: 'string' },
       cpu: { type: 'string' },
       force: { type: 'boolean' },
+      'skip-setup': { type: 'boolean' },
     },
     async run({ args, values, engine, emit }) {
       need(args, 2, this.usage);
@@ -89,6 +90,7 @@ export const coreCommands: Command[] = [
         ...(command !== undefined ? { command } : {}),
         ...(limits ? { limits } : {}),
         force: flag(values, 'force'),
+        skipSetup: flag(values, 'skip-setup'),
       });
       const { id, repo, branch, worktree, host, agent: a, state, createdAt } = s;
       emit(
@@ -156,6 +158,11 @@ export const coreCommands: Command[] = [
         force: flag(values, 'force'),
       });
       emit(r, `killed ${r.id}${r.worktreeRemoved ? `, removed ${r.worktree}` : ''}\n`);
+      // The repo's teardown (src/core/sessions/teardown.ts): say what was not run or failed but forced.
+      if (r.teardown?.untrusted)
+        io.err(`orchard: ${r.teardown.untrusted} was not run: not trusted (orchard repo trust)\n`);
+      else if (r.teardown && r.teardown.code !== 0)
+        io.err(`orchard: teardown failed (exit ${r.teardown.code}); removed anyway\n`);
       if (r.worktreeError) {
         io.err(`orchard: killed ${r.id}, but its worktree ${r.worktree} was kept: ${r.worktreeError}\n`);
         return 1;

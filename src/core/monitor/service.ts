@@ -94,6 +94,8 @@ export class StatsService implements Disposable {
           const panes = await listPanesWithin(ctx);
           const paths = repos.filter((r) => r.host === name).map((r) => r.path);
           const sample = await this.monitor.sampleHost(ctx, panes, paths);
+          // Worktree sizes from the cache; a measurement, when due, runs in the background.
+          await this.monitor.disk.annotate(ctx, sample.sessions, panes).catch(() => undefined);
           await enforceSoftLimits(ctx, sample).catch(() => undefined);
           return sample;
         } catch (e) {

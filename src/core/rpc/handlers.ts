@@ -4,6 +4,7 @@ import type { RequestName, RequestParams, RequestResult, StatsSnapshot } from '.
 import type { Engine } from '../engine.ts';
 import * as review from '../review/service.ts';
 import { gc } from '../sessions/gc.ts';
+import { setupAction, setupPlan, trustRepo } from '../sessions/setup.ts';
 
 export interface HandlerContext {
   engine: Engine;
@@ -116,5 +117,17 @@ export const handlers: Handlers = {
     const r = await gc(ctx.engine, !!p.dryRun);
     ctx.sessionsTouched();
     return r;
+  },
+  // New worktrees ready to work: what a spawn will do, trusting a repo's scripts, retry/skip setup.
+  setupPlan: (p, { engine }) => setupPlan(engine, p),
+  repoTrust: (p, { engine }) =>
+    trustRepo(engine, p.repo, {
+      ...(p.setup ? { setup: p.setup } : {}),
+      ...(p.teardown ? { teardown: p.teardown } : {}),
+    }),
+  async setupAction(p, ctx) {
+    await setupAction(ctx.engine, p.id, p.action);
+    ctx.sessionsTouched();
+    return null;
   },
 };

@@ -31,6 +31,7 @@ const cols = z.number().int().min(1).max(1000);
 const rows = z.number().int().min(1).max(1000);
 const empty = z.strictObject({});
 const port = z.number().int().min(1).max(65535);
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'not a sha256');
 
 // --- Hosts and limits (one schema for the router and the CLI: see parseRequest)
 
@@ -80,6 +81,7 @@ const spawn = z
     rows: rows.optional(),
     limits: limitValues.optional(),
     force: z.boolean().optional(),
+    skipSetup: z.boolean().optional(),
   })
   .refine((p) => !(p.agent !== undefined && p.command !== undefined), {
     message: 'agent and command exclude each other',
@@ -165,6 +167,14 @@ export const requestSchemas: RequestSchemas = {
   setBase: z.strictObject({ id: sessionId, base: branch }),
   cleanup: z.strictObject({ id: sessionId }),
   gc: z.strictObject({ dryRun: z.boolean().optional() }),
+  setupPlan: z.strictObject({
+    repo: repoRef,
+    branch: branch.optional(),
+    newBranch: z.boolean().optional(),
+    from: nonEmpty(1024, 'from').optional(),
+  }),
+  repoTrust: z.strictObject({ repo: repoRef, setup: sha256.optional(), teardown: sha256.optional() }),
+  setupAction: z.strictObject({ id: sessionId, action: z.enum(['retry', 'skip']) }),
 };
 
 type SendSchemas = { [K in SendName]: z.ZodType<SendPayload<K>> };

@@ -44,6 +44,9 @@ export function paneToSession(
     pid: Number.isFinite(pid) && pid > 0 ? pid : null,
     createdAt: p['@orchard_created'] || new Date(Number(p.session_created) * 1000).toISOString(),
     ...(p['@orchard_agent_session'] ? { agentSessionId: p['@orchard_agent_session'] } : {}),
+    ...(p['@orchard_setup'] === 'running' || p['@orchard_setup'] === 'failed'
+      ? { setup: p['@orchard_setup'] }
+      : {}),
     tmuxSession: p.session_name,
     paneId: p.pane_id,
     ...(p['@orchard_base'] ? { base: p['@orchard_base'] } : {}),

@@ -157,6 +157,8 @@ export interface PreparedSpawn {
   limits: SpawnOptions['limits'];
   /** Set by a resume: what the session's earlier record carries over (records.ts). */
   resumes?: Pick<SessionRecord, 'base' | 'command'>;
+  /** Runs once the worktree is made, before the session (the .worktreeinclude copy, setup.ts). */
+  afterWorktree?: () => Promise<void>;
 }
 
 /**
@@ -232,6 +234,7 @@ export async function executeSpawn(p: PreparedSpawn): Promise<SpawnResult> {
       else await git.addWorktree(plan.worktree, plan.branch);
       // Only the worktree is undone: a branch, once made, is never deleted.
       undo.push(() => git.removeWorktree(plan.worktree, true));
+      await p.afterWorktree?.();
     }
     // If tmux made the session but the call still failed (a dropped SSH connection, a garbled
     // read-back), the session must not outlive the rollback of its worktree.

@@ -34,6 +34,9 @@ function fromHook(p: PaneRecord): DerivedState | undefined {
   const reason = p['@orchard_reason'] || undefined;
   const detail = p['@orchard_detail'] ? { detail: p['@orchard_detail'] } : {};
   switch (p['@orchard_state']) {
+    case 'starting':
+      // The setup phase before the agent (src/core/sessions/setup.ts): reason 'setup'.
+      return { state: 'starting', ...(reason ? { reason } : {}) };
     case 'working':
       return { state: 'working' };
     case 'waiting':

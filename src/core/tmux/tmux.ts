@@ -25,6 +25,8 @@ export interface NewSessionSpec {
   rows?: number;
   /** Transcript: the pane's output piped to this logger (src/core/sessions/transcript.ts). */
   transcript?: { script: string; log: string; cap: number };
+  /** A program the agent wrapper runs under (the setup phase, src/core/sessions/setup.ts). */
+  prefix?: readonly string[];
 }
 
 /**
@@ -132,7 +134,7 @@ export class Tmux {
       String(spec.rows ?? 50),
     ];
     for (const [k, v] of Object.entries(spec.env)) args.push('-e', tmuxLiteral(`${k}=${v}`));
-    args.push('--', ...agentWrapper(spec.argv).map(tmuxLiteral));
+    args.push('--', ...[...(spec.prefix ?? []), ...agentWrapper(spec.argv)].map(tmuxLiteral));
     for (const [k, v] of Object.entries(spec.tags))
       args.push(';', 'set-option', '-t', target, k, tmuxLiteral(v));
     args.push(';', 'set-option', '-w', '-t', target, 'remain-on-exit', 'on');
