@@ -199,16 +199,20 @@ export class ControlClient implements Disposable {
     return !this.ended;
   }
 
-  /** Run one line of commands; one reply per command that ran (a failure ends the line). */
-  run(commands: readonly (readonly string[])[]): Promise<ControlReply[]> {
+  /**
+   * Run one line of commands; one reply per command that ran (a failure ends the line). With
+   * timeoutMs 0 the reply may take forever (a command after `wait-for`).
+   */
+  run(commands: readonly (readonly string[])[], timeoutMs = this.timeoutMs): Promise<ControlReply[]> {
     if (this.ended) return Promise.reject(this.ended);
     const line = controlLine(commands);
     return new Promise((resolve, reject) => {
       const p: Pending = { left: commands.length, replies: [], resolve, reject };
-      p.timer = setTimeout(() => {
-        // No answer: the host or tmux hangs. Kill the client; its owner starts a new one.
-        this.finish(new ControlExit(`tmux did not answer within ${this.timeoutMs / 1000} s`, false));
-      }, this.timeoutMs);
+      if (timeoutMs > 0)
+        p.timer = setTimeout(() => {
+          // No answer: the host or tmux hangs. Kill the client; its owner starts a new one.
+          this.finish(new ControlExit(`tmux did not answer within ${timeoutMs / 1000} s`, false));
+        }, timeoutMs);
       this.pending.push(p);
       this.pty.write(`${line}\n`);
     });
