@@ -5,7 +5,7 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, safeStorage, session } from 
 import { join } from 'node:path';
 import type { ServerMessage, ShellCommand, ShellSendMap, ShellSendName } from '../shared/api.ts';
 import type { NotificationPreferences, SessionInfo } from '../shared/model.ts';
-import { createRouter, type Connection, type Router } from '../core/rpc/index.ts';
+import { createRouter, FleetMonitor, type Connection, type Router } from '../core/rpc/index.ts';
 import type { Engine } from '../core/engine.ts';
 import { AppStateStore } from './app-store.ts';
 import { stopAllSessions } from './commands.ts';
@@ -25,6 +25,8 @@ export class OrchardApp {
   readonly state: AppStateStore;
   readonly vault: SecretVault;
   private readonly engine: Engine;
+  /** Status, screen checks, stats and soft limits for every host, whether a window is open or not. */
+  private readonly monitor: FleetMonitor;
   private readonly router: Router;
   private readonly location: AppLocation;
   private readonly load: { url: string } | { file: string };
@@ -47,7 +49,8 @@ export class OrchardApp {
     ipcMain.removeAllListeners('electron-store-get-data');
     this.vault = new SecretVault(join(home, 'secrets.json'), safeStorage);
     this.engine = createAppEngine(home, rememberedPassphrases(this.vault));
-    this.router = createRouter(this.engine);
+    this.monitor = new FleetMonitor(this.engine).start();
+    this.router = createRouter(this.engine, { monitor: this.monitor });
     // The dev server only in development; a packaged app always loads its own files.
     const devUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL;
     const indexHtml = join(import.meta.dirname, '../renderer/index.html');
@@ -91,7 +94,7 @@ export class OrchardApp {
     this.show();
   }
 
-  /** The shell follows the fleet as one more router client: one poll serves the window and the tray. */
+  /** The shell follows the fleet as one more router client: one monitor serves the window and the tray. */
   private watchFleet(): void {
     this.shellConn = this.router.connect({
       id: 'shell',
@@ -186,6 +189,7 @@ export class OrchardApp {
     this.transport?.dispose();
     this.shellConn?.dispose();
     this.router.dispose();
+    this.monitor.dispose();
     this.tray?.dispose();
     this.engine.dispose();
   }

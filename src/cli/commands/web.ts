@@ -22,7 +22,11 @@ export const webCommands: Command[] = [
       const host = str(values, 'host') ?? '127.0.0.1';
       // Loaded on use: the server (ws, zod, the router) is most of the CLI's start-up otherwise.
       const { startWebServer } = await import('../web/server.ts');
-      const server = await startWebServer({ engine: engine(), port, host });
+      const { FleetMonitor } = await import('../../core/status/fleet-monitor.ts');
+      // The engine runs for a front end from now on, page open or not: statuses, screen checks and
+      // soft memory limits are watched by the fleet monitor for as long as this command runs.
+      const monitor = new FleetMonitor(engine()).start();
+      const server = await startWebServer({ engine: engine(), port, host, router: { monitor } });
       if (!isLoopback(host))
         io.err(
           `orchard web: WARNING: listening on ${host}, reachable from other machines. Anyone with the ` +
@@ -41,6 +45,7 @@ export const webCommands: Command[] = [
         process.on('SIGTERM', stop);
       });
       await server.close();
+      monitor.dispose();
       return 0;
     },
   },
