@@ -8,6 +8,7 @@ import { spawnScenario } from './scenarios/spawn.ts';
 import { echoLocalScenario } from './scenarios/echo-local.ts';
 import { browserScenario } from './scenarios/browser.ts';
 import { echoSshScenario } from './scenarios/echo-ssh.ts';
+import { fleetScenario } from './scenarios/fleet.ts';
 
 const SCENARIOS: Record<string, () => Promise<Row[]>> = {
   echo: echoLocalScenario,
@@ -15,6 +16,7 @@ const SCENARIOS: Record<string, () => Promise<Row[]>> = {
   browser: browserScenario,
   scale: scaleScenario,
   spawn: spawnScenario,
+  fleet: fleetScenario,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

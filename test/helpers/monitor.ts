@@ -15,6 +15,11 @@ process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
   return (write as (c: string | Uint8Array, ...r: unknown[]) => boolean)(chunk, ...rest);
 }) as typeof process.stderr.write;
 
+/** Every process traced so far (a check that tracing works at all: spawns run git and tmux). */
+export function tracedSoFar(): number {
+  return traced.length;
+}
+
 /** The processes Orchard started during the next `ms` milliseconds. */
 export async function countExecs(ms: number): Promise<{ count: number; lines: string[] }> {
   const from = Date.now();

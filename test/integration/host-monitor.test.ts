@@ -9,7 +9,7 @@ import { createRouter } from '../../src/core/rpc/index.ts';
 import { FleetMonitor } from '../../src/core/status/fleet-monitor.ts';
 import { SERVER_EXITED } from '../../src/core/status/host-monitor.ts';
 import { makeEnv, makeRepo, waitFor, type TestEnv } from '../helpers/env.ts';
-import { countExecs, hookLatencies, percentile } from '../helpers/monitor.ts';
+import { countExecs, hookLatencies, percentile, tracedSoFar } from '../helpers/monitor.ts';
 
 let t: TestEnv;
 let repo: string;
@@ -47,6 +47,7 @@ test('10 idle sessions, a client subscribed for 30 s: ≤ 1 tmux/git process a s
     );
     expect(router.monitor.host('local')?.mode).toBe('control');
     // Steady state: nothing changes; count every process Orchard starts meanwhile.
+    expect(tracedSoFar(), 'the spawns were traced: the count below is real').toBeGreaterThan(10);
     const pushed = lists.length;
     const { count, lines } = await countExecs(30_000);
     console.log(`local, 10 sessions, 30 s: ${count} processes (${lines.join('; ') || 'none'})`);

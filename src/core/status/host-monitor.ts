@@ -233,6 +233,7 @@ export class HostMonitor implements Disposable {
     this.exitReason = e.message;
     this.dropControl();
     this.modeNow = 'starting';
+    this.ctx = undefined; // ask the registry again: the host may have been re-addressed
     // At once: the session we were attached to may be gone while others remain. A client that
     // dies as soon as it started counts as a failure, so a broken tmux cannot make a loop of it.
     if (Date.now() - this.attachedAt < 1000) {
@@ -292,6 +293,7 @@ export class HostMonitor implements Disposable {
   private unreachable(error: string): void {
     this.modeNow = 'unreachable';
     this.controlFailures = 0; // what failed was the host, not control mode
+    this.ctx = undefined;
     this.lastError = steady(error);
     void (async () => {
       const known = this.list?.length ? this.list : ((await this.deps.lastSeen?.get(this.name)) ?? []);
