@@ -6,9 +6,13 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { ServerMessage } from '../../src/shared/api.ts';
 import type { SessionInfo } from '../../src/shared/model.ts';
 import { createRouter } from '../../src/core/rpc/index.ts';
+import { LocalHost } from '../../src/core/hosts/local.ts';
+import type { PtyStream } from '../../src/core/hosts/host.ts';
 import { FleetMonitor } from '../../src/core/status/fleet-monitor.ts';
-import { SERVER_EXITED } from '../../src/core/status/host-monitor.ts';
-import { makeEnv, makeRepo, waitFor, type TestEnv } from '../helpers/env.ts';
+import { HostMonitor, SERVER_EXITED } from '../../src/core/status/host-monitor.ts';
+import { Tmux } from '../../src/core/tmux/tmux.ts';
+import type { OrchardConfig } from '../../src/core/store/store.ts';
+import { FAKE_AGENT, makeEnv, makeRepo, waitFor, type TestEnv } from '../helpers/env.ts';
 import { countExecs, hookLatencies, percentile, tracedSoFar } from '../helpers/monitor.ts';
 
 let t: TestEnv;
@@ -16,6 +20,15 @@ let repo: string;
 beforeAll(async () => {
   t = await makeEnv();
   repo = makeRepo(t.dir, 'repo');
+  await t.engine.store.update((c) => {
+    // The fake agent with no --settings: no hooks, only its screen tells.
+    c.profiles.push({
+      id: 'plain',
+      label: 'No hooks',
+      kind: 'custom',
+      command: [process.execPath, FAKE_AGENT],
+    });
+  });
 });
 afterAll(() => t.cleanup());
 
@@ -120,6 +133,94 @@ test('the tmux server killed: its sessions are reported stopped with the reason,
     );
     await waitFor(() => monitor.host('local')?.mode === 'control', 5000, 'control mode again');
     await t.engine.kill(c.id);
+  } finally {
+    monitor.dispose();
+  }
+}, 60_000);
+
+/** A monitor of this machine on `socket`, through `host` (a stand-in for one that lacks something). */
+function localMonitor(host: LocalHost, socket: string, log: string[] = []): HostMonitor {
+  const tmux = new Tmux(host, socket);
+  return new HostMonitor(
+    {
+      name: 'local',
+      context: async () => ({ host, tmux, home: async () => t.home }),
+      config: () => t.engine.store.read() as Promise<OrchardConfig>,
+      log: (m) => log.push(m),
+    },
+    { probeMs: 20, pollMs: 200 },
+  );
+}
+
+test('no tmux server: the monitor waits without starting processes, and finds the server when it comes', async () => {
+  const socket = `${t.socket}-none`;
+  const m = localMonitor(new LocalHost(), socket).start();
+  const tmuxHere = (...args: string[]) =>
+    new Promise<void>((resolve, reject) =>
+      execFile('tmux', ['-L', socket, '-f', '/dev/null', ...args], (e) => (e ? reject(e) : resolve())),
+    );
+  try {
+    const { count, lines } = await countExecs(3000);
+    expect(count, lines.join('\n')).toBe(0);
+    expect(m.mode).toBe('no-server');
+    expect(m.sessions).toEqual([]);
+    await tmuxHere(
+      'new-session',
+      '-d',
+      '-s',
+      'o-late',
+      'sleep 600',
+      ';',
+      'set-option',
+      '-t',
+      '=o-late:',
+      '@orchard_id',
+      'abcdef12',
+    );
+    await waitFor(() => m.sessions?.some((s) => s.id === 'abcdef12'), 5000, 'the new server seen');
+    expect(m.mode).toBe('control');
+  } finally {
+    m.dispose();
+    await tmuxHere('kill-server').catch(() => undefined);
+  }
+}, 30_000);
+
+test('where control mode is unavailable the monitor polls list-panes, and still sees hook changes', async () => {
+  class NoPty extends LocalHost {
+    override openPty(): Promise<PtyStream> {
+      return Promise.reject(new Error('no pty on this host'));
+    }
+  }
+  const s = await t.engine.spawn({ repo, branch: 'polled', newBranch: true, command: 'sleep 600' });
+  const log: string[] = [];
+  const m = localMonitor(new NoPty(), t.socket, log).start();
+  try {
+    await waitFor(() => m.mode === 'polling', 5000, 'polling mode');
+    expect(log.join('\n')).toMatch(/control mode unavailable \(no pty on this host\); polling/);
+    await waitFor(() => m.sessions?.some((x) => x.id === s.id), 5000, 'the session listed');
+    await tmux('set-option', '-p', '-t', s.paneId, '@orchard_state', 'working');
+    await waitFor(() => m.sessions?.find((x) => x.id === s.id)?.state === 'working', 3000, 'polled change');
+  } finally {
+    m.dispose();
+    await t.engine.kill(s.id);
+  }
+}, 30_000);
+
+test('an agent without hooks: a screen transition reaches the monitor within 1.5 s', async () => {
+  const monitor = new FleetMonitor(t.engine).start();
+  try {
+    const s = await t.engine.spawn({ repo, branch: 'screen', newBranch: true, agent: 'plain' });
+    await waitFor(() => monitor.current?.find((x) => x.id === s.id)?.state === 'idle', 15_000, 'idle prompt');
+    const t0 = Date.now();
+    await t.engine.send(s.id, 'sleep 2500'); // the spinner shows at once
+    await waitFor(() => monitor.current?.find((x) => x.id === s.id)?.state === 'working', 5000, 'working');
+    const toWorking = Date.now() - t0;
+    await waitFor(() => monitor.current?.find((x) => x.id === s.id)?.state === 'idle', 8000, 'idle again');
+    const toIdle = Date.now() - t0 - 2500; // the prompt is back 2.5 s after the send
+    console.log(`screen → monitor: working after ${toWorking} ms, idle ${toIdle} ms after the turn ended`);
+    expect(toWorking).toBeLessThan(1500);
+    expect(toIdle).toBeLessThan(1500);
+    await t.engine.kill(s.id);
   } finally {
     monitor.dispose();
   }

@@ -15,7 +15,8 @@
 //   `$VAR`, `~`), so every argument goes through controlQuote and no line is ever empty;
 // - `wait-for` answers its block at once and then blocks the client's queue until signalled: the
 //   block of the command after it is the wake-up;
-// - a client that cannot attach (no sessions) answers the attach block with %error, then %exit.
+// - a client that cannot attach (no sessions) answers the attach block with %error, then %exit;
+//   with -N and no server it prints "error connecting to …" (or "no server running") and exits.
 import { OrchardError } from '../../shared/errors.ts';
 import type { Host, PtyStream } from '../hosts/host.ts';
 import { Emitter, type Disposable } from '../util/lifecycle.ts';
@@ -174,6 +175,9 @@ export class ControlClient implements Disposable {
       RAW_EXEC,
       'orchard-control',
       ...base,
+      // Never start a server: attach-session would, and an empty server living for a moment makes
+      // other clients' `list-panes -a` fail ("no current target").
+      '-N',
       '-C',
       'attach-session',
       '-f',
