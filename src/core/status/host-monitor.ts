@@ -9,21 +9,26 @@
 // changed (and once a minute), and a safety re-list every few seconds, all through the client.
 // Where control mode is unavailable: list-panes polling. With no server: a cheap probe (the socket
 // locally, one list-panes over SSH) every few seconds, never a storm of tmux processes.
-import { connect } from 'node:net';
-import { join } from 'node:path';
 import { LOCAL_HOST, type AgentProfile, type RepoConfig, type SessionInfo } from '../../shared/model.ts';
 import { mergeProfiles } from '../agents/profiles.ts';
-import { Git } from '../git/git.ts';
 import type { HostContext } from '../hosts/registry.ts';
 import { enforceSoftLimits, hasSoftLimits } from '../limits/soft.ts';
 import { emptyHost, listPanesWithin, ResourceMonitor, type HostSample } from '../monitor/monitor.ts';
-import { paneToSession } from '../sessions/list.ts';
 import type { LastSeenSessions } from '../ssh/last-seen.ts';
 import type { OrchardConfig } from '../store/store.ts';
-import { ControlClient, ControlExit } from '../tmux/control.ts';
+import { ControlClient, ControlExit, localServerAlive } from '../tmux/control.ts';
 import type { PaneRecord } from '../tmux/format.ts';
 import { Emitter, type Disposable } from '../util/lifecycle.ts';
 import { Rerun } from '../util/rerun.ts';
+import { Timers } from '../util/timers.ts';
+import {
+  asStopped,
+  asUnreachable,
+  SERVER_EXITED,
+  sessionsFromPanes,
+  steadyError,
+  worktreeBranches,
+} from './host-sessions.ts';
 import { controlChannel, execChannel, type PaneChannel } from './pane-channel.ts';
 import { ScreenPass } from './screen-pass.ts';
 
@@ -69,11 +74,9 @@ const RELIST = new Set([
   'unlinked-window-add',
   'unlinked-window-close',
 ]);
-export const SERVER_EXITED = 'tmux server exited';
+export { SERVER_EXITED };
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
-/** The SSH pool's countdown ("(next retry in 3s)") changes every second; it is not news. */
-const steady = (msg: string) => msg.replace(/\s*\(next retry in [^)]*\)/g, '');
 
 export class HostMonitor implements Disposable {
   readonly name: string;
@@ -106,8 +109,9 @@ export class HostMonitor implements Disposable {
   private sampling: Promise<HostSample> | undefined;
   private latest: { at: number; sample: HostSample } | undefined;
   private readonly screens = new ScreenPass();
-  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
-  private readonly generation = new Map<string, number>();
+  private readonly timers = new Timers((name, e) =>
+    this.deps.log?.(`${this.name}: ${name} tick failed: ${message(e)}`),
+  );
   private attachedAt = 0;
   private disposed = false;
   private readonly deps: HostMonitorDeps;
@@ -142,7 +146,7 @@ export class HostMonitor implements Disposable {
   start(): this {
     if (this.disposed) return this;
     void this.connect();
-    this.every('slow', this.opts.slowMs, () => this.slowTick());
+    this.timers.every('slow', this.opts.slowMs, () => this.slowTick());
     return this;
   }
 
@@ -158,7 +162,7 @@ export class HostMonitor implements Disposable {
   private async connect(): Promise<void> {
     if (this.disposed || this.connecting || this.modeNow === 'control' || this.modeNow === 'polling') return;
     this.connecting = true;
-    this.clear('probe');
+    this.timers.clear('probe');
     try {
       const ctx = (this.ctx ??= await this.deps.context());
       if (this.controlBroken) return this.startPolling(ctx);
@@ -173,10 +177,7 @@ export class HostMonitor implements Disposable {
 
   /** Locally a connect() on the socket (no process); over SSH one list-panes, which also lists. */
   private async serverUp(ctx: HostContext): Promise<boolean> {
-    if (this.name === LOCAL_HOST) {
-      const dir = join(process.env.TMUX_TMPDIR || '/tmp', `tmux-${process.getuid?.() ?? 0}`);
-      return socketAlive(join(dir, ctx.tmux.socket));
-    }
+    if (this.name === LOCAL_HOST) return localServerAlive(ctx.tmux.socket);
     const panes = await listPanesWithin(ctx);
     if (panes.length) {
       this.modeNow = 'starting';
@@ -210,7 +211,7 @@ export class HostMonitor implements Disposable {
       [['set-hook', '-g', `pane-died[${HOOK_INDEX}]`, signal]],
     ]);
     this.arm(waiter);
-    this.every('screen', this.opts.screenMs, () => this.screenTick());
+    this.timers.every('screen', this.opts.screenMs, () => this.screenTick());
     await this.relist();
     this.controlFailures = 0;
   }
@@ -238,15 +239,15 @@ export class HostMonitor implements Disposable {
     // dies as soon as it started counts as a failure, so a broken tmux cannot make a loop of it.
     if (Date.now() - this.attachedAt < 1000) {
       this.controlFailures++;
-      this.after('probe', this.opts.probeMs * this.controlFailures, () => this.connect());
+      this.timers.after('probe', this.opts.probeMs * this.controlFailures, () => this.connect());
     } else void this.connect();
   }
 
   private dropControl(): void {
     const { main, waiter } = this;
     this.main = this.waiter = this.channel = undefined;
-    this.stop('screen');
-    this.clear('recheck');
+    this.timers.stop('screen');
+    this.timers.clear('recheck');
     main?.dispose();
     waiter?.dispose();
   }
@@ -254,7 +255,7 @@ export class HostMonitor implements Disposable {
   private startPolling(ctx: HostContext): void {
     this.modeNow = 'polling';
     this.channel = execChannel(ctx);
-    this.every('poll', this.opts.pollMs, () => this.relist());
+    this.timers.every('poll', this.opts.pollMs, () => this.relist());
     void this.relist();
   }
 
@@ -272,42 +273,30 @@ export class HostMonitor implements Disposable {
       );
     }
     this.modeNow = 'starting';
-    this.after('probe', this.opts.probeMs * this.controlFailures, () => this.connect());
+    this.timers.after('probe', this.opts.probeMs * this.controlFailures, () => this.connect());
   }
 
   private noServer(): void {
     const alive = this.panes.filter((p) => p.pane_dead !== '1');
     // All at once (several sessions, or tmux said it died): say so instead of dropping them.
-    if (alive.length >= 2 || /unexpectedly/.test(this.exitReason))
-      this.stopped = (this.list ?? [])
-        .filter((s) => s.state !== 'stopped' && s.state !== 'unreachable')
-        .map((s) => ({ ...s, state: 'stopped', reason: SERVER_EXITED, pid: null }) as SessionInfo)
-        .map(({ detail: _d, exitCode: _x, ...s }) => s);
+    if (alive.length >= 2 || /unexpectedly/.test(this.exitReason)) this.stopped = asStopped(this.list ?? []);
     this.exitReason = '';
     this.panes = [];
     this.modeNow = 'no-server';
     this.publish([...this.stopped]);
-    this.after('probe', this.opts.probeMs, () => this.connect());
+    this.timers.after('probe', this.opts.probeMs, () => this.connect());
   }
 
   private unreachable(error: string): void {
     this.modeNow = 'unreachable';
     this.controlFailures = 0; // what failed was the host, not control mode
     this.ctx = undefined;
-    this.lastError = steady(error);
+    this.lastError = steadyError(error);
     void (async () => {
       const known = this.list?.length ? this.list : ((await this.deps.lastSeen?.get(this.name)) ?? []);
-      this.publish(
-        known.map(({ exitCode: _x, ...s }) => ({
-          ...s,
-          state: 'unreachable' as const,
-          reason: 'host unreachable',
-          detail: this.lastError,
-          pid: null,
-        })),
-      );
+      this.publish(asUnreachable(known, this.lastError));
     })();
-    this.after('probe', this.opts.retryMs, () => this.connect());
+    this.timers.after('probe', this.opts.retryMs, () => this.connect());
   }
 
   // ---- the session list ------------------------------------------------------------------
@@ -317,7 +306,7 @@ export class HostMonitor implements Disposable {
     return this.lister.run().catch((e: unknown) => {
       // A dead client is handled by lost(); a polling failure over SSH means the host is down.
       if (this.modeNow === 'polling' && this.name !== LOCAL_HOST) {
-        this.stop('poll');
+        this.timers.stop('poll');
         this.channel = undefined;
         this.unreachable(message(e));
       } else if (this.modeNow === 'polling')
@@ -346,35 +335,16 @@ export class HostMonitor implements Disposable {
     if (this.deps.lastSeen && this.list) await this.deps.lastSeen.set(this.name, this.list);
   }
 
-  /** The branch checked out in each session's worktree (the user may have switched it). */
   private async refreshGit(): Promise<void> {
-    const ctx = this.ctx;
-    if (!ctx) return;
+    if (!this.ctx) return;
     this.gitAt = Date.now();
-    const repoPaths = [...new Set(this.panes.map((p) => p['@orchard_repo_path']).filter(Boolean))];
-    const branches = new Map<string, string>();
-    await Promise.all(
-      repoPaths.map(async (path) => {
-        try {
-          for (const w of await new Git(ctx.host, path).worktrees())
-            if (w.branch) branches.set(w.path, w.branch);
-        } catch {
-          // Repo moved or deleted: the tags tmux holds stay; the session itself is still real.
-        }
-      }),
-    );
-    this.branches = branches;
+    this.branches = await worktreeBranches(this.ctx.host, this.panes);
   }
 
   /** Sessions from the panes as of now (some states are time-based: starting, unconfirmed). */
   private derive(): void {
     if (this.modeNow !== 'control' && this.modeNow !== 'polling' && this.modeNow !== 'starting') return;
-    const now = Date.now();
-    const list = this.panes.map((p) => {
-      const s = paneToSession(p, this.name, this.repos, now);
-      const branch = this.branches.get(s.worktree);
-      return branch ? { ...s, branch } : s;
-    });
+    const list = sessionsFromPanes(this.panes, this.name, this.repos, this.branches, Date.now());
     this.publish([...list, ...this.stopped]);
   }
 
@@ -408,7 +378,7 @@ export class HostMonitor implements Disposable {
       const r = await this.screens.run(ch, this.panes, this.profiles, Date.now());
       if (r.wrote) void this.relist();
       if (r.recheck && this.modeNow === 'control')
-        this.after('recheck', this.opts.recheckMs, () => this.screenTick());
+        this.timers.after('recheck', this.opts.recheckMs, () => this.screenTick());
     } catch (e) {
       if (this.channel === ch) this.deps.log?.(`${this.name}: screen check failed: ${message(e)}`);
     }
@@ -440,65 +410,11 @@ export class HostMonitor implements Disposable {
     return sample;
   }
 
-  // ---- timers ----------------------------------------------------------------------------
-
-  private after(name: string, ms: number, fn: () => unknown): void {
-    this.clear(name);
-    if (this.disposed) return;
-    this.timers.set(
-      name,
-      setTimeout(() => {
-        this.timers.delete(name);
-        void fn();
-      }, ms),
-    );
-  }
-
-  /** fn every ms, never overlapping itself (the next run is scheduled when this one ends). */
-  private every(name: string, ms: number, fn: () => Promise<unknown> | unknown): void {
-    this.stop(name);
-    const gen = this.generation.get(name) ?? 0;
-    const loop = () =>
-      this.after(name, ms, async () => {
-        try {
-          await fn();
-        } catch (e) {
-          this.deps.log?.(`${this.name}: ${name} tick failed: ${message(e)}`);
-        }
-        if ((this.generation.get(name) ?? 0) === gen) loop();
-      });
-    loop();
-  }
-
-  /** End an `every` loop, even one whose run is under way. */
-  private stop(name: string): void {
-    this.generation.set(name, (this.generation.get(name) ?? 0) + 1);
-    this.clear(name);
-  }
-
-  private clear(name: string): void {
-    const t = this.timers.get(name);
-    if (t) clearTimeout(t);
-    this.timers.delete(name);
-  }
-
   dispose(): void {
     this.disposed = true;
-    for (const t of this.timers.values()) clearTimeout(t);
-    this.timers.clear();
+    this.timers.dispose();
     this.dropControl();
     this.resources.dispose();
     this.sessionsEmitter.dispose();
   }
-}
-
-function socketAlive(path: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect(path);
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
 }

@@ -17,6 +17,8 @@
 //   block of the command after it is the wake-up;
 // - a client that cannot attach (no sessions) answers the attach block with %error, then %exit;
 //   with -N and no server it prints "error connecting to …" (or "no server running") and exits.
+import { connect } from 'node:net';
+import { join } from 'node:path';
 import { OrchardError } from '../../shared/errors.ts';
 import type { Host, PtyStream } from '../hosts/host.ts';
 import { Emitter, type Disposable } from '../util/lifecycle.ts';
@@ -298,4 +300,20 @@ export class ControlClient implements Disposable {
   dispose(): void {
     this.finish(new ControlExit('closed', false));
   }
+}
+
+/**
+ * Whether a tmux server listens on this machine's socket `name` (-L), with no process started: a
+ * connect() on the socket file (which tmux leaves behind when its server exits).
+ */
+export function localServerAlive(name: string): Promise<boolean> {
+  const dir = join(process.env.TMUX_TMPDIR || '/tmp', `tmux-${process.getuid?.() ?? 0}`);
+  return new Promise((resolve) => {
+    const s = connect(join(dir, name));
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+  });
 }
