@@ -43,7 +43,8 @@ test('SSH: 10 idle sessions, a client for 30 s: ≤ 1 process a second; hook cha
       30_000,
       'ten idle remote sessions listed',
     );
-    expect(router.monitor.host(ssh.env.hostName)?.mode).toBe('control');
+    // The first list may come from the probe (one list-panes) before the control clients are up.
+    await waitFor(() => router.monitor.host(ssh.env.hostName)?.mode === 'control', 10_000, 'control mode');
     expect(tracedSoFar(), 'the spawns were traced: the count below is real').toBeGreaterThan(10);
     const pushed = lists.length;
     const { count, lines } = await countExecs(30_000);

@@ -58,7 +58,7 @@ test('10 idle sessions, a client subscribed for 30 s: ≤ 1 tmux/git process a s
       20_000,
       'ten idle sessions listed',
     );
-    expect(router.monitor.host('local')?.mode).toBe('control');
+    await waitFor(() => router.monitor.host('local')?.mode === 'control', 10_000, 'control mode');
     // Steady state: nothing changes; count every process Orchard starts meanwhile.
     expect(tracedSoFar(), 'the spawns were traced: the count below is real').toBeGreaterThan(10);
     const pushed = lists.length;
