@@ -162,7 +162,10 @@ export class OrchardApp {
   private async stopAll(): Promise<void> {
     const result = await stopAllSessions({
       list: () => this.engine.list(),
-      kill: (id) => this.engine.kill(id),
+      kill: (id) => {
+        this.monitor.expectGone(id); // not "stopped: tmux server exited" when the last one goes
+        return this.engine.kill(id);
+      },
       confirm: async (sessions) => {
         const opts = {
           type: 'warning' as const,

@@ -138,6 +138,32 @@ test('the tmux server killed: its sessions are reported stopped with the reason,
   }
 }, 60_000);
 
+test('"stop all" killing every session at once through the router: gone, not "stopped"', async () => {
+  const router = createRouter(t.engine);
+  const conn = router.connect({ id: 'stop-all', send: () => undefined });
+  try {
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++)
+      ids.push((await t.engine.spawn({ repo, branch: `all${i}`, newBranch: true, command: 'sleep 600' })).id);
+    await waitFor(
+      () => router.monitor.current?.filter((s) => ids.includes(s.id)).length === 3,
+      10_000,
+      'listed',
+    );
+    await waitFor(() => router.monitor.host('local')?.mode === 'control', 10_000, 'control mode');
+    await Promise.all(ids.map((id, i) => conn.handle({ t: 'req', id: i + 1, ch: 'kill', p: { id } })));
+    await waitFor(
+      () => router.monitor.host('local')?.mode === 'no-server',
+      10_000,
+      'the server gone with them',
+    );
+    expect(router.monitor.current).toEqual([]);
+  } finally {
+    conn.dispose();
+    router.dispose();
+  }
+}, 60_000);
+
 /** A monitor of this machine on `socket`, through `host` (a stand-in for one that lacks something). */
 function localMonitor(host: LocalHost, socket: string, log: string[] = []): HostMonitor {
   const tmux = new Tmux(host, socket);

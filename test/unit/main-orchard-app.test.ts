@@ -179,6 +179,7 @@ vi.mock('../../src/core/status/fleet-monitor.ts', async () => {
       return this;
     }
     refresh() {}
+    expectGone() {}
     statsNow() {
       return this.stats.current();
     }

@@ -6,7 +6,7 @@ import {
   type StatsSnapshot,
   type SubscribableEvent,
 } from '../../shared/api.ts';
-import type { Engine } from '../engine.ts';
+import type { Engine, KillOptions } from '../engine.ts';
 import type { TerminalOptions } from '../terminal/terminal.ts';
 import { engineOpener, type PtyOpener } from '../terminal/viewer.ts';
 import { DisposableStore, Emitter, toDisposable, type Disposable } from '../util/lifecycle.ts';
@@ -69,8 +69,13 @@ export class Router implements RouterCore, Disposable {
         )
         .start();
     const monitor = this.monitor;
+    // Kills through the contract tell the monitor first: a server that exits with the last of them
+    // did not die under its sessions.
+    const killer = Object.create(engine, {
+      kill: { value: (id: string, o?: KillOptions) => (monitor.expectGone(id), engine.kill(id, o)) },
+    }) as Engine;
     this.handlerContext = {
-      engine,
+      engine: killer,
       sessionsTouched: () => monitor.refresh(),
       stats: opts.stats ?? (() => monitor.statsNow()),
     };

@@ -95,6 +95,11 @@ export class FleetMonitor implements Disposable {
     return this.monitors.get(name);
   }
 
+  /** A session is being killed on purpose (see HostMonitor.expectGone). */
+  expectGone(id: string): void {
+    for (const m of this.monitors.values()) m.expectGone(id);
+  }
+
   /** Sessions changed (a spawn or kill by this process): look now on every host. */
   refresh(): void {
     for (const m of this.monitors.values()) m.refresh();

@@ -113,6 +113,8 @@ export class HostMonitor implements Disposable {
     this.deps.log?.(`${this.name}: ${name} tick failed: ${message(e)}`),
   );
   private attachedAt = 0;
+  /** Sessions killed on purpose lately (id → when). */
+  private readonly goneIds = new Map<string, number>();
   private disposed = false;
   private readonly deps: HostMonitorDeps;
   private readonly opts: Required<HostMonitorOptions>;
@@ -148,6 +150,16 @@ export class HostMonitor implements Disposable {
     void this.connect();
     this.timers.every('slow', this.opts.slowMs, () => this.slowTick());
     return this;
+  }
+
+  /**
+   * This session is being killed on purpose: when the server then exits with it (the last one, or
+   * "stop all" killing several at once), it is not "stopped by a server exit".
+   */
+  expectGone(id: string): void {
+    const now = Date.now();
+    for (const [k, at] of this.goneIds) if (now - at > 30_000) this.goneIds.delete(k);
+    this.goneIds.set(id, now);
   }
 
   /** Something changed sessions here (a spawn, a kill): look now rather than at the next event. */
@@ -277,9 +289,10 @@ export class HostMonitor implements Disposable {
   }
 
   private noServer(): void {
-    const alive = this.panes.filter((p) => p.pane_dead !== '1');
+    const alive = this.panes.filter((p) => p.pane_dead !== '1' && !this.goneIds.has(p['@orchard_id']));
     // All at once (several sessions, or tmux said it died): say so instead of dropping them.
-    if (alive.length >= 2 || /unexpectedly/.test(this.exitReason)) this.stopped = asStopped(this.list ?? []);
+    if (alive.length >= 2 || (alive.length && /unexpectedly/.test(this.exitReason)))
+      this.stopped = asStopped((this.list ?? []).filter((s) => !this.goneIds.has(s.id)));
     this.exitReason = '';
     this.panes = [];
     this.modeNow = 'no-server';
