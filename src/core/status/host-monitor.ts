@@ -12,8 +12,9 @@
 import { LOCAL_HOST, type AgentProfile, type RepoConfig, type SessionInfo } from '../../shared/model.ts';
 import { mergeProfiles } from '../agents/profiles.ts';
 import type { HostContext } from '../hosts/registry.ts';
-import { enforceSoftLimits, hasSoftLimits } from '../limits/soft.ts';
-import { emptyHost, listPanesWithin, ResourceMonitor, type HostSample } from '../monitor/monitor.ts';
+import { hasSoftLimits } from '../limits/soft.ts';
+import { HostSampler } from '../monitor/host-sampler.ts';
+import { listPanesWithin, type HostSample } from '../monitor/monitor.ts';
 import type { LastSeenSessions } from '../ssh/last-seen.ts';
 import type { OrchardConfig } from '../store/store.ts';
 import { ControlClient, ControlExit, localServerAlive } from '../tmux/control.ts';
@@ -22,6 +23,8 @@ import { Emitter, type Disposable } from '../util/lifecycle.ts';
 import { Rerun } from '../util/rerun.ts';
 import { Timers } from '../util/timers.ts';
 import {
+  monitorDefaults,
+  type HostMonitorOptions,
   asStopped,
   asUnreachable,
   SERVER_EXITED,
@@ -32,26 +35,8 @@ import {
 import { controlChannel, execChannel, type PaneChannel } from './pane-channel.ts';
 import { ScreenPass } from './screen-pass.ts';
 
+export type { HostMonitorOptions };
 export type MonitorMode = 'starting' | 'control' | 'polling' | 'no-server' | 'unreachable';
-
-export interface HostMonitorOptions {
-  /** Soft limits and time-based states (default 2000 ms). */
-  slowMs?: number;
-  /** Screen checks through the control client (default 800 ms; polling mode uses slowMs). */
-  screenMs?: number;
-  /** A second read after a verdict that differs from its pane (default 350 ms). */
-  recheckMs?: number;
-  /** Safety re-list through the control client (default 5000 ms). */
-  relistMs?: number;
-  /** list-panes polling where control mode is unavailable (default 1000 ms). */
-  pollMs?: number;
-  /** Looking for a server that is not running (default: 1000 ms locally, 5000 ms over SSH). */
-  probeMs?: number;
-  /** Retrying an unreachable host (default 5000 ms). */
-  retryMs?: number;
-  /** `git worktree list` even when no session came or went (default 60 s). */
-  gitMs?: number;
-}
 
 export interface HostMonitorDeps {
   name: string;
@@ -105,9 +90,7 @@ export class HostMonitor implements Disposable {
   private gitAt = 0;
   private listedAt = 0;
   private connecting = false;
-  private readonly resources = new ResourceMonitor();
-  private sampling: Promise<HostSample> | undefined;
-  private latest: { at: number; sample: HostSample } | undefined;
+  private readonly sampler: HostSampler;
   private readonly screens = new ScreenPass();
   private readonly timers = new Timers((name, e) =>
     this.deps.log?.(`${this.name}: ${name} tick failed: ${message(e)}`),
@@ -122,18 +105,8 @@ export class HostMonitor implements Disposable {
   constructor(deps: HostMonitorDeps, opts: HostMonitorOptions = {}) {
     this.deps = deps;
     this.name = deps.name;
-    const local = deps.name === LOCAL_HOST;
-    this.opts = {
-      slowMs: 2000,
-      screenMs: 800,
-      recheckMs: 350,
-      relistMs: 5000,
-      pollMs: 1000,
-      probeMs: local ? 1000 : 5000,
-      retryMs: 5000,
-      gitMs: 60_000,
-      ...opts,
-    };
+    this.sampler = new HostSampler(deps.name, (m) => deps.log?.(m));
+    this.opts = { ...monitorDefaults(deps.name === LOCAL_HOST), ...opts };
   }
 
   get mode(): MonitorMode {
@@ -397,37 +370,25 @@ export class HostMonitor implements Disposable {
     }
   }
 
-  // ---- resources -------------------------------------------------------------------------
-
   /** A process snapshot of the host (shared: at most one a second), with soft limits enforced. */
   sample(): Promise<HostSample> {
-    if (this.latest && Date.now() - this.latest.at < 1000) return Promise.resolve(this.latest.sample);
-    this.sampling ??= this.doSample().finally(() => (this.sampling = undefined));
-    return this.sampling;
-  }
-
-  private async doSample(): Promise<HostSample> {
-    const ctx = this.ctx;
-    if (!ctx || this.modeNow === 'unreachable')
-      return {
-        host: emptyHost(this.name, this.lastError || 'not connected yet'),
-        sessions: [],
-        snapshot: null,
-      };
-    const paths = this.repos.filter((r) => r.host === this.name).map((r) => r.path);
-    const sample = await this.resources.sampleHost(ctx, this.panes, paths);
-    this.latest = { at: Date.now(), sample };
-    const r = await enforceSoftLimits(ctx, sample, this.channel);
-    for (const f of r.failures) this.deps.log?.(`${this.name}: soft memory limit: ${f}`);
-    if (r.killed) void this.relist();
-    return sample;
+    return this.sampler.sample(
+      () => ({
+        ctx: this.modeNow === 'unreachable' ? undefined : this.ctx,
+        error: this.lastError || 'not connected yet',
+        panes: this.panes,
+        paths: this.repos.filter((r) => r.host === this.name).map((r) => r.path),
+        ...(this.channel ? { writer: this.channel } : {}),
+      }),
+      () => void this.relist(),
+    );
   }
 
   dispose(): void {
     this.disposed = true;
     this.timers.dispose();
     this.dropControl();
-    this.resources.dispose();
+    this.sampler.dispose();
     this.sessionsEmitter.dispose();
   }
 }

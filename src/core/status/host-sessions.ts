@@ -1,10 +1,44 @@
-// Pure-ish helpers of the host monitor: sessions from panes (with the branch git reports for each
-// worktree), and the lists it shows when the host's tmux server died or the host is unreachable.
+// Pure-ish helpers of the host monitor: its cadences, sessions from panes (with the branch git
+// reports for each worktree), and the lists it shows when the host's tmux server died or the host
+// is unreachable.
 import type { RepoConfig, SessionInfo } from '../../shared/model.ts';
 import { Git } from '../git/git.ts';
 import type { Host } from '../hosts/host.ts';
 import { paneToSession } from '../sessions/list.ts';
 import type { PaneRecord } from '../tmux/format.ts';
+
+export interface HostMonitorOptions {
+  /** Soft limits and time-based states (default 2000 ms). */
+  slowMs?: number;
+  /** Screen checks through the control client (default 800 ms; polling mode uses slowMs). */
+  screenMs?: number;
+  /** A second read after a verdict that differs from its pane (default 350 ms). */
+  recheckMs?: number;
+  /** Safety re-list through the control client (default 5000 ms). */
+  relistMs?: number;
+  /** list-panes polling where control mode is unavailable (default 1000 ms). */
+  pollMs?: number;
+  /** Looking for a server that is not running (default: 1000 ms locally, 5000 ms over SSH). */
+  probeMs?: number;
+  /** Retrying an unreachable host (default 5000 ms). */
+  retryMs?: number;
+  /** `git worktree list` even when no session came or went (default 60 s). */
+  gitMs?: number;
+}
+
+/** The cadences, tuned so a screen transition reaches the UI within ~1.2 s at worst. */
+export function monitorDefaults(local: boolean): Required<HostMonitorOptions> {
+  return {
+    slowMs: 2000,
+    screenMs: 800,
+    recheckMs: 350,
+    relistMs: 5000,
+    pollMs: 1000,
+    probeMs: local ? 1000 : 5000,
+    retryMs: 5000,
+    gitMs: 60_000,
+  };
+}
 
 export const SERVER_EXITED = 'tmux server exited';
 
