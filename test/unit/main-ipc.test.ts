@@ -4,7 +4,9 @@
 import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { IPC_CHANNEL, REQUESTS, SENDS } from '../../src/shared/api.ts';
-import { createRouter } from '../../src/core/rpc/index.ts';
+import { tmpdir } from 'node:os';
+import { createRouter, FleetMonitor } from '../../src/core/rpc/index.ts';
+import { defaultConfig } from '../../src/core/store/store.ts';
 import type { Engine } from '../../src/core/engine.ts';
 import { checkMessage } from '../../src/main/ipc-guard.ts';
 import { connectIpc, type FrameLike, type IpcEventLike } from '../../src/main/ipc-transport.ts';
@@ -88,7 +90,13 @@ function setup() {
     },
   });
   const opened: string[] = [];
+  // The router's fleet monitor over an empty fleet (the proxy engine has no hosts to watch).
+  const monitor = new FleetMonitor({
+    store: { read: async () => defaultConfig() } as unknown as Engine['store'],
+    hosts: { home: tmpdir(), names: async () => [] } as unknown as Engine['hosts'],
+  });
   const router = createRouter(engine, {
+    monitor,
     opener: async (session) => {
       opened.push(session);
       throw new Error('no pty in this test');
