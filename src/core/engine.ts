@@ -1,7 +1,7 @@
 // The engine's face: every operation the CLI, the router and the app use. Stateless between calls
 // apart from open host connections; sessions and worktrees are read from tmux and git each time.
 import { join } from 'node:path';
-import type { KillResult } from '../shared/api.ts';
+import { MAX_KEYS, TMUX_KEY_PATTERN, type KillResult } from '../shared/api.ts';
 import { OrchardError, toErrorValue } from '../shared/errors.ts';
 import {
   LOCAL_HOST,
@@ -33,6 +33,9 @@ export interface EngineSpawnOptions extends SpawnOptions {
 export type { KillOptions };
 
 export type { KillResult };
+
+/** Scrollback shown above a dead pane's screen: its error usually scrolled out of view. */
+const DEAD_HISTORY_LINES = 20;
 
 /** How long `list` waits for one remote host before showing its sessions as unreachable. */
 const HOST_LIST_TIMEOUT_MS = 15_000;
@@ -258,16 +261,44 @@ export class Engine implements Disposable {
     );
   }
 
-  async send(id: string, text: string, enter = true): Promise<void> {
+  /**
+   * Type text into the agent. Refused in a first-run dialog (waiting(setup)) unless forced: the
+   * text would answer the dialog ("No, exit" is often the highlighted choice) and be lost.
+   */
+  async send(id: string, text: string, enter = true, force = false): Promise<void> {
     const s = await this.find(id);
     if (s.state === 'exited')
       throw new OrchardError('invalid-argument', `session ${id} has exited; it cannot take input`);
+    if (s.state === 'waiting' && s.reason === 'setup' && !force)
+      throw new OrchardError(
+        'invalid-argument',
+        `session ${id} shows a first-run dialog${s.detail ? ` (${s.detail})` : ''}: text would answer it. ` +
+          `Answer it with orchard keys ${id} <key>... or orchard attach ${id}, or send with --force`,
+      );
     await (await this.hosts.get(s.host)).tmux.sendText(s.paneId, text, enter);
   }
 
+  /** Press keys (tmux key names, checked against TMUX_KEY_PATTERN) in the agent's pane. */
+  async keys(id: string, keys: readonly string[]): Promise<void> {
+    const bad = keys.find((k) => !TMUX_KEY_PATTERN.test(k));
+    if (bad !== undefined || keys.length === 0 || keys.length > MAX_KEYS)
+      throw new OrchardError(
+        'invalid-argument',
+        bad !== undefined
+          ? `not a key name: ${JSON.stringify(bad)} (Escape, Enter, Up, Down, Tab, BTab, Space, C-c, F1, a character…)`
+          : `give 1 to ${MAX_KEYS} keys`,
+      );
+    const s = await this.find(id);
+    if (s.state === 'exited')
+      throw new OrchardError('invalid-argument', `session ${id} has exited; it cannot take keys`);
+    await (await this.hosts.get(s.host)).tmux.sendKeys(s.paneId, keys);
+  }
+
+  /** The visible screen; for an exited session also the 20 lines above it (its last words). */
   async capture(id: string): Promise<string> {
     const s = await this.find(id);
-    return (await this.hosts.get(s.host)).tmux.capture(s.paneId);
+    const tmux = (await this.hosts.get(s.host)).tmux;
+    return tmux.capture(s.paneId, false, s.state === 'exited' ? DEAD_HISTORY_LINES : 0);
   }
 
   async attachArgv(id: string): Promise<{ host: string; argv: string[] }> {

@@ -15,8 +15,15 @@ function pane(over: Partial<PaneRecord>): PaneRecord {
 
 const NOW = 2_000_000_000;
 
-test('SessionStart says starting: not idle until the prompt (or a dialog) is confirmed', () => {
-  expect(deriveState(pane({ '@orchard_state': 'starting' }), NOW)).toEqual({ state: 'starting' });
+test('SessionStart says starting: not idle until the prompt (or a dialog) is seen, or the grace ends', () => {
+  const at = String(NOW / 1000 - 2);
+  expect(deriveState(pane({ '@orchard_state': 'starting', '@orchard_state_at': at }), NOW)).toEqual({
+    state: 'starting',
+  });
+  // Nothing checked the screen within the grace (no monitor runs): at the prompt, as before.
+  expect(deriveState(pane({ '@orchard_state': 'starting', '@orchard_state_at': at }), NOW + 10_000)).toEqual({
+    state: 'idle',
+  });
   expect(deriveState(pane({ '@orchard_state': 'unknown' }), NOW)).toEqual({ state: 'unknown' });
   expect(
     deriveState(

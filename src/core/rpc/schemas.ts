@@ -3,7 +3,9 @@
 // handler receives is exactly the contract's type, whatever a client sent.
 import { z } from 'zod';
 import {
+  MAX_KEYS,
   SUBSCRIBABLE_EVENTS,
+  TMUX_KEY_PATTERN,
   type RequestName,
   type RequestParams,
   type SendName,
@@ -69,7 +71,19 @@ export const requestSchemas: RequestSchemas = {
     removeWorktree: z.boolean().optional(),
     force: z.boolean().optional(),
   }),
-  sendText: z.strictObject({ id: sessionId, text: text(MiB), enter: z.boolean().optional() }),
+  sendText: z.strictObject({
+    id: sessionId,
+    text: text(MiB),
+    enter: z.boolean().optional(),
+    force: z.boolean().optional(),
+  }),
+  keys: z.strictObject({
+    id: sessionId,
+    keys: z
+      .array(z.string().regex(TMUX_KEY_PATTERN, 'not a key name (Escape, Enter, Up, Tab, C-c, a character…)'))
+      .min(1, 'no keys given')
+      .max(MAX_KEYS, `at most ${MAX_KEYS} keys at once`),
+  }),
   capture: z.strictObject({ id: sessionId }),
   profiles: empty,
   listHosts: empty,

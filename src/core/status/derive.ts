@@ -34,13 +34,17 @@ export function exitReason(p: PaneRecord, code: number | undefined): string | un
   return undefined;
 }
 
-function fromHook(p: PaneRecord): DerivedState | undefined {
+function fromHook(p: PaneRecord, nowMs: number): DerivedState | undefined {
   const reason = p['@orchard_reason'] || undefined;
   const detail = p['@orchard_detail'] ? { detail: p['@orchard_detail'] } : {};
   switch (p['@orchard_state']) {
-    case 'starting':
-      // SessionStart fired; the prompt (or a first-run dialog) is not confirmed yet.
-      return { state: 'starting' };
+    case 'starting': {
+      // SessionStart fired; a first-run dialog may follow, which the screen check (running from
+      // the first second) turns into waiting(setup). Where nothing checks the screen (the CLI
+      // alone), the agent is taken to be at its prompt after the grace, as before hooks said more.
+      const at = Number(p['@orchard_state_at']) * 1000;
+      return { state: Number.isFinite(at) && nowMs - at < STARTING_GRACE_MS ? 'starting' : 'idle' };
+    }
     case 'working':
       return { state: 'working' };
     case 'waiting':
@@ -78,7 +82,7 @@ export function deriveState(p: PaneRecord, nowMs: number): DerivedState {
       ...(reason ? { reason } : {}),
     };
   }
-  const hooked = fromHook(p) ?? fromScreen(p);
+  const hooked = fromHook(p, nowMs) ?? fromScreen(p);
   if (hooked) return hooked;
   const created = Number(p.session_created) * 1000;
   return { state: nowMs - created < STARTING_GRACE_MS ? 'starting' : 'idle' };
