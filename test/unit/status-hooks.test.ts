@@ -7,6 +7,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, test } from 'vitest';
+import { claudeArgv } from '../../src/core/agents/claude-args.ts';
 import { claudeSettings, hookCommand, type HookEvent } from '../../src/core/agents/claude-hooks.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'orchard-hooks-'));
@@ -188,4 +189,24 @@ test('hostile text stays data: no command runs, no tmux separator survives', () 
   writeFileSync(log, '');
   execFileSync('sh', ['-c', hookCommand('Stop')], { input: '', env: { PATH: `${dir}:${process.env.PATH}` } });
   expect(readFileSync(log, 'utf8')).toBe('');
+});
+
+test("a profile's permission mode becomes --permission-mode; a bad one is refused at spawn", () => {
+  const base = { id: 'p', command: ['claude'] };
+  expect(claudeArgv(base, 'u-1', '/h/s.json')).toEqual([
+    'claude',
+    '--session-id',
+    'u-1',
+    '--settings',
+    '/h/s.json',
+  ]);
+  expect(claudeArgv({ ...base, permissionMode: 'acceptEdits' }, 'u-1', '/s').slice(-2)).toEqual([
+    '--permission-mode',
+    'acceptEdits',
+  ]);
+  // "default" is what hook input calls the mode the CLI names "manual".
+  expect(claudeArgv({ ...base, permissionMode: 'default' }, 'u-1', '/s').slice(-1)).toEqual(['manual']);
+  expect(() => claudeArgv({ ...base, permissionMode: 'yolo; rm -rf /' }, 'u-1', '/s')).toThrow(
+    /unknown permissionMode "yolo; rm -rf \/"/,
+  );
 });

@@ -90,7 +90,7 @@ test('which panes get their screen read', () => {
   expect(check({ session_created: fresh })).toBe(true); // no hook yet: a trust dialog?
   expect(check({ session_created: String(T) })).toBe(false); // not yet drawn
   expect(check({ '@orchard_state': 'starting', '@orchard_state_at': fresh })).toBe(true);
-  expect(check({ '@orchard_state': 'working', '@orchard_state_at': fresh })).toBe(false);
+  expect(check({ '@orchard_state': 'working', '@orchard_state_at': String(T) })).toBe(false);
   expect(check({ '@orchard_state': 'working', '@orchard_state_at': old })).toBe(true);
   expect(check({ '@orchard_state': 'waiting', '@orchard_state_at': old })).toBe(true);
   expect(

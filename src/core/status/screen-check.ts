@@ -13,8 +13,12 @@ export type { ScreenVerdict };
 
 type ProfileLike = Pick<AgentProfile, 'id' | 'kind' | 'screenPatterns'>;
 
-/** A hook state older than this without a new hook event gets its screen checked. */
-export const UNCONFIRMED_AFTER_MS = 2_000;
+/**
+ * A hook state older than this without a new hook event gets its screen checked (state_at has
+ * whole seconds: 1-2 s in fact). Long enough for the agent to draw what its hook announced (a
+ * dialog follows PermissionRequest by ~50 ms), short enough that a denial is seen within 2 s.
+ */
+export const UNCONFIRMED_AFTER_MS = 1_000;
 /** A session with no state at all is checked from this age on (first-run dialogs fire no hook). */
 export const FIRST_CHECK_AFTER_MS = 1_000;
 
