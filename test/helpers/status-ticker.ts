@@ -6,6 +6,7 @@
 import type { Engine } from '../../src/core/engine.ts';
 import { mergeProfiles } from '../../src/core/agents/profiles.ts';
 import { orchardPanes } from '../../src/core/sessions/list.ts';
+import { tmuxLiteral } from '../../src/core/tmux/escape.ts';
 import {
   judgeScreen,
   needsScreenCheck,
@@ -45,7 +46,7 @@ export function tickStatus(engine: Engine, intervalMs = 400): StatusTicker {
         if (!options) continue;
         const args: string[] = [];
         for (const [k, val] of Object.entries(options))
-          args.push(';', 'set-option', '-p', '-t', p.pane_id, k, val);
+          args.push(';', 'set-option', '-p', '-t', p.pane_id, k, tmuxLiteral(val));
         await ctx.tmux.run(args.slice(1));
         writes.push({ pane: p.pane_id, at: Date.now(), options });
       }

@@ -19,10 +19,11 @@ import {
 } from '../monitor/monitor.ts';
 import { paneToSession } from '../sessions/list.ts';
 import type { Store } from '../store/store.ts';
+import { tmuxLiteral } from '../tmux/escape.ts';
 import type { PaneRecord } from '../tmux/format.ts';
 import { Emitter, type Disposable } from '../util/lifecycle.ts';
-import { hasHookState, STARTING_GRACE_MS } from './derive.ts';
-import { encodeVerdict, matchScreen, patternsFor, ScreenDebouncer } from './patterns.ts';
+import { ScreenDebouncer } from './patterns.ts';
+import { hasHooks, judgeScreen, needsScreenCheck, verdictKey, verdictUpdate } from './screen-check.ts';
 
 export interface StateChange {
   id: string;
@@ -135,7 +136,7 @@ export class StatusWatcher implements Disposable {
       return { name, sessions: [], unreachable: e instanceof Error ? e.message : String(e) };
     }
     const now = Date.now();
-    if (screens) await this.screenPass(ctx, panes, profiles, now).catch(() => undefined);
+    await this.screenPass(ctx, panes, profiles, now, screens).catch(() => undefined);
     const sessions = panes.map((p) => paneToSession(p, name, repos, now));
     let sample: HostSample | undefined;
     if (stats && this.opts.monitor) {
@@ -149,19 +150,22 @@ export class StatusWatcher implements Disposable {
     return { name, sessions, ...(sample ? { sample } : {}) };
   }
 
-  /** Screen patterns for the sessions that report no state of their own. Updates `panes` in place. */
+  /**
+   * The screen check (screen-check.ts) for the panes that need it: hooked sessions every tick (a
+   * denial or an interrupt is seen within 2 s), hookless ones every `screenEveryTicks`. A verdict
+   * seen twice in a row is written to the pane. Updates `panes` in place.
+   */
   private async screenPass(
     ctx: HostContext,
     panes: PaneRecord[],
     profiles: AgentProfile[],
     now: number,
+    hookless: boolean,
   ): Promise<void> {
-    const targets = panes.filter((p) => {
-      if (p.pane_dead === '1' || hasHookState(p)) return false;
-      const profile = profiles.find((x) => x.id === p['@orchard_agent']);
-      // Agents with hooks get a grace period to report before the screen is read.
-      return !(profile?.kind === 'claude' && now - Number(p.session_created) * 1000 < STARTING_GRACE_MS);
-    });
+    const profileOf = (p: PaneRecord) => profiles.find((x) => x.id === p['@orchard_agent']);
+    const targets = panes.filter(
+      (p) => needsScreenCheck(p, profileOf(p), now) && (hookless || hasHooks(profileOf(p))),
+    );
     this.debounce.forget(new Set(targets.map((p) => p.pane_id)));
     if (!targets.length) return;
     const screens = await captureMany(
@@ -172,16 +176,14 @@ export class StatusWatcher implements Disposable {
     for (const p of targets) {
       const screen = screens.get(p.pane_id);
       if (screen === undefined) continue;
-      const profile = profiles.find((x) => x.id === p['@orchard_agent']) ?? {
-        id: 'custom',
-        kind: 'custom' as const,
-      };
-      const verdict = matchScreen(screen, patternsFor(profile));
-      if (!verdict) continue;
-      const stable = this.debounce.offer(p.pane_id, encodeVerdict(verdict));
-      if (stable && stable !== p['@orchard_screen']) {
-        p['@orchard_screen'] = stable;
-        updates.push(';', 'set-option', '-p', '-t', p.pane_id, '@orchard_screen', stable);
+      const profile = profileOf(p);
+      const verdict = judgeScreen(screen, profile ?? { id: 'custom', kind: 'custom' });
+      if (!this.debounce.offer(p.pane_id, verdictKey(verdict))) continue;
+      const options = verdictUpdate(p, profile, verdict, now);
+      if (!options) continue;
+      for (const [k, v] of Object.entries(options)) {
+        p[k as keyof PaneRecord] = v;
+        updates.push(';', 'set-option', '-p', '-t', p.pane_id, k, tmuxLiteral(v));
       }
     }
     if (updates.length) await ctx.tmux.run(updates.slice(1));
