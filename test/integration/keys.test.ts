@@ -93,6 +93,8 @@ test("a dead agent's last words: the exit reason in ls, its history in capture",
   const dead = await until(s.id, (x) => x.state === 'exited', 'exited');
   expect(dead.exitCode).toBe(3);
   expect(dead.reason).toBe('Fatal: the config is broken');
+  const table = await runCli(['ls'], t.env);
+  expect(table.stdout).toMatch(new RegExp(`${s.id} .*exited\\(3\\).*Fatal: the config is broken`));
   const r = await runCli(['capture', s.id], t.env);
   expect(r.code).toBe(0);
   expect(r.stdout).toContain('Fatal: the config is broken');
