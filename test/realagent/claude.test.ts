@@ -36,7 +36,7 @@ describe.skipIf(!!missing)('real Claude Code', () => {
     mock = await startMockAnthropic();
     repo = makeRepo(t.dir, 'repo');
     const cfg = { name: 'repo', host: 'local', path: repo };
-    claude = seedClaudeHome(t.dir, [worktreePathFor(cfg, 'flow')], 3000);
+    claude = seedClaudeHome(t.dir, [worktreePathFor(cfg, 'flow'), worktreePathFor(cfg, 'edits')], 3000);
     await t.engine.store.update((c) => {
       c.profiles.push({
         id: 'claude-real',
@@ -57,6 +57,15 @@ describe.skipIf(!!missing)('real Claude Code', () => {
         kind: 'claude',
         command: [(found as { bin: string }).bin],
         env: claudeEnv(fresh.home, mock.url),
+      });
+      // Started in another permission mode (`--permission-mode acceptEdits`).
+      c.profiles.push({
+        id: 'claude-edits',
+        label: 'Claude Code (real, accept edits)',
+        kind: 'claude',
+        command: [(found as { bin: string }).bin],
+        env: claudeEnv(claude.home, mock.url),
+        permissionMode: 'acceptEdits',
       });
     });
     ticker = tickStatus(t.engine, 300);
@@ -130,7 +139,9 @@ describe.skipIf(!!missing)('real Claude Code', () => {
 
   test('a trusted folder: prompt, denial by Esc and by "No", a question, an interrupt, an API error', async () => {
     const s = await t.engine.spawn({ repo, branch: 'flow', newBranch: true });
-    await screenHas(s.id, /\? for shortcuts/, 'the prompt');
+    const prompt = await screenHas(s.id, /\? for shortcuts/, 'the prompt');
+    // Orchard's tmux server has focus events on: Claude Code does not ask for them.
+    expect(prompt).not.toMatch(/focus-events off/);
     const ready = await until(s.id, (x) => x.state === 'idle', 'idle at the prompt', 5000);
     expect(ready.state).toBe('idle');
 
@@ -221,7 +232,7 @@ describe.skipIf(!!missing)('real Claude Code', () => {
       s.id,
       (x) => (states.push(`${x.state}/${x.reason ?? ''}`), x.state === 'waiting'),
       'waiting(setup)',
-      SCREEN_BOUND_MS + 1000,
+      SCREEN_BOUND_MS,
     );
     expect(setup).toMatchObject({
       reason: 'setup',
@@ -255,5 +266,16 @@ describe.skipIf(!!missing)('real Claude Code', () => {
     expect(dead.reason).toMatch(/didn't start because this folder isn't trusted/);
     const r = await runCli(['capture', s.id], t.env);
     expect(r.stdout).toMatch(/didn't start because this folder isn't trusted/);
+  });
+
+  test("a profile's permission mode: Claude Code starts in it and Orchard shows it", async () => {
+    const s = await t.engine.spawn({ repo, branch: 'edits', newBranch: true, agent: 'claude-edits' });
+    const prompt = await screenHas(s.id, /\? for shortcuts|accept edits on/, 'the prompt');
+    expect(prompt).toMatch(/accept edits on/i);
+    await t.engine.send(s.id, 'write notes.txt');
+    await screenHas(s.id, 'Wrote notes.txt.', 'the write, not asked');
+    await until(s.id, (x) => x.state === 'idle', 'idle after the write', 5000);
+    expect(existsSync(join(s.worktree, 'notes.txt'))).toBe(true);
+    expect((await lsOne(s.id)).permissionMode).toBe('acceptEdits');
   });
 });
