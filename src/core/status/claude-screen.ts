@@ -6,7 +6,10 @@
 //                       ❯ <draft>               the prompt line (and its continuation),
 //                       ─────────              a rule,
 //                         ⏸ manual mode on · esc to interrupt      the footer: "esc to interrupt"
-//                                                                   while a turn runs, else idle
+//                                                                   while a turn runs (but not while
+//                                                                   a draft is typed: then the spinner
+//                                                                   above the box, "✢ Orchestrating…
+//                                                                   (2s · ↓ 5 tokens)", tells), else idle
 //   a dialog            ─────────              a rule, then the dialog to the bottom: a tool's
 //                        Bash command           permission ("Do you want to proceed?", "Esc to
 //                        …                      cancel · Tab to amend"), an AskUserQuestion ("☐
@@ -23,6 +26,8 @@ const PROMPT = /^\s*[❯>](\s|$)/;
 const OPTION = /^\s*(❯\s*)?\d+\.\s/;
 const DASHES = /^\s*╌{8,}\s*$/;
 const CHECKBOX = /^\s*[☐☒✔]\s+\S/;
+/** The spinner of a running turn: a glyph, a verb, an ellipsis, "(2s · …": not "✻ Churned for 9s". */
+const SPINNER = /^\s*[^\w\s]\s+\S.*…\s*\(/;
 
 const SETUP = [
   /is this a project you created or one you trust/i,
@@ -95,6 +100,12 @@ export function judgeClaudeScreen(screen: string): ScreenVerdict | null {
   if (prev >= 0 && last - prev <= 12 && PROMPT.test(lines[prev + 1] ?? '') && lines.length - last <= 5) {
     const footer = squeeze(lines.slice(last + 1));
     if (/esc to interrupt/i.test(footer)) return { state: 'working' };
+    // Tips and hints may sit between the spinner and the box.
+    const above = lines
+      .slice(0, prev)
+      .filter((l) => l.trim())
+      .slice(-4);
+    if (above.some((l) => SPINNER.test(l))) return { state: 'working' };
     return { state: 'idle' };
   }
   // A dialog: from its top rule (a rule followed by an option, as AskUserQuestion's "Chat about
