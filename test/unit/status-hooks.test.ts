@@ -210,3 +210,50 @@ test("a profile's permission mode becomes --permission-mode; a bad one is refuse
     /unknown permissionMode "yolo; rm -rf \/"/,
   );
 });
+
+// Hosts differ: Debian's mawk, gawk, macOS's one-true-awk, BusyBox on Alpine. The reader must agree
+// on all of them; each one installed here is tried (at least the system's awk always is).
+const AWKS: Array<[string, string[]]> = [
+  ['awk', ['awk']],
+  ['mawk', ['mawk']],
+  ['gawk', ['gawk']],
+  ['original-awk', ['original-awk']],
+  ['busybox', ['busybox', 'awk']],
+];
+
+test('the JSON reader gives the same answers under every awk installed', () => {
+  const where = (bin: string) => {
+    try {
+      return execFileSync('sh', ['-c', 'command -v "$1"', 'sh', bin], { encoding: 'utf8' }).trim();
+    } catch {
+      return '';
+    }
+  };
+  // Absolute paths: the shim named awk must not run itself.
+  const found = AWKS.map(([n, [bin, ...rest]]): [string, string[]] => [n, [where(bin!), ...rest]]).filter(
+    ([, argv]) => argv[0],
+  );
+  expect(found.map(([n]) => n)).toContain('awk');
+  const input = JSON.stringify({
+    tool_name: 'Bash',
+    tool_input: { command: 'git commit -m "fix: a; b" \\ café 😀;', description: '"command": "no"' },
+  }).replace('😀', '\\ud83d\\ude00');
+  for (const [name, argv] of found) {
+    const shim = mkdtempSync(join(tmpdir(), `orchard-awk-${name}-`));
+    try {
+      writeFileSync(join(shim, 'awk'), `#!/bin/sh\nexec ${argv.join(' ')} "$@"\n`);
+      chmodSync(join(shim, 'awk'), 0o755);
+      writeFileSync(log, '');
+      execFileSync('sh', ['-c', hookCommand('PermissionRequest')], {
+        input,
+        env: { PATH: `${shim}:${dir}:${process.env.PATH}`, TMUX_PANE: '%7' },
+      });
+      const line = readFileSync(log, 'utf8').split('\x1f');
+      expect(line[line.indexOf('@orchard_detail') + 1], name).toBe(
+        'Bash git commit -m "fix: a; b" \\ café 😀\\;',
+      );
+    } finally {
+      rmSync(shim, { recursive: true, force: true });
+    }
+  }
+});

@@ -82,7 +82,7 @@ END {
   L = length(s); p = 1; d = 0; key = ""
   while (p <= L) {
     w = substr(s, p, 256)
-    if (!match(w, /["{}\[\],:]/)) { p += length(w); continue }
+    if (!match(w, /[]["{},:]/)) { p += length(w); continue }
     p += RSTART - 1; c = substr(s, p, 1)
     if (c == "\"") {
       v = str(); q = p
