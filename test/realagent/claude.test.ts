@@ -72,8 +72,18 @@ describe.skipIf(!!missing)('real Claude Code', () => {
   });
   afterAll(async () => {
     await ticker?.dispose();
-    t?.cleanup();
     await mock?.close();
+    if (!t) return;
+    // Claude Code still writes into its HOME while it exits after the tmux server is killed.
+    for (let i = 0; ; i++) {
+      try {
+        t.cleanup();
+        return;
+      } catch (e) {
+        if (i >= 20) throw e;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
   });
 
   const find = (id: string) => t.engine.find(id);
