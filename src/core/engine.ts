@@ -17,6 +17,7 @@ import { admit } from './limits/limits.ts';
 import { resolveRepo, uniqueRepoName } from './repos.ts';
 import { LastSeenSessions } from './ssh/last-seen.ts';
 import { killSession, type KillOptions } from './sessions/kill.ts';
+import { judgeScreen } from './status/screen-check.ts';
 import { listHostSessions, orchardPanes, paneToSession } from './sessions/list.ts';
 import { executeSpawn, prepareSpawn, type SpawnOptions } from './sessions/spawn.ts';
 import type { OrchardConfig, Store } from './store/store.ts';
@@ -263,19 +264,34 @@ export class Engine implements Disposable {
 
   /**
    * Type text into the agent. Refused in a first-run dialog (waiting(setup)) unless forced: the
-   * text would answer the dialog ("No, exit" is often the highlighted choice) and be lost.
+   * text would answer the dialog ("No, exit" is often the highlighted choice) and be lost. The
+   * screen is looked at too (one capture), so the refusal holds where no monitor has judged it yet.
    */
   async send(id: string, text: string, enter = true, force = false): Promise<void> {
     const s = await this.find(id);
     if (s.state === 'exited')
       throw new OrchardError('invalid-argument', `session ${id} has exited; it cannot take input`);
-    if (s.state === 'waiting' && s.reason === 'setup' && !force)
-      throw new OrchardError(
-        'invalid-argument',
-        `session ${id} shows a first-run dialog${s.detail ? ` (${s.detail})` : ''}: text would answer it. ` +
-          `Answer it with orchard keys ${id} <key>... or orchard attach ${id}, or send with --force`,
-      );
-    await (await this.hosts.get(s.host)).tmux.sendText(s.paneId, text, enter);
+    const tmux = (await this.hosts.get(s.host)).tmux;
+    if (!force) {
+      const dialog =
+        s.state === 'waiting' && s.reason === 'setup' ? (s.detail ?? '') : await this.setupDialog(s);
+      if (dialog !== undefined)
+        throw new OrchardError(
+          'invalid-argument',
+          `session ${id} shows a first-run dialog${dialog ? ` (${dialog})` : ''}: text would answer it. ` +
+            `Answer it with orchard keys ${id} <key>... or orchard attach ${id}, or send with --force`,
+        );
+    }
+    await tmux.sendText(s.paneId, text, enter);
+  }
+
+  /** The question of the first-run dialog on the session's screen, if one is there. */
+  private async setupDialog(s: SessionInfo): Promise<string | undefined> {
+    const tmux = (await this.hosts.get(s.host)).tmux;
+    const [screen, profiles] = await Promise.all([tmux.capture(s.paneId), this.profiles()]);
+    const profile = profiles.find((p) => p.id === s.agent) ?? customCommandProfile('');
+    const v = judgeScreen(screen, profile);
+    return v.state === 'waiting' && v.reason === 'setup' ? (v.detail ?? '') : undefined;
   }
 
   /** Press keys (tmux key names, checked against TMUX_KEY_PATTERN) in the agent's pane. */

@@ -86,6 +86,17 @@ test('orchard send refuses a session in a first-run dialog unless --force', asyn
   await waitFor(async () => (await t.engine.capture(s.id)).includes('You said: hello'), 5000, 'forced text');
 });
 
+test('orchard send looks at the screen: a trust dialog no monitor has judged is refused too', async () => {
+  const dialog =
+    "printf '%s\\n' 'Quick safety check: Is this a project you created or one you trust?' '❯ No, exit'; sleep 60";
+  const s = await t.engine.spawn({ repo, branch: 'dialog', newBranch: true, command: dialog });
+  await waitFor(async () => (await t.engine.capture(s.id)).includes('No, exit'), 5000, 'the dialog');
+  const refused = await runCli(['send', s.id, 'hello'], t.env);
+  expect(refused.code).not.toBe(0);
+  expect(refused.stderr).toMatch(/first-run dialog/);
+  expect(await t.engine.capture(s.id)).not.toContain('hello');
+});
+
 test("a dead agent's last words: the exit reason in ls, its history in capture", async () => {
   const s = await t.engine.spawn({ repo, branch: 'dies', newBranch: true, rows: 8 });
   await until(s.id, (x) => x.state === 'idle', 'idle', 10_000);
