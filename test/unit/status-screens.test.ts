@@ -42,17 +42,20 @@ const EXPECTED: Record<string, ScreenVerdict> = {
   'tool-running-with-draft': { state: 'working' },
 };
 
-test('every captured screen has its expected verdict, at 120 and at 60 columns', () => {
+const variant = (name: string) => /-(60cols|light-90cols)$/.exec(name)?.[1] ?? '';
+
+test('every captured screen has its expected verdict, at 120, 90 and 60 columns, dark and light', () => {
   const files = readdirSync(DIR).filter((f) => f.endsWith('.txt'));
-  expect(files.length).toBeGreaterThanOrEqual(15);
+  expect(files.length).toBeGreaterThanOrEqual(17);
   for (const f of files) {
     const name = f.replace(/\.txt$/, '');
-    const want = EXPECTED[name.replace(/-60cols$/, '')];
+    const want = EXPECTED[name.replace(/-(60cols|light-90cols)$/, '')];
     expect(want, `no expectation for ${f}`).toBeDefined();
     const got = judgeScreen(screen(name), claude);
-    if (name.endsWith('-60cols') && want!.state === 'waiting' && want!.reason === 'permission')
-      // The narrow permission dialog shows another command: same verdict, its own detail.
-      expect(got, f).toEqual({ ...want, detail: 'Bash command: git commit -m "fix: a; b"' });
+    // The narrow and the light-theme permission dialogs show other commands: their own detail.
+    const command = { '60cols': 'git commit -m "fix: a; b"', 'light-90cols': 'touch x.txt' }[variant(name)];
+    if (command && want!.state === 'waiting' && want!.reason === 'permission')
+      expect(got, f).toEqual({ ...want, detail: `Bash command: ${command}` });
     else expect(got, f).toEqual(want);
   }
 });
