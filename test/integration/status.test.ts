@@ -96,8 +96,9 @@ test('the watcher turns transitions into events with from, to, reason and the se
     await t.engine.send(s.id, '2');
     await saw((e) => e.from === 'waiting' && e.to === 'idle', 'idle again');
     await t.engine.send(s.id, '/exit 0');
-    const x = await saw((e) => e.to === 'exited', 'exited');
-    expect(x.session.exitCode).toBe(0);
+    await saw((e) => e.to === 'exited', 'exited');
+    // SessionEnd says exited a moment before the pane dies with its code: the code follows.
+    await waitFor(() => watcher.sessions.find((v) => v.id === s.id)?.exitCode === 0, 5000, 'exit code 0');
     expect(watcher.sessions.find((v) => v.id === s.id)?.state).toBe('exited');
     // Each transition once: no event repeats a state it already reported.
     const mine = events.filter((e) => e.id === s.id);
