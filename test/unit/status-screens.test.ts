@@ -102,6 +102,13 @@ test('which panes get their screen read', () => {
     check({ '@orchard_state': 'waiting', '@orchard_state_at': fresh, '@orchard_state_src': 'screen' }),
   ).toBe(true);
   expect(check({ '@orchard_state': 'idle', '@orchard_state_at': old })).toBe(false);
+  // An idle the screen just wrote is looked at a little longer (a hook may have raced the write).
+  expect(
+    check({ '@orchard_state': 'idle', '@orchard_state_at': fresh, '@orchard_state_src': 'screen' }),
+  ).toBe(true);
+  expect(check({ '@orchard_state': 'idle', '@orchard_state_at': old, '@orchard_state_src': 'screen' })).toBe(
+    false,
+  );
   expect(check({ '@orchard_state': 'error', '@orchard_state_at': old })).toBe(false);
   expect(check({ '@orchard_state': 'working', pane_dead: '1' })).toBe(false);
   expect(check({ '@orchard_state': 'idle' }, { id: 'plain', kind: 'custom' })).toBe(true); // no hooks: always

@@ -19,6 +19,8 @@ type ProfileLike = Pick<AgentProfile, 'id' | 'kind' | 'screenPatterns'>;
  * dialog follows PermissionRequest by ~50 ms), short enough that a denial is seen within 2 s.
  */
 export const UNCONFIRMED_AFTER_MS = 1_000;
+/** How long an idle written by the screen check is still checked (see needsScreenCheck). */
+export const RECHECK_IDLE_MS = 5_000;
 /** A session with no state at all is checked from this age on (first-run dialogs fire no hook). */
 export const FIRST_CHECK_AFTER_MS = 1_000;
 
@@ -41,11 +43,15 @@ export function needsScreenCheck(p: PaneRecord, profile: ProfileLike | undefined
   // make auto mode the default comes after it), or nothing known: look.
   if (state === '') return nowMs - Number(p.session_created) * 1000 >= FIRST_CHECK_AFTER_MS;
   if (state === 'starting' || state === 'unknown') return true;
+  const at = Number(p['@orchard_state_at']) * 1000;
+  const age = Number.isFinite(at) ? nowMs - at : Infinity;
+  const fromScreen = p['@orchard_state_src'] === 'screen';
+  // An idle the screen wrote is looked at a little longer: had a hook written "working" between
+  // the monitor's read and its write, the next looks put it right.
+  if (state === 'idle') return fromScreen && age < RECHECK_IDLE_MS;
   if (state !== 'working' && state !== 'waiting') return false;
   // A state the screen set has no hook to end it (a dialog answered, a turn interrupted): look on.
-  if (p['@orchard_state_src'] === 'screen') return true;
-  const at = Number(p['@orchard_state_at']) * 1000;
-  return !Number.isFinite(at) || nowMs - at >= UNCONFIRMED_AFTER_MS;
+  return fromScreen || age >= UNCONFIRMED_AFTER_MS;
 }
 
 /** A stable key for the debounce: two captures in a row must give the same key. */
