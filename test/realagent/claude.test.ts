@@ -23,6 +23,8 @@ if (missing) console.warn(`[agents] skipped: ${missing}`);
 
 /** "Within 2 s of the screen": the bound for every correction the screen check makes. */
 const SCREEN_BOUND_MS = 2000;
+/** Prints how long a correction took (for the record; the bound above is what is asserted). */
+const report = (what: string, since: number) => console.log(`[agents] ${what}: ${Date.now() - since} ms`);
 
 let t: TestEnv;
 let mock: MockAnthropic;
@@ -177,9 +179,11 @@ describe.skipIf(!!missing)('real Claude Code', () => {
       stateSource: 'hook',
     });
     await screenHas(s.id, 'Do you want to proceed?', 'the permission dialog');
+    const t0 = Date.now();
     await keys(s.id, 'Escape');
     await screenHas(s.id, /Interrupted/, 'the denial on screen', 5000);
     const denied = await until(s.id, (x) => x.state === 'idle', 'idle after Esc', SCREEN_BOUND_MS);
+    report('Esc on a permission dialog → idle', t0);
     expect(denied.stateSource).toBe('screen');
     expect(existsSync(join(s.worktree, 'ran file.txt'))).toBe(false);
 
@@ -189,6 +193,7 @@ describe.skipIf(!!missing)('real Claude Code', () => {
     expect(commit.detail).toBe('Bash git commit -m "fix: a; b"');
     const dialog = await screenHas(s.id, /(\d)\. No\b/, 'the "No" option');
     const refusals = (await t.engine.capture(s.id)).split('Did not run').length;
+    const t1 = Date.now();
     await keys(s.id, /(\d)\. No\b/.exec(dialog)![1]!);
     await waitFor(
       async () => (await t.engine.capture(s.id)).split('Did not run').length > refusals,
@@ -196,6 +201,7 @@ describe.skipIf(!!missing)('real Claude Code', () => {
       'the refusal on screen',
     );
     await until(s.id, (x) => x.state === 'idle', 'idle after "No"', SCREEN_BOUND_MS);
+    report('"No" on a permission dialog → idle', t1);
 
     // AskUserQuestion: a question with its text, even after PermissionRequest and the notification.
     const notes = hookInputs().length;
@@ -220,9 +226,11 @@ describe.skipIf(!!missing)('real Claude Code', () => {
     await until(s.id, (x) => x.state === 'working', 'working', 5000);
     await screenHas(s.id, /esc to interrupt/, 'the turn running');
     await new Promise((r) => setTimeout(r, 2200)); // past the hook's confirmation window
+    const t2 = Date.now();
     await keys(s.id, 'Escape');
     await screenHas(s.id, /Interrupted/, 'the interrupt on screen', 5000);
     const stopped = await until(s.id, (x) => x.state === 'idle', 'idle after the interrupt', SCREEN_BOUND_MS);
+    report('Esc during a turn → idle', t2);
     expect(stopped.stateSource).toBe('screen');
 
     // An HTTP 400: the error, with the API's message, as `orchard ls` shows it.
@@ -237,6 +245,7 @@ describe.skipIf(!!missing)('real Claude Code', () => {
   test('an untrusted folder: waiting(setup), never idle; send refused; keys answer the dialog', async () => {
     const s = await t.engine.spawn({ repo, branch: 'untrusted', newBranch: true });
     await screenHas(s.id, /one you trust\?/, 'the trust dialog');
+    const shown = Date.now();
     const states: string[] = [];
     const setup = await until(
       s.id,
@@ -248,6 +257,7 @@ describe.skipIf(!!missing)('real Claude Code', () => {
       reason: 'setup',
       detail: 'Is this a project you created or one you trust?',
     });
+    report('trust dialog on screen → waiting(setup)', shown);
     // Past the starting grace, still the dialog: never idle.
     const end = Date.now() + 6000;
     while (Date.now() < end) {
