@@ -3,6 +3,7 @@
 // given folders trusted), with permissions.defaultMode "default" so tools ask, and a short idle
 // notification (messageIdleNotifThresholdMs: Claude Code's own setting, 60 s by default) so the
 // "idle_prompt is not waiting" check does not take a minute.
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -11,10 +12,23 @@ import { join } from 'node:path';
 export const CLAUDE_VERSION = '2.1.332';
 export const DEFAULT_CLAUDE_BIN = join(homedir(), '.cache/orchard-agents/claude/node_modules/.bin/claude');
 
-/** The binary, or why the tier cannot run. In CI (CI=true) a missing binary fails the tier. */
+/**
+ * The binary, or why the tier cannot run (missing, or not the pinned version: the screens it is
+ * checked against are that version's). In CI (CI=true) the tier then fails instead of skipping.
+ */
 export function findClaude(): { bin: string } | { missing: string } {
   const bin = process.env.ORCHARD_CLAUDE_BIN || DEFAULT_CLAUDE_BIN;
-  if (existsSync(bin)) return { bin };
+  if (existsSync(bin)) {
+    let version = '';
+    try {
+      version = execFileSync(bin, ['--version'], { encoding: 'utf8', timeout: 30_000 }).trim();
+    } catch (e) {
+      return { missing: `${bin} --version failed: ${(e as Error).message}` };
+    }
+    if (!version.startsWith(`${CLAUDE_VERSION} `))
+      return { missing: `${bin} is Claude Code ${version}, the tier is pinned to ${CLAUDE_VERSION}` };
+    return { bin };
+  }
   return {
     missing:
       `real Claude Code not found at ${bin}: install it with ` +
