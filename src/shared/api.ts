@@ -136,7 +136,24 @@ export interface SendTextParams {
   text: string;
   /** Press Enter after the text (default true). */
   enter?: boolean;
+  /** Type even into a first-run dialog (waiting(setup)), where text would answer the dialog. */
+  force?: boolean;
 }
+
+export interface SendKeysParams {
+  id: string;
+  /** tmux key names, pressed in order: Escape, Enter, Up, Down, Tab, C-c, a single character… */
+  keys: string[];
+}
+
+/**
+ * The key names `keys` accepts: tmux's names for the keys an agent's dialogs need, with C-/M-/S-
+ * modifiers, or one printable ASCII character. Nothing else reaches tmux.
+ */
+export const TMUX_KEY_PATTERN =
+  /^(?:[CMS]-){0,3}(?:[!-~]|F(?:[1-9]|1[0-2])|Escape|Enter|Tab|BTab|Space|BSpace|Up|Down|Left|Right|Home|End|PageUp|PageDown|PgUp|PgDn|PPage|NPage|IC|DC|Insert|Delete)$/;
+/** At most this many keys in one request. */
+export const MAX_KEYS = 64;
 
 export interface ProfilesResult {
   profiles: AgentProfile[];
@@ -455,6 +472,7 @@ export interface RequestMap {
   listSessions: { params: Empty; result: SessionInfo[] };
   kill: { params: KillParams; result: KillResult };
   sendText: { params: SendTextParams; result: null };
+  keys: { params: SendKeysParams; result: null };
   capture: { params: { id: string }; result: string };
   profiles: { params: Empty; result: ProfilesResult };
   /** The config's preferences (notification mutes, default agent...), read fresh each time. */
@@ -567,6 +585,7 @@ export const REQUESTS = [
   'listSessions',
   'kill',
   'sendText',
+  'keys',
   'capture',
   'profiles',
   'preferences',

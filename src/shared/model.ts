@@ -33,6 +33,11 @@ export interface AgentProfile {
   /** Extra environment for the agent. */
   env?: Record<string, string>;
   /**
+   * Claude Code: the permission mode to start in (`--permission-mode`: manual/default, acceptEdits,
+   * auto, plan, dontAsk, bypassPermissions); unset, Claude Code's own default applies.
+   */
+  permissionMode?: string;
+  /**
    * Screen patterns (JavaScript regular expressions, case-insensitive) for agents without hooks;
    * they extend the built-in ones for the profile's kind.
    */

@@ -67,9 +67,10 @@ test('working → waiting(permission) → idle → exited, each seen by orchard 
   expect(existsSync(join(s.worktree, 'notes.txt'))).toBe(true);
 
   await t.engine.send(s.id, 'ask');
-  const asked = await seen(s.id, (x) => x.state === 'waiting', 'waiting for input');
-  expect(asked.reason).toBe('input');
-  expect(asked.detail).toBe('Claude is waiting for your input');
+  const asked = await seen(s.id, (x) => x.state === 'waiting', 'waiting for an answer');
+  expect(asked.reason).toBe('question');
+  expect(asked.detail).toBe('What should I name it?');
+  expect(asked.permissionMode).toBe('default');
   await t.engine.send(s.id, 'Bob');
   await seen(s.id, (x) => x.state === 'idle', 'idle after the answer');
 

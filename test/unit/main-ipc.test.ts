@@ -33,6 +33,7 @@ const VALID_REQUESTS: Record<string, Record<string, unknown>> = {
   listSessions: {},
   kill: { id: 'ab12' },
   sendText: { id: 'ab12', text: 'hi' },
+  keys: { id: 'ab12', keys: ['Escape'] },
   capture: { id: 'ab12' },
   profiles: {},
   preferences: {},

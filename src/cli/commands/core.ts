@@ -1,4 +1,5 @@
 // Repos, branches, sessions, profiles: the engine's basic commands.
+import { TMUX_KEY_PATTERN } from '../../shared/api.ts';
 import { attachTerminal } from '../attach.ts';
 import { flag, need, str, UsageError, type Command } from '../command.ts';
 import { limitsFromValues } from './stats.ts';
@@ -116,19 +117,34 @@ export const coreCommands: Command[] = [
   },
   {
     name: 'send',
-    usage: 'send <id> <text> [--no-enter]',
-    summary: "type text into a session's agent (then Enter)",
-    options: { 'no-enter': { type: 'boolean' } },
+    usage: 'send <id> <text> [--no-enter] [--force]',
+    summary: "type text into a session's agent (then Enter); --force even into a first-run dialog",
+    options: { 'no-enter': { type: 'boolean' }, force: { type: 'boolean' } },
     async run({ args, values, engine }) {
       need(args, 2, this.usage);
-      await engine().send(args[0]!, args[1]!, !flag(values, 'no-enter'));
+      await engine().send(args[0]!, args[1]!, !flag(values, 'no-enter'), flag(values, 'force'));
+      return 0;
+    },
+  },
+  {
+    name: 'keys',
+    usage: 'keys <id> <key>...',
+    summary: 'press keys in a session: Escape, Enter, Up, Down, Tab, BTab, Space, C-c, a character…',
+    async run({ args, engine }) {
+      if (args.length < 2) throw new UsageError(`usage: orchard ${this.usage}`);
+      const bad = args.slice(1).find((k) => !TMUX_KEY_PATTERN.test(k));
+      if (bad !== undefined)
+        throw new UsageError(
+          `not a key name: ${JSON.stringify(bad)} (tmux names: Escape, Enter, Up, Down, Left, Right, Tab, BTab, Space, BSpace, C-c, F1…, or one character)`,
+        );
+      await engine().keys(args[0]!, args.slice(1));
       return 0;
     },
   },
   {
     name: 'capture',
     usage: 'capture <id>',
-    summary: "print the session's visible screen",
+    summary: "print the session's visible screen (an exited one's with its last 20 lines of history)",
     async run({ args, engine, io }) {
       need(args, 1, this.usage);
       io.out(await engine().capture(args[0]!));

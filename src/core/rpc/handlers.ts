@@ -34,7 +34,11 @@ export const handlers: Handlers = {
     return r;
   },
   async sendText(p, { engine }) {
-    await engine.send(p.id, p.text, p.enter ?? true);
+    await engine.send(p.id, p.text, p.enter ?? true, !!p.force);
+    return null;
+  },
+  async keys(p, { engine }) {
+    await engine.keys(p.id, p.keys);
     return null;
   },
   capture: (p, { engine }) => engine.capture(p.id),

@@ -5,7 +5,9 @@ import { z } from 'zod';
 import { HOST_NAME, HOST_NAME_RULE, hasUnsafeChars, parseSshAddress } from '../../shared/address.ts';
 import { OrchardError } from '../../shared/errors.ts';
 import {
+  MAX_KEYS,
   SUBSCRIBABLE_EVENTS,
+  TMUX_KEY_PATTERN,
   type RequestName,
   type RequestParams,
   type SendName,
@@ -102,7 +104,19 @@ export const requestSchemas: RequestSchemas = {
     removeWorktree: z.boolean().optional(),
     force: z.boolean().optional(),
   }),
-  sendText: z.strictObject({ id: sessionId, text: text(MiB), enter: z.boolean().optional() }),
+  sendText: z.strictObject({
+    id: sessionId,
+    text: text(MiB),
+    enter: z.boolean().optional(),
+    force: z.boolean().optional(),
+  }),
+  keys: z.strictObject({
+    id: sessionId,
+    keys: z
+      .array(z.string().regex(TMUX_KEY_PATTERN, 'not a key name (Escape, Enter, Up, Tab, C-c, a character…)'))
+      .min(1, 'no keys given')
+      .max(MAX_KEYS, `at most ${MAX_KEYS} keys at once`),
+  }),
   capture: z.strictObject({ id: sessionId }),
   profiles: empty,
   preferences: empty,

@@ -10,6 +10,7 @@ import type {
   ResourceLimits,
   WorktreeInfo,
 } from '../../shared/model.ts';
+import { claudeArgv } from '../agents/claude-args.ts';
 import { CLAUDE_SETTINGS_FILE, claudeSettings } from '../agents/claude-hooks.ts';
 import { Git } from '../git/git.ts';
 import { defaultBase } from '../review/base.ts';
@@ -131,8 +132,9 @@ async function agentArgv(
 ): Promise<string[]> {
   if (profile.kind !== 'claude' || !agentSessionId) return [...profile.command];
   const file = posix.join(await ctx.home(), 'hooks', CLAUDE_SETTINGS_FILE);
+  const argv = claudeArgv(profile, agentSessionId, file); // checks the permission mode first
   await ctx.host.writeFile(file, JSON.stringify(claudeSettings(), null, 2) + '\n');
-  return [...profile.command, '--session-id', agentSessionId, '--settings', file];
+  return argv;
 }
 
 export function tmuxSessionName(branch: string, id: string): string {
