@@ -373,7 +373,7 @@ export interface GcItem {
   worktree: string;
   branch: string | null;
   sessionId?: string;
-  action: 'remove-worktree' | 'prune-record';
+  action: 'remove-worktree' | 'prune-record' | 'remove-transcripts';
   reason: string;
   done: boolean;
   error?: string;
