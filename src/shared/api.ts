@@ -18,6 +18,14 @@
 // server pauses the pty above FLOW.highWatermark unacknowledged chars and resumes below
 // FLOW.lowWatermark. `detach` (or the client going away) closes that pty; the agent keeps running
 // in tmux. Several clients may attach to one session at once.
+import type {
+  ApproveAllParams,
+  ApproveAllResult,
+  ApproveParams,
+  ApproveResult,
+  BroadcastParams,
+  BroadcastResult,
+} from './approve.ts';
 import type { ErrorValue } from './errors.ts';
 import type {
   HostSummary,
@@ -450,6 +458,10 @@ export interface RequestMap {
   setBase: { params: { id: string; base: string }; result: SessionInfo };
   cleanup: { params: { id: string }; result: CleanupResult };
   gc: { params: { dryRun?: boolean }; result: GcResult };
+  // Answering agents (src/core/sessions/approve.ts, broadcast.ts): kept together.
+  approve: { params: ApproveParams; result: ApproveResult };
+  approveAll: { params: ApproveAllParams; result: ApproveAllResult };
+  broadcast: { params: BroadcastParams; result: BroadcastResult };
 }
 
 export interface SendMap {
@@ -549,6 +561,10 @@ export const REQUESTS = [
   'setBase',
   'cleanup',
   'gc',
+  // Answering agents
+  'approve',
+  'approveAll',
+  'broadcast',
 ] as const;
 
 export const SENDS = [

@@ -1,5 +1,6 @@
 // Repos, branches, sessions, profiles: the engine's basic commands.
 import { attachTerminal } from '../attach.ts';
+import { sendTo } from './approve.ts';
 import { flag, need, str, UsageError, type Command } from '../command.ts';
 import { limitsFromValues } from './stats.ts';
 import { formatBranches, formatProfiles, formatRepos, formatSessions } from '../format.ts';
@@ -114,10 +115,15 @@ export const coreCommands: Command[] = [
   },
   {
     name: 'send',
-    usage: 'send <id> <text> [--no-enter]',
-    summary: "type text into a session's agent (then Enter)",
-    options: { 'no-enter': { type: 'boolean' } },
-    async run({ args, values, engine }) {
+    usage: 'send <id> <text> [--no-enter] | send --to <all|repo:R|host:H|state:S|id,id> <text> [--json]',
+    summary: "type text into a session's agent (then Enter); --to: into several, with a summary",
+    options: { 'no-enter': { type: 'boolean' }, to: { type: 'string' }, ...json },
+    async run({ args, values, engine, emit }) {
+      const to = str(values, 'to');
+      if (to !== undefined) {
+        need(args, 1, this.usage);
+        return sendTo(engine(), to, args[0]!, !flag(values, 'no-enter'), emit);
+      }
       need(args, 2, this.usage);
       await engine().send(args[0]!, args[1]!, !flag(values, 'no-enter'));
       return 0;

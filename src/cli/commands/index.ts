@@ -9,6 +9,7 @@ import { statsCommands } from './stats.ts';
 import { resumeCommands } from './resume.ts';
 import { serviceCommands } from './service.ts';
 import { reviewCommands } from './review.ts';
+import { approveCommands } from './approve.ts';
 
 export const COMMANDS: Command[] = [
   ...coreCommands,
@@ -20,4 +21,5 @@ export const COMMANDS: Command[] = [
   ...serviceCommands,
   ...reviewCommands,
   ...logCommands,
+  ...approveCommands,
 ];

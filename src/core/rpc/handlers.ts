@@ -4,6 +4,8 @@ import type { RequestName, RequestParams, RequestResult, StatsSnapshot } from '.
 import type { Engine } from '../engine.ts';
 import * as review from '../review/service.ts';
 import { gc } from '../sessions/gc.ts';
+import { approve, approveAll } from '../sessions/approve.ts';
+import { broadcast } from '../sessions/broadcast.ts';
 
 export interface HandlerContext {
   engine: Engine;
@@ -117,4 +119,16 @@ export const handlers: Handlers = {
     ctx.sessionsTouched();
     return r;
   },
+  // Answering agents: the state changes arrive through the hooks; poll now to show them sooner.
+  async approve(p, ctx) {
+    const r = await approve(ctx.engine, p);
+    ctx.sessionsTouched();
+    return r;
+  },
+  async approveAll(p, ctx) {
+    const r = await approveAll(ctx.engine, p);
+    ctx.sessionsTouched();
+    return r;
+  },
+  broadcast: (p, { engine }) => broadcast(engine, p),
 };

@@ -31,6 +31,7 @@ const cols = z.number().int().min(1).max(1000);
 const rows = z.number().int().min(1).max(1000);
 const empty = z.strictObject({});
 const port = z.number().int().min(1).max(65535);
+const decision = z.enum(['yes', 'always', 'no']);
 
 // --- Hosts and limits (one schema for the router and the CLI: see parseRequest)
 
@@ -165,6 +166,24 @@ export const requestSchemas: RequestSchemas = {
   setBase: z.strictObject({ id: sessionId, base: branch }),
   cleanup: z.strictObject({ id: sessionId }),
   gc: z.strictObject({ dryRun: z.boolean().optional() }),
+  // Answering agents: kept together.
+  approve: z.strictObject({ id: sessionId, decision, expect: text(4096).optional() }),
+  approveAll: z.strictObject({
+    decision,
+    ids: z.array(sessionId).max(1000).optional(),
+    repo: repoRef.optional(),
+    host: hostName.optional(),
+    tool: nonEmpty(200, 'tool').optional(),
+    dryRun: z.boolean().optional(),
+  }),
+  broadcast: z
+    .strictObject({
+      to: nonEmpty(4096, 'to').optional(),
+      ids: z.array(sessionId).min(1).max(1000).optional(),
+      text: nonEmpty(MiB, 'text'),
+      enter: z.boolean().optional(),
+    })
+    .refine((b) => (b.to === undefined) !== (b.ids === undefined), 'give either to or ids'),
 };
 
 type SendSchemas = { [K in SendName]: z.ZodType<SendPayload<K>> };
