@@ -19,6 +19,7 @@ import { appLocation, type AppLocation } from './security.ts';
 import { SHELL_EVENT } from './shell-channels.ts';
 import { TabMemory } from './tab-memory.ts';
 import { FleetTray } from './tray.ts';
+import { approve } from '../core/sessions/approve.ts';
 import { createMainWindow, guardWebContents, secureSession } from './window.ts';
 
 export class OrchardApp {
@@ -90,6 +91,11 @@ export class OrchardApp {
       show: () => this.show(),
       openSession: (id) => this.openSession(id),
       quit: () => app.quit(),
+      // The same operation as the `approve` request; a refusal (stale, no longer waiting) is a notice.
+      approve: (id, decision, expect) =>
+        void approve(this.engine, { id, decision, expect }).catch((e: unknown) =>
+          this.notifier.note(`Not answered: ${e instanceof Error ? e.message : String(e)}`),
+        ),
     });
     this.watchFleet();
     this.show();
