@@ -17,6 +17,8 @@ import { StoreContext, useAppState } from './state/context.tsx';
 import { Store } from './state/store.ts';
 import { cycle } from './state/tabs.ts';
 import { TerminalRegistry } from './terminal/registry.ts';
+import { PhoneWindow } from './phone/PhoneApp.tsx';
+import { usePhone } from './phone/usePhone.ts';
 
 export function App({ api }: { api: OrchardApi }) {
   const store = useMemo(() => new Store(api), [api]);
@@ -24,9 +26,10 @@ export function App({ api }: { api: OrchardApi }) {
     void store.start();
     return () => store.stop();
   }, [store]);
+  const phone = usePhone();
   return (
     <StoreContext.Provider value={store}>
-      <Window api={api} store={store} />
+      {phone ? <PhoneWindow api={api} store={store} /> : <Window api={api} store={store} />}
     </StoreContext.Provider>
   );
 }
