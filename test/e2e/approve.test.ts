@@ -141,6 +141,10 @@ test('phone 390×844 with touch: list, terminal + key bar, approve; no sideways 
   const term = page.getByRole('region', { name: 'Terminal phone/cat' });
   const send = (k: string) => page.getByRole('button', { name: `Send ${k}` }).tap();
   await expect.poll(() => page.getByRole('button', { name: 'Send Escape' }).isEnabled(), POLL).toBe(true);
+  // First a plain line: the attach handshake (tmux asking xterm what it is) is over once it echoes.
+  await send('1');
+  await send('Enter');
+  await expect.poll(() => terminalText(term), POLL).toMatch(/^1$/m);
   await send('Escape');
   await send('2');
   await send('Enter');

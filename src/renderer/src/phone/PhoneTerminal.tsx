@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { OrchardApi } from '../../../shared/api.ts';
 import type { SessionInfo } from '../../../shared/model.ts';
-import { ApproveButtons } from '../approve/ApproveButtons.tsx';
+import { ApproveButtons, waitsForPermission } from '../approve/ApproveButtons.tsx';
 import { StateBadge } from '../components/StateBadge.tsx';
 import type { Theme } from '../state/prefs.ts';
 import type { TerminalRegistry } from '../terminal/registry.ts';
@@ -63,8 +63,11 @@ export function PhoneTerminal(p: PhoneTerminalProps) {
       </header>
       {s.state === 'waiting' && (
         <div className="phone-why">
-          <span className="ellipsis">{s.detail ?? s.reason}</span>
-          <ApproveButtons session={s} />
+          {waitsForPermission(s) ? (
+            <ApproveButtons session={s} />
+          ) : (
+            <span className="phone-reason">{[s.reason, s.detail].filter(Boolean).join(': ')}</span>
+          )}
         </div>
       )}
       <div className="phone-term-host" ref={host} />
