@@ -4,6 +4,7 @@
 import { app, BrowserWindow, dialog, ipcMain, Menu, safeStorage, session } from 'electron';
 import { join } from 'node:path';
 import type { ServerMessage, ShellCommand, ShellSendMap, ShellSendName } from '../shared/api.ts';
+import type { ApprovalDecision } from '../shared/approve.ts';
 import type { NotificationPreferences, SessionInfo } from '../shared/model.ts';
 import { createRouter, type Connection, type Router } from '../core/rpc/index.ts';
 import { connectPassphrases } from '../core/rpc/passphrases.ts';
@@ -62,6 +63,7 @@ export class OrchardApp {
       enabled: () => this.state.get().settings.notifications,
       prefs: () => this.notifyPrefs,
       openSession: (id) => this.openSession(id),
+      approve: (id, decision, expect) => this.answer(id, decision, expect),
     });
     this.tabs = new TabMemory({
       state: this.state,
@@ -91,14 +93,17 @@ export class OrchardApp {
       show: () => this.show(),
       openSession: (id) => this.openSession(id),
       quit: () => app.quit(),
-      // The same operation as the `approve` request; a refusal (stale, no longer waiting) is a notice.
-      approve: (id, decision, expect) =>
-        void approve(this.engine, { id, decision, expect }).catch((e: unknown) =>
-          this.notifier.note(`Not answered: ${e instanceof Error ? e.message : String(e)}`),
-        ),
+      approve: (id, decision, expect) => this.answer(id, decision, expect),
     });
     this.watchFleet();
     this.show();
+  }
+
+  /** Tray and notification Approve / Deny: the `approve` request's operation; a refusal is a notice. */
+  private answer(id: string, decision: ApprovalDecision, expect: string): void {
+    void approve(this.engine, { id, decision, expect }).catch((e: unknown) =>
+      this.notifier.note(`Not answered: ${e instanceof Error ? e.message : String(e)}`),
+    );
   }
 
   /** The shell follows the fleet as one more router client: one poll serves the window and the tray. */

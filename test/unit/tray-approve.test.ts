@@ -4,8 +4,26 @@ import { expect, test, vi } from 'vitest';
 import type { SessionInfo } from '../../src/shared/model.ts';
 import { fleetView } from '../../src/shared/fleet.ts';
 
-vi.mock('electron', () => ({ Menu: {}, Tray: class {}, nativeImage: {} }));
+const notes = vi.hoisted(
+  () => [] as Array<{ title: string; actions?: unknown[]; on: Map<string, (...a: unknown[]) => void> }>,
+);
+vi.mock('electron', () => {
+  class Notification {
+    static isSupported = () => true;
+    readonly rec;
+    constructor(o: { title: string; actions?: unknown[] }) {
+      this.rec = { ...o, on: new Map<string, (...a: unknown[]) => void>() };
+      notes.push(this.rec);
+    }
+    on(ev: string, fn: (...a: unknown[]) => void) {
+      this.rec.on.set(ev, fn);
+    }
+    show() {}
+  }
+  return { Menu: {}, Tray: class {}, nativeImage: {}, Notification };
+});
 const { trayMenuTemplate } = await import('../../src/main/tray.ts');
+const { FleetNotifier } = await import('../../src/main/notifications.ts');
 
 const s = (id: string, over: Partial<SessionInfo>): SessionInfo => ({
   id,
@@ -50,4 +68,32 @@ test('permission entries get Open / Approve / Deny; other waiting ones stay a pl
   expect(q.submenu).toBeUndefined();
   (q.click as () => void)();
   expect(opened).toEqual(['a1', 'a2']);
+});
+
+test('a permission notice carries Approve / Deny actions that answer the request it announced', () => {
+  const calls: unknown[][] = [];
+  const n = new FleetNotifier({
+    enabled: () => true,
+    prefs: () => undefined,
+    openSession: () => {},
+    approve: (...a) => calls.push(a),
+  });
+  n.update([s('a1', { state: 'working' }), s('a2', { state: 'working' })]);
+  n.update([
+    s('a1', { reason: 'permission', detail: 'Bash rm -rf build' }),
+    s('a2', { reason: 'question', detail: 'Which one?' }),
+  ]);
+  expect(notes).toHaveLength(2);
+  const perm = notes.find((x) => x.actions)!;
+  expect(perm.actions).toEqual([
+    { type: 'button', text: 'Approve' },
+    { type: 'button', text: 'Deny' },
+  ]);
+  perm.on.get('action')!({}, 1);
+  perm.on.get('action')!({}, 0);
+  expect(calls).toEqual([
+    ['a1', 'no', 'Bash rm -rf build'],
+    ['a1', 'yes', 'Bash rm -rf build'],
+  ]);
+  expect(notes.filter((x) => !x.actions)).toHaveLength(1);
 });
