@@ -10,14 +10,14 @@ import { askToEdit, stateOf, useThreeOptionDialog, written } from './approve-hel
 
 async function scenario(t: TestEnv, repo: string, viaCli: boolean) {
   await useThreeOptionDialog(t.engine);
-  const answer = async (id: string, decision: 'yes' | 'no', expectDetail?: string) => {
+  const answer = async (id: string, decision: 'yes' | 'always' | 'no', expectDetail?: string) => {
     if (!viaCli)
       return approve(t.engine, { id, decision, ...(expectDetail ? { expect: expectDetail } : {}) });
     const r = await runCli(
       [
         'approve',
         id,
-        ...(decision === 'no' ? ['--deny'] : []),
+        ...(decision === 'no' ? ['--deny'] : decision === 'always' ? ['--always'] : []),
         ...(expectDetail ? ['--expect', expectDetail] : []),
       ],
       t.env,
@@ -58,6 +58,14 @@ async function scenario(t: TestEnv, repo: string, viaCli: boolean) {
   await stateOf(t.engine, a.id, (x) => x.state === 'idle', 'idle after deny');
   expect(await t.engine.capture(a.id)).toMatch(/Left deny\.txt alone/);
   expect(written(a, 'deny.txt')).toBe(false);
+
+  // Always: the "don't ask again" option (2), which allows this request too.
+  await askToEdit(t.engine, a, 'always.txt');
+  const always = await answer(a.id, 'always', 'Edit always.txt');
+  if (viaCli) expect(always).toMatch(/Yes, and don't ask again/);
+  else expect(always).toMatchObject({ keys: ['2', 'Enter'] });
+  await stateOf(t.engine, a.id, (x) => x.state === 'idle', 'idle after always');
+  expect(written(a, 'always.txt')).toBe(true);
 }
 
 describe('local', () => {

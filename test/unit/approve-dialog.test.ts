@@ -5,6 +5,7 @@ import { approvalSpec, keysFor, parseDialog, pickOption } from '../../src/core/s
 import { parseTarget, matchTarget } from '../../src/core/sessions/broadcast.ts';
 import { batchTargets, toolOf } from '../../src/core/sessions/approve.ts';
 import type { SessionInfo } from '../../src/shared/model.ts';
+import { parseRequest } from '../../src/core/rpc/schemas.ts';
 
 const screen = (name: string) =>
   readFileSync(new URL(`../fixtures/screens/claude-2.1.332/${name}.txt`, import.meta.url), 'utf8');
@@ -109,4 +110,15 @@ test('broadcast filters', () => {
   expect(matchTarget(w, parseTarget('state:waiting'))).toBe(true);
   expect(matchTarget(w, parseTarget('state:waiting:question'))).toBe(false);
   expect(matchTarget(w, parseTarget('host:box'))).toBe(false);
+});
+
+test('the contract refuses bad approve / broadcast payloads with a clear message', () => {
+  expect(() => parseRequest('approve', { id: 'ab12', decision: 'maybe' })).toThrow(/decision/);
+  expect(() => parseRequest('approve', { id: '../x', decision: 'yes' })).toThrow(/not a session id/);
+  expect(() => parseRequest('broadcast', { to: 'all', ids: ['ab'], text: 'x' })).toThrow(/either to or ids/);
+  expect(() => parseRequest('broadcast', { to: 'all', text: '' })).toThrow(/text must not be empty/);
+  expect(parseRequest('approveAll', { decision: 'no', tool: 'Read' })).toEqual({
+    decision: 'no',
+    tool: 'Read',
+  });
 });
