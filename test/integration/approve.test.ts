@@ -4,6 +4,7 @@
 // one the client saw, is refused and its screen stays as it was.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { approve } from '../../src/core/sessions/approve.ts';
+import { broadcast } from '../../src/core/sessions/broadcast.ts';
 import { makeEnv, makeRepo, runCli, type TestEnv } from '../helpers/env.ts';
 import { useSshEnv } from '../helpers/sshd.ts';
 import { askToEdit, stateOf, useThreeOptionDialog, written } from './approve-helpers.ts';
@@ -84,5 +85,16 @@ describe('over ssh', () => {
   test('approve / deny / refusals on a remote host', async () => {
     const t = ssh.env.env;
     await scenario(t, ssh.env.repoRef(makeRepo(t.dir, 'remote')), false);
-  }, 90_000);
+    // Broadcast while the host is down: its sessions (as last listed) are reported, not skipped.
+    await t.engine.list();
+    await ssh.sshd.stop();
+    try {
+      const r = await broadcast(t.engine, { to: `host:${ssh.env.hostName}`, text: 'anyone there?' });
+      expect(r.delivered).toBe(0);
+      expect(r.items).toHaveLength(2);
+      for (const i of r.items) expect(i.error).toMatch(/^host sshtest unreachable/);
+    } finally {
+      await ssh.sshd.start();
+    }
+  }, 120_000);
 });

@@ -55,7 +55,7 @@ function undeliverable(s: SessionInfo): string | undefined {
 export async function broadcast(engine: Engine, p: BroadcastParams): Promise<BroadcastResult> {
   if (!p.text) throw new OrchardError('invalid-argument', 'nothing to send: the text is empty');
   const filter: TargetFilter = p.ids ? { kind: 'ids', ids: p.ids } : parseTarget(p.to ?? '');
-  const { sessions } = await engine.listAll();
+  const { sessions, unreachable } = await engine.listAll();
   const targets = sessions.filter((s) => matchTarget(s, filter));
   const items: BroadcastItem[] = await Promise.all(
     targets.map(async (s): Promise<BroadcastItem> => {
@@ -71,6 +71,20 @@ export async function broadcast(engine: Engine, p: BroadcastParams): Promise<Bro
       }
     }),
   );
+  // A host that is down and whose sessions were never seen by this machine: say so, once.
+  for (const u of unreachable)
+    if (
+      (filter.kind === 'all' || (filter.kind === 'host' && filter.value === u.host)) &&
+      !targets.some((x) => x.host === u.host)
+    )
+      items.push({
+        id: '',
+        repo: '',
+        branch: '',
+        host: u.host,
+        delivered: false,
+        error: `host ${u.host} unreachable: ${u.error}`,
+      });
   if (filter.kind === 'ids')
     for (const id of filter.ids)
       if (!targets.some((s) => s.id === id))
