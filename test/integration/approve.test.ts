@@ -3,9 +3,9 @@
 // waiting; no leaves it unwritten; a session not waiting, or waiting for another request than the
 // one the client saw, is refused and its screen stays as it was.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { approve } from '../../src/core/sessions/approve.ts';
+import { approve, readPaneNow, sendGuarded } from '../../src/core/sessions/approve.ts';
 import { broadcast } from '../../src/core/sessions/broadcast.ts';
-import { makeEnv, makeRepo, runCli, type TestEnv } from '../helpers/env.ts';
+import { makeEnv, makeRepo, runCli, waitFor, type TestEnv } from '../helpers/env.ts';
 import { useSshEnv } from '../helpers/sshd.ts';
 import { askToEdit, stateOf, useThreeOptionDialog, written } from './approve-helpers.ts';
 
@@ -78,6 +78,25 @@ describe('local', () => {
   test('approve / deny / refusals through the CLI', async () => {
     await scenario(t, makeRepo(t.dir), true);
   }, 90_000);
+  test('the keys go out only if the state read is still the state tmux has (checked inside tmux)', async () => {
+    const s = await t.engine.spawn({ repo: makeRepo(t.dir, 'guard'), branch: 'g', newBranch: true });
+    await askToEdit(t.engine, s, 'g.txt');
+    const { tmux } = await t.engine.hosts.get(s.host);
+    const now = await readPaneNow(tmux, s.paneId);
+    expect(now.hook).toMatchObject({ state: 'waiting', at: expect.stringMatching(/^\d+$/) });
+    // A new hook event lands between the read and the send.
+    await tmux.run(['set-option', '-p', '-t', s.paneId, '@orchard_state_at', '1']);
+    const before = await t.engine.capture(s.id);
+    await expect(sendGuarded(tmux, s.paneId, ['1', 'Enter'], now, s.id)).rejects.toThrow(
+      /changed state just before/,
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await t.engine.capture(s.id)).toBe(before);
+    expect(written(s, 'g.txt')).toBe(false);
+    // Read afresh: it goes through.
+    await sendGuarded(tmux, s.paneId, ['1', 'Enter'], await readPaneNow(tmux, s.paneId), s.id);
+    await waitFor(() => written(s, 'g.txt'), 10_000, 'g.txt written');
+  }, 60_000);
 });
 
 describe('over ssh', () => {

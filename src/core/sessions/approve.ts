@@ -20,6 +20,8 @@ import type { Tmux } from '../tmux/tmux.ts';
 import { approvalSpec, keysFor, parseDialog, pickOption } from './approve-dialog.ts';
 
 export interface PaneNow {
+  /** The hook-written state and when it was written (seconds), when the agent reports through hooks. */
+  hook?: { state: string; at: string };
   state: string;
   reason?: string;
   detail?: string;
@@ -50,6 +52,9 @@ export async function readPaneNow(tmux: Tmux, paneId: string): Promise<PaneNow> 
   if (cut < 0 || !pane) throw new OrchardError('internal', 'tmux did not report the pane');
   const d = deriveState(pane, Date.now());
   return {
+    ...(pane['@orchard_state']
+      ? { hook: { state: pane['@orchard_state'], at: pane['@orchard_state_at'] } }
+      : {}),
     state: d.state,
     ...(d.reason ? { reason: d.reason } : {}),
     ...(d.detail ? { detail: d.detail } : {}),
@@ -90,7 +95,7 @@ export async function approve(engine: Engine, p: ApproveParams): Promise<Approve
   if (typeof option === 'string') throw refuse(`session ${p.id}: ${option}; nothing was sent`);
   const keys = keysFor(dialog, option, spec.keys);
   if (typeof keys === 'string') throw refuse(`session ${p.id}: ${keys}; nothing was sent`);
-  await ctx.tmux.sendKeys(s.paneId, keys);
+  await sendGuarded(ctx.tmux, s.paneId, keys, now, p.id);
   return {
     id: s.id,
     decision: p.decision,
@@ -98,6 +103,38 @@ export async function approve(engine: Engine, p: ApproveParams): Promise<Approve
     keys,
     ...(now.detail ? { detail: now.detail } : {}),
   };
+}
+
+/**
+ * Send the keys only if the hook state is still the one just read (same state, same time stamp):
+ * tmux checks it in its own command queue (`if-shell -F`), so nothing can slip in between the check
+ * and the keys. The command string holds only the pane id, digits and key names (checked here) and
+ * the time stamp (digits): no data from the agent. Agents without hooks: a plain send.
+ */
+export async function sendGuarded(
+  tmux: Tmux,
+  paneId: string,
+  keys: string[],
+  now: PaneNow,
+  id: string,
+): Promise<void> {
+  const at = now.hook?.at ?? '';
+  if (now.hook?.state !== 'waiting' || !/^\d+$/.test(at)) return tmux.sendKeys(paneId, keys);
+  if (!/^%\d+$/.test(paneId) || !keys.every((k) => /^(\d{1,2}|Enter|Up|Down)$/.test(k)))
+    throw new OrchardError('internal', `unexpected pane ${paneId} or keys ${keys.join(' ')}`);
+  const same = `#{&&:#{==:#{@orchard_state},waiting},#{==:#{@orchard_state_at},${at}}}`;
+  const r = await tmux.run([
+    'if-shell',
+    '-F',
+    '-t',
+    paneId,
+    same,
+    `send-keys -t ${paneId} ${keys.join(' ')} ; display-message -p sent`,
+    'display-message -p changed',
+  ]);
+  if (r.code !== 0) throw new OrchardError('command-failed', `tmux send-keys failed: ${r.stderr.trim()}`);
+  if (r.stdout.trim() !== 'sent')
+    throw refuse(`session ${id} changed state just before the answer; nothing was sent — look again`);
 }
 
 /** "Edit notes.txt" → "Edit": the tool a permission request is about. */
