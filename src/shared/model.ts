@@ -48,6 +48,21 @@ export interface AgentProfile {
    * Absent: the kind's default (Claude Code: `--resume {sessionId}`); empty: the agent cannot resume.
    */
   resumeArgs?: string[];
+  /** How a permission question is answered on screen (src/core/sessions/approve.ts); absent: the kind's. */
+  approval?: ApprovalSpec;
+}
+
+/**
+ * A permission dialog is a numbered list of options; each decision is the option whose text matches
+ * one of its patterns (JavaScript regular expressions, case-insensitive), so a reordered dialog is
+ * never mis-answered. `keys`: how an option is chosen: its digit alone (Claude Code), its digit then
+ * Enter (line-reading agents), or arrows from the highlighted option then Enter.
+ */
+export interface ApprovalSpec {
+  yes?: string[];
+  always?: string[];
+  no?: string[];
+  keys?: 'digit' | 'digit-enter' | 'arrows';
 }
 
 export interface ScreenPatterns {

@@ -10,6 +10,7 @@ import { resumeCommands } from './resume.ts';
 import { serviceCommands } from './service.ts';
 import { reviewCommands } from './review.ts';
 import { setupCommands } from './setup.ts';
+import { approveCommands } from './approve.ts';
 
 export const COMMANDS: Command[] = [
   ...coreCommands,
@@ -22,4 +23,5 @@ export const COMMANDS: Command[] = [
   ...reviewCommands,
   ...logCommands,
   ...setupCommands,
+  ...approveCommands,
 ];

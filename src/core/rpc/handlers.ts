@@ -5,6 +5,8 @@ import type { Engine } from '../engine.ts';
 import * as review from '../review/service.ts';
 import { gc } from '../sessions/gc.ts';
 import { setupAction, setupPlan, trustRepo } from '../sessions/setup.ts';
+import { approve, approveAll } from '../sessions/approve.ts';
+import { broadcast } from '../sessions/broadcast.ts';
 
 export interface HandlerContext {
   engine: Engine;
@@ -134,4 +136,14 @@ export const handlers: Handlers = {
     ctx.sessionsTouched();
     return null;
   },
+  // Answering agents: the state changes arrive through the hooks; poll now to show them sooner.
+  async approve(p, ctx) {
+    const r = await approve(ctx.engine, p);
+    return r;
+  },
+  async approveAll(p, ctx) {
+    const r = await approveAll(ctx.engine, p);
+    return r;
+  },
+  broadcast: (p, { engine }) => broadcast(engine, p),
 };
