@@ -18,7 +18,16 @@ import { resolveRepo, uniqueRepoName } from './repos.ts';
 import { LastSeenSessions } from './ssh/last-seen.ts';
 import { killSession, type KillOptions } from './sessions/kill.ts';
 import { listHostSessions, orchardPanes, paneToSession } from './sessions/list.ts';
-import { executeSpawn, prepareSpawn, type SpawnOptions } from './sessions/spawn.ts';
+import { findBrokenWorktrees, undoPending } from './sessions/broken.ts';
+import { acquireSpawnLock, type SpawnLock } from './sessions/lock.ts';
+import {
+  executeSpawn,
+  localBranchName,
+  prepareSpawn,
+  type SpawnGuards,
+  type SpawnOptions,
+} from './sessions/spawn.ts';
+import type { HostContext } from './hosts/registry.ts';
 import type { OrchardConfig, Store } from './store/store.ts';
 import type { Disposable } from './util/lifecycle.ts';
 
@@ -28,6 +37,8 @@ export interface EngineSpawnOptions extends SpawnOptions {
   command?: string;
   /** Skip admission control (the host's memory reserve). */
   force?: boolean;
+  /** Aborted (the CLI on SIGINT/SIGTERM/SIGHUP): the spawn stops and undoes what it made. */
+  signal?: AbortSignal;
 }
 
 export type { KillOptions };
@@ -97,27 +108,37 @@ export class Engine implements Disposable {
     const config = await this.store.read();
     const repo = await resolveRepo(config, this.hosts, repoRef);
     const ctx = await this.hosts.get(repo.host);
-    const [branches, panes] = await Promise.all([
+    const panes = await ctx.tmux.listPanes();
+    const [branches, broken] = await Promise.all([
       new Git(ctx.host, repo.path).branches(),
-      ctx.tmux.listPanes(),
+      findBrokenWorktrees(ctx, repo.path, {
+        panes,
+        ...(repo.worktreeRoot ? { worktreeRoot: repo.worktreeRoot } : {}),
+      }),
     ]);
     const sessions = orchardPanes(panes).filter((p) => p['@orchard_repo_path'] === repo.path);
     for (const b of branches) {
       if (b.kind !== 'local') continue;
       const s = sessions.find((p) => (b.worktree ? p['@orchard_worktree'] === b.worktree : false));
       b.sessionId = s ? s['@orchard_id'] : null;
+      const bad = broken.find((x) => x.branch === b.name);
+      if (bad) {
+        b.worktree ??= bad.path;
+        b.broken = bad.reason;
+      }
     }
     return branches;
   }
 
   /**
-   * Spawns of one branch are serialized in this process (a double-click, two drops): the second
-   * sees the first's session and is refused instead of starting a second agent in the worktree.
+   * Spawns of one branch are serialized: in this process by a promise chain (a double-click, two
+   * drops), across processes by a lock on the session's host (the app and `orchard web`, two CLIs).
+   * The second sees the first's session and is refused instead of starting a second agent.
    */
   async spawn(opts: EngineSpawnOptions): Promise<SessionInfo> {
     const config = await this.store.read();
     const repo = await resolveRepo(config, this.hosts, opts.repo);
-    const key = `${repo.host}\0${repo.path}\0${opts.branch.slice(opts.branch.indexOf('/') + 1)}`;
+    const key = `${repo.host}\0${repo.path}\0${opts.branch}`;
     const run = (this.spawning.get(key) ?? Promise.resolve())
       .catch(() => undefined)
       .then(() => this.spawnLocked(config, repo, opts));
@@ -129,6 +150,21 @@ export class Engine implements Disposable {
     }
   }
 
+  /** Work that changes a repo's worktree records, one spawn at a time across processes. */
+  private async exclusive<T>(
+    ctx: HostContext,
+    repoPath: string,
+    fn: () => Promise<T>,
+    signal?: AbortSignal,
+  ): Promise<T> {
+    const lock = await acquireSpawnLock(ctx, { repoPath, ...(signal ? { signal } : {}) });
+    try {
+      return await fn();
+    } finally {
+      await lock.release().catch(() => undefined);
+    }
+  }
+
   private async spawnLocked(
     config: OrchardConfig,
     repo: RepoConfig,
@@ -137,13 +173,53 @@ export class Engine implements Disposable {
     const profile =
       opts.command !== undefined ? customCommandProfile(opts.command) : await this.profile(opts.agent);
     const ctx = await this.hosts.get(repo.host);
-    // Admission and planning are independent reads; nothing is made until both pass.
-    const [, prepared] = await Promise.all([
-      admit(ctx, profile, config.preferences, opts.force),
-      prepareSpawn(ctx, repo, profile, opts),
-    ]);
-    const made = await executeSpawn(prepared);
-    return paneToSession(made.pane, ctx.host.name, config.repos, Date.now());
+    const branch = localBranchName(await new Git(ctx.host, repo.path).branchRefs(), opts);
+    const signal = opts.signal;
+    const lock = await acquireSpawnLock(ctx, { repoPath: repo.path, branch, ...(signal ? { signal } : {}) });
+    const guards: SpawnGuards = {
+      mark: (p) => lock.update(p),
+      exclusive: (fn) => this.exclusive(ctx, repo.path, fn, signal),
+      ...(signal ? { signal } : {}),
+    };
+    let keep = false;
+    try {
+      await this.finishInherited(ctx, repo, lock, guards);
+      // Admission and planning are independent reads; nothing is made until both pass.
+      const [, prepared] = await Promise.all([
+        admit(ctx, profile, config.preferences, opts.force),
+        prepareSpawn(ctx, repo, profile, { ...opts, localBranch: branch }, guards),
+      ]);
+      const made = await executeSpawn(prepared, guards);
+      return paneToSession(made.pane, ctx.host.name, config.repos, Date.now());
+    } catch (e) {
+      // A rollback that failed leaves the record: the next spawn of this branch finishes the undo.
+      keep = (e as { rollbackFailed?: boolean }).rollbackFailed === true;
+      throw e;
+    } finally {
+      await (keep ? lock.abandon() : lock.release()).catch(() => undefined);
+    }
+  }
+
+  /** Undo what a dead spawn of this branch left (its lock was taken over with its record). */
+  private async finishInherited(
+    ctx: HostContext,
+    repo: RepoConfig,
+    lock: SpawnLock,
+    guards: SpawnGuards,
+  ): Promise<void> {
+    if (!lock.record.inherited?.length) return;
+    try {
+      await guards.exclusive(() => undoPending(ctx, repo, lock.record));
+    } catch (e) {
+      throw Object.assign(
+        new OrchardError(
+          'command-failed',
+          `an interrupted spawn of ${lock.record.branch} left a worktree that could not be removed: ${toErrorValue(e).message}`,
+        ),
+        { rollbackFailed: true },
+      );
+    }
+    await lock.update({ inherited: [] });
   }
 
   /** All sessions on all hosts, hosts in parallel; a host that fails does not fail the list. */

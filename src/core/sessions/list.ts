@@ -59,6 +59,9 @@ async function joinWithGit(ctx: HostContext, sessions: SessionInfo[]): Promise<v
         for (const s of list) {
           const wt = byPath.get(s.worktree);
           if (wt?.branch) s.branch = wt.branch;
+          // git's own marker, read in the same call: no extra process per tick.
+          if (wt?.lockedReason === 'initializing')
+            s.worktreeBroken = 'git worktree add did not finish (locked initializing)';
         }
       } catch {
         // Repo moved or deleted: keep the tags tmux holds; the session itself is still real.
