@@ -150,14 +150,12 @@ export class Engine implements Disposable {
     }
   }
 
-  /** Work that changes a repo's worktree records, one spawn at a time across processes. */
-  private async exclusive<T>(
-    ctx: HostContext,
-    repoPath: string,
-    fn: () => Promise<T>,
-    signal?: AbortSignal,
-  ): Promise<T> {
-    const lock = await acquireSpawnLock(ctx, { repoPath, ...(signal ? { signal } : {}) });
+  /**
+   * Work that changes a repo's worktree records, one spawn at a time across processes. Not
+   * abortable: a rollback after an interruption runs through here too.
+   */
+  private async exclusive<T>(ctx: HostContext, repoPath: string, fn: () => Promise<T>): Promise<T> {
+    const lock = await acquireSpawnLock(ctx, { repoPath });
     try {
       return await fn();
     } finally {
@@ -178,7 +176,7 @@ export class Engine implements Disposable {
     const lock = await acquireSpawnLock(ctx, { repoPath: repo.path, branch, ...(signal ? { signal } : {}) });
     const guards: SpawnGuards = {
       mark: (p) => lock.update(p),
-      exclusive: (fn) => this.exclusive(ctx, repo.path, fn, signal),
+      exclusive: (fn) => this.exclusive(ctx, repo.path, fn),
       ...(signal ? { signal } : {}),
     };
     let keep = false;

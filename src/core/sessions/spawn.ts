@@ -304,8 +304,15 @@ export async function executeSpawn(p: PreparedSpawn, guards: SpawnGuards = NO_GU
   } catch (e) {
     const failed: unknown[] = [];
     for (const u of undo.reverse()) await u().catch((err: unknown) => failed.push(err));
-    if (failed.length) throw Object.assign(e as object, { rollbackFailed: true });
-    throw e;
+    // Ctrl-C also reaches git (same process group): its failure is the interruption, say so.
+    let err = e;
+    try {
+      checkAbort(guards.signal);
+    } catch (interrupted) {
+      err = interrupted;
+    }
+    if (failed.length) throw Object.assign(err as object, { rollbackFailed: true });
+    throw err;
   }
   return { id, branch: plan.branch, worktree: plan.worktree, pane };
 }
