@@ -127,13 +127,13 @@ export class Git {
     throw e;
   }
 
-  /** Bytes a checkout of `rev` writes (blob sizes): to tell a full disk from other write errors. */
+  /** Disk a checkout of `rev` takes, at 4 KiB blocks a file: to tell a full disk from other write errors. */
   async checkoutSize(rev: string): Promise<number> {
     const r = await this.run(['ls-tree', '-r', '-l', '-z', '--end-of-options', rev], 'git ls-tree');
     let total = 0;
     for (const e of r.stdout.split('\0')) {
       const size = Number(e.split(/\s+/)[3]);
-      if (Number.isFinite(size)) total += size;
+      if (Number.isFinite(size)) total += Math.max(1, Math.ceil(size / 4096)) * 4096;
     }
     return total;
   }

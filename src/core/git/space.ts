@@ -47,7 +47,7 @@ export function formatMb(bytes: number): string {
 /** "no space left on /mnt (1.6 MB free)", with what was needed when known. */
 export async function noSpaceError(host: Host, path: string, neededBytes?: number): Promise<OrchardError> {
   const fs = await freeSpace(host, path).catch(() => null);
-  const need = neededBytes ? `, ${formatMb(neededBytes)} MB needed` : '';
+  const need = neededBytes ? `, about ${formatMb(neededBytes)} MB needed` : '';
   const where = fs ? `${fs.mount} (${formatMb(fs.freeBytes)} MB free${need})` : path;
   return new OrchardError('command-failed', `no space left on ${where}${fs ? '' : ` (on ${host.name})`}`);
 }
