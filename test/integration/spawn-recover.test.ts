@@ -18,7 +18,7 @@ afterAll(() => t.cleanup());
 
 /** A pid that surely ran and is surely gone. */
 function deadPid(): number {
-  return spawnSync('sh', ['-c', 'echo $$'], { encoding: 'utf8' }).stdout.trim() as unknown as number;
+  return Number(spawnSync('sh', ['-c', 'echo $$'], { encoding: 'utf8' }).stdout.trim());
 }
 
 /** Make the on-disk state a spawn leaves when SIGKILLed inside `git worktree add`. */
@@ -39,7 +39,7 @@ async function writeDeadRecord(repo: string, branch: string, rec: Partial<SpawnR
     v: 1,
     nonce: 'n0',
     machine: machineId(),
-    pid: Number(deadPid()),
+    pid: deadPid(),
     startedAt: new Date().toISOString(),
     repoPath: repo,
     branch,

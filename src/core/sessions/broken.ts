@@ -10,6 +10,13 @@ import type { PaneRecord } from '../tmux/format.ts';
 import { holderAlive, readSpawnRecords, type PendingSpawn, type SpawnRecord } from './lock.ts';
 import { orchardPanes } from './list.ts';
 
+// git processes on the host whose working folder is the path (the checkout child of `worktree
+// add` runs there) or whose arguments name it (`worktree add` itself).
+const GIT_AT_WORK =
+  'for p in $(ps -eo pid=,comm= | awk \'$2 == "git" { print $1 }\'); do ' +
+  '[ "$(readlink "/proc/$p/cwd" 2>/dev/null)" = "$1" ] && { echo busy; exit 0; }; ' +
+  'ps -o args= -p "$p" 2>/dev/null | grep -qF -- " $1" && { echo busy; exit 0; }; done; exit 0';
+
 /** An index.lock older than this, with no spawn at work, was left by a git that died. */
 const INDEX_LOCK_STALE_S = 120;
 
@@ -124,6 +131,22 @@ export async function findBrokenWorktrees(
   return out;
 }
 
+/** A git still writing in `path`: its spawn died, but git lives on (SIGKILL of the CLI alone, or
+ * a remote git whose SSH connection dropped). Removing the folder under it would race its writes. */
+async function gitAtWork(ctx: HostContext, path: string): Promise<boolean> {
+  const r = await ctx.host.exec(['sh', '-c', GIT_AT_WORK, 'orchard-git-busy', path]);
+  return r.stdout.includes('busy');
+}
+
+async function waitForGitToEnd(ctx: HostContext, path: string, timeoutMs = 60_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (await gitAtWork(ctx, path)) {
+    if (Date.now() > end)
+      throw new Error(`a git process is still at work in ${path}; try again when it has finished`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 /**
  * Remove one broken worktree (its folder and its record in git, locked or not). Refuses what
  * Orchard did not make and what a session still runs in.
@@ -135,6 +158,7 @@ export async function removeBrokenWorktree(
 ): Promise<void> {
   if (!b.owned) throw new Error(`${b.path} was not made by Orchard; it is not removed`);
   if (b.sessionIds.length) throw new Error(`session ${b.sessionIds[0]} runs in ${b.path}; kill it first`);
+  await waitForGitToEnd(ctx, b.path);
   const git = new Git(ctx.host, repoPath);
   if (b.registered) await git.forceRemoveWorktree(b.path);
   else await ctx.host.exec(['rm', '-rf', '--', b.path]);
