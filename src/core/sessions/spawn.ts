@@ -238,8 +238,9 @@ export async function prepareSpawn(
   const running = mine.find((p) => p['@orchard_branch'] === branch);
   if (running)
     throw new OrchardError(
-      'session-exists',
-      `session ${running['@orchard_id']} already runs on ${branch} (${running['@orchard_worktree']})`,
+      opts.newBranch ? 'branch-exists' : 'session-exists',
+      (opts.newBranch ? `branch already exists: ${branch}; ` : '') +
+        `session ${running['@orchard_id']} already runs on ${opts.newBranch ? 'it' : branch} (${running['@orchard_worktree']})`,
     );
   await clearBroken(ctx, repo, branch, panes, guards);
   const [plan, argv] = await Promise.all([
