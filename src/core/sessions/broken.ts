@@ -74,7 +74,9 @@ function reasonsFor(
     why.push('git worktree add did not finish (locked initializing)');
   if (admin?.indexLockAgeS != null && (ownedByRecord || admin.indexLockAgeS > INDEX_LOCK_STALE_S))
     why.push('an interrupted git left index.lock');
-  if (admin && !admin.hasIndex && !wt.prunable) why.push('checkout incomplete (no index)');
+  // Only for Orchard's own: a user's `git worktree add --no-checkout` has no index either.
+  if (admin && !admin.hasIndex && !wt.prunable && (ownedByRecord || why.length))
+    why.push('checkout incomplete (no index)');
   if (!why.length && ownedByRecord && !used) why.push('its spawn was interrupted before the agent started');
   return why;
 }

@@ -44,6 +44,8 @@ export const FOREIGN_STALE_MS = 15 * 60_000;
 /** A lock folder with no record (its holder died between mkdir and the write) is stale after this. */
 const EMPTY_STALE_S = 30;
 const WAIT_STEP_MS = 150;
+/** A live holder is waited for this long (a checkout of a large repo takes minutes). */
+const DEFAULT_WAIT_MS = 5 * 60_000;
 
 let machineIdCache: string | undefined;
 export function machineId(): string {
@@ -192,10 +194,7 @@ function busyError(what: string, rec: SpawnRecord | null): OrchardError {
   const who = rec
     ? ` (pid ${rec.pid}${rec.machine === machineId() ? '' : ' on another machine'}, since ${rec.startedAt})`
     : '';
-  return new OrchardError(
-    'session-exists',
-    `another spawn of ${what} is still in progress${who}; try again when it ends`,
-  );
+  return new OrchardError('session-exists', `${what} is still in progress${who}; try again when it ends`);
 }
 
 /**
@@ -205,7 +204,10 @@ function busyError(what: string, rec: SpawnRecord | null): OrchardError {
 export async function acquireSpawnLock(ctx: HostContext, opts: AcquireOptions): Promise<SpawnLock> {
   const parent = await repoLockDir(ctx, opts.repoPath);
   const dir = posix.join(parent, opts.branch === undefined ? 'git' : key(opts.branch));
-  const what = opts.branch === undefined ? `in ${opts.repoPath}` : JSON.stringify(opts.branch);
+  const what =
+    opts.branch === undefined
+      ? `another spawn's change to the worktrees of ${opts.repoPath}`
+      : `another spawn of ${JSON.stringify(opts.branch)}`;
   const mine = (): SpawnRecord => ({
     v: 1,
     nonce: randomBytes(8).toString('hex'),
@@ -222,7 +224,7 @@ export async function acquireSpawnLock(ctx: HostContext, opts: AcquireOptions): 
     if (isNoSpace(String((e as Error).message))) throw await noSpaceError(ctx.host, parent);
     throw e;
   }
-  const deadline = Date.now() + (opts.waitMs ?? 60_000);
+  const deadline = Date.now() + (opts.waitMs ?? DEFAULT_WAIT_MS);
   let last: LockState | null = null;
   for (;;) {
     if (opts.signal?.aborted) throw new OrchardError('command-failed', 'spawn interrupted while waiting');
