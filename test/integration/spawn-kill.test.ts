@@ -1,163 +1,40 @@
 // A spawn killed at any point (SIGKILL of its process group, in a 3,000-file repo) leaves either a
 // complete session or leftovers Orchard recognises as its own: reported broken, never handed to an
 // agent, and undone by the next spawn, after which the same command succeeds in a clean checkout.
-import { spawn } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+// Here the even kill points and Ctrl-C / SIGTERM; the odd points in spawn-kill-odd.test.ts.
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { CLI, git, makeEnv, runCli, waitFor, type TestEnv } from '../helpers/env.ts';
-import { makeBigRepo } from '../helpers/big-repo.ts';
+import { expect, test } from 'vitest';
+import { git, runCli, waitFor } from '../helpers/env.ts';
+import { killTrials } from '../helpers/spawn-kill.ts';
 
-const TRIALS = 20;
-let t: TestEnv;
-let repo: string;
-beforeAll(async () => {
-  t = await makeEnv();
-  repo = makeBigRepo(t.dir, 'big', 3000, 100);
-});
-afterAll(() => t.cleanup());
-
-const spawnArgs = (branch: string) => ['spawn', repo, branch, '--new', '--command', 'sleep 600'];
-
-/** Start `orchard spawn` as the leader of its own process group (as a shell job would be). */
-function startSpawn(branch: string): {
-  pid: number;
-  exited: Promise<{ code: number | null; stderr: string }>;
-} {
-  const child = spawn(process.execPath, [CLI, ...spawnArgs(branch)], {
-    env: t.env,
-    detached: true,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (d) => (stderr += d));
-  const exited = new Promise<{ code: number | null; stderr: string }>((resolve) =>
-    child.on('close', (code) => resolve({ code, stderr })),
-  );
-  return { pid: child.pid!, exited };
-}
-
-function linkedWorktrees(): Array<{ path: string; branch: string | null; locked: boolean }> {
-  return git(repo, 'worktree', 'list', '--porcelain')
-    .split('\n\n')
-    .filter(Boolean)
-    .slice(1)
-    .map((rec) => {
-      const lines = rec.split('\n');
-      const b = lines.find((l) => l.startsWith('branch '));
-      return {
-        path: lines[0]!.slice('worktree '.length),
-        branch: b ? b.slice('branch refs/heads/'.length) : null,
-        locked: lines.some((l) => l.startsWith('locked')),
-      };
-    });
-}
-
-async function cleanCheckout(worktree: string): Promise<void> {
-  expect(git(worktree, 'status', '--porcelain')).toBe('');
-  expect(existsSync(join(worktree, 'd29', 'f2999.txt'))).toBe(true);
-}
-
-let fullMs = 0;
-test('a full spawn, timed: the kill points are drawn over its length', async () => {
-  const start = Date.now();
-  const r = await runCli(spawnArgs('timed'), t.env);
-  fullMs = Date.now() - start;
-  expect(r.code, r.stderr).toBe(0);
-  const s = (await t.engine.list()).find((x) => x.branch === 'timed')!;
-  await cleanCheckout(s.worktree);
-  await t.engine.kill(s.id, { removeWorktree: true, force: true });
-});
-
-const outcomes = { complete: 0, leftovers: 0, nothing: 0 };
-const seen: string[] = [];
-
-/** One trial: kill the spawn's process group after `delayMs`, check, then run the command again. */
-async function killTrial(i: number, delayMs: number): Promise<void> {
-  const branch = `k${i}`;
-  const started = Date.now();
-  const job = startSpawn(branch);
-  // Spread over the spawn's whole length: node start-up, lock, checkout, tmux.
-  await new Promise((r) => setTimeout(r, delayMs));
-  try {
-    process.kill(-job.pid, 'SIGKILL');
-  } catch {
-    // already done
-  }
-  await job.exited;
-  const session = (await t.engine.list()).find((s) => s.branch === branch);
-  if (session) {
-    outcomes.complete++;
-    await cleanCheckout(session.worktree);
-    await expect(t.engine.spawn({ repo, branch, newBranch: true, command: 'sleep 600' })).rejects.toThrow(
-      /already runs on/,
-    );
-    await t.engine.kill(session.id, { removeWorktree: true, force: true });
-    console.log(`trial ${i}: killed at ${delayMs} ms: complete session (${Date.now() - started} ms)`);
-    return;
-  }
-  // No session: whatever is left is reported broken (never shown as a usable worktree).
-  const wt = linkedWorktrees().filter((w) => w.branch === branch);
-  const info = (await t.engine.branches(repo)).find((b) => b.name === branch);
-  if (wt.length || (info?.worktree && existsSync(info.worktree))) {
-    outcomes.leftovers++;
-    expect(info?.broken, JSON.stringify({ info, wt })).toBeTruthy();
-    seen.push(info!.broken!);
-  } else outcomes.nothing++;
-  // The same command then succeeds, in a complete, clean checkout.
-  const retry = await t.engine.spawn({ repo, branch, newBranch: true, command: 'sleep 600' });
-  await cleanCheckout(retry.worktree);
-  expect((await t.engine.list()).filter((x) => x.branch === branch)).toHaveLength(1);
-  expect((await t.engine.branches(repo)).find((b) => b.name === branch)?.broken).toBeUndefined();
-  await t.engine.kill(retry.id, { removeWorktree: true, force: true });
-  console.log(
-    `trial ${i}: killed at ${delayMs} ms: ${info?.broken ?? 'nothing left'} (${Date.now() - started} ms)`,
-  );
-}
-
-// Two halves, so a slow machine (2 cores shared by many) does not run one test past its limit.
-for (const half of [0, 1])
-  test(`SIGKILL of the spawn's process group at random points: trials ${half * 10}-${half * 10 + 9}`, async () => {
-    for (let i = half * 10; i < half * 10 + TRIALS / 2; i++)
-      // Spread over the spawn's whole length: node start-up, lock, checkout, tmux.
-      await killTrial(i, Math.floor(((i + Math.random()) / TRIALS) * fullMs));
-  }, 300_000);
-
-test("after the 20 kills: nothing of the spawns' making is left", () => {
-  // Nothing of the spawns' making is left: no worktree, no branch but main, git sound.
-  expect(linkedWorktrees()).toEqual([]);
-  expect(readdirSync(join(t.dir, 'big.worktrees'))).toEqual([]);
-  expect(git(repo, 'fsck', '--no-progress', '--no-dangling')).toBe('');
-  console.log(
-    `SIGKILL trials: ${JSON.stringify(outcomes)} (full spawn ${fullMs} ms); broken seen: ${[...new Set(seen)].join(' | ')}`,
-  );
-  expect(outcomes.complete + outcomes.leftovers + outcomes.nothing).toBe(TRIALS);
-});
+const k = killTrials([0, 2, 4, 6, 8, 10, 12, 14, 16, 18]);
+const spawnArgs = (branch: string) => ['spawn', k.repo, branch, '--new', '--command', 'sleep 600'];
 
 test('SIGINT (Ctrl-C to the process group) during the checkout: rolled back, branch deleted, exit 1', async () => {
-  const job = startSpawn('interrupted');
-  const path = join(t.dir, 'big.worktrees', 'interrupted');
+  const job = k.startSpawn('interrupted');
+  const path = join(k.t.dir, 'big.worktrees', 'interrupted');
   await waitFor(() => existsSync(path), 20_000, 'checkout to start');
   process.kill(-job.pid, 'SIGINT');
   const { code, stderr } = await job.exited;
   expect(code).toBe(1);
   expect(stderr).toMatch(/spawn interrupted by SIGINT; what it had made was removed/);
   expect(existsSync(path)).toBe(false);
-  expect(git(repo, 'branch', '--list', 'interrupted')).toBe('');
-  expect((await t.engine.list()).filter((s) => s.branch === 'interrupted')).toEqual([]);
-  const retry = await runCli(spawnArgs('interrupted'), t.env);
+  expect(git(k.repo, 'branch', '--list', 'interrupted')).toBe('');
+  expect((await k.t.engine.list()).filter((s) => s.branch === 'interrupted')).toEqual([]);
+  const retry = await runCli(spawnArgs('interrupted'), k.t.env);
   expect(retry.code, retry.stderr).toBe(0);
 });
 
 test('SIGTERM to the CLI alone after the worktree is made: the session is not left behind either', async () => {
-  const job = startSpawn('termed');
-  const path = join(t.dir, 'big.worktrees', 'termed');
+  const job = k.startSpawn('termed');
+  const path = join(k.t.dir, 'big.worktrees', 'termed');
   await waitFor(() => existsSync(path), 20_000, 'checkout to start');
   process.kill(job.pid, 'SIGTERM');
   const { code, stderr } = await job.exited;
   expect(code).toBe(1);
   expect(stderr).toMatch(/spawn interrupted by SIGTERM/);
   expect(existsSync(path)).toBe(false);
-  expect(git(repo, 'branch', '--list', 'termed')).toBe('');
-  expect((await t.engine.list()).filter((s) => s.branch === 'termed')).toEqual([]);
+  expect(git(k.repo, 'branch', '--list', 'termed')).toBe('');
+  expect((await k.t.engine.list()).filter((s) => s.branch === 'termed')).toEqual([]);
 });
