@@ -79,13 +79,57 @@ export function killTrials(indices: number[], total = 20): KillBench {
   const outcomes = { complete: 0, leftovers: 0, nothing: 0 };
   const seen: string[] = [];
 
-  /** One trial: kill the spawn's process group after `delayMs`, check, then run the command again. */
-  async function killTrial(i: number, delayMs: number): Promise<void> {
+  /**
+   * When to kill trial i. A delay alone drifts with the machine's load (a loaded machine spends the
+   * whole delay starting node), so three in four trials wait for a phase of the spawn first: the
+   * spawn lock taken, the checkout under way, the worktree made (between git and tmux).
+   */
+  async function killPoint(i: number, branch: string, done: () => boolean): Promise<string> {
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    const until = async (cond: () => boolean) => {
+      while (!cond() && !done()) await sleep(3);
+    };
+    const path = join(t.dir, 'big.worktrees', branch);
+    const admin = join(repo, '.git', 'worktrees', branch);
+    const jitter = (max: number) => Math.floor(Math.random() * max);
+    switch (i % 4) {
+      case 0: {
+        const ms = Math.floor(((i + Math.random()) / total) * fullMs);
+        await sleep(ms);
+        return `${ms} ms after start`;
+      }
+      case 1: {
+        const locks = join(t.home, 'locks');
+        await until(
+          () => existsSync(locks) && readdirSync(locks).some((d) => existsSync(join(locks, d, 'git'))),
+        );
+        const ms = jitter(40);
+        await sleep(ms);
+        return `${ms} ms after the git lock was taken`;
+      }
+      case 2: {
+        await until(() => existsSync(path));
+        const ms = jitter(fullMs / 2);
+        await sleep(ms);
+        return `${ms} ms into the checkout`;
+      }
+      default: {
+        await until(
+          () => existsSync(join(path, '.git')) && existsSync(admin) && !existsSync(join(admin, 'locked')),
+        );
+        return 'right after git worktree add finished';
+      }
+    }
+  }
+
+  /** One trial: kill the spawn's process group at a point of its run, check, then run it again. */
+  async function killTrial(i: number): Promise<void> {
     const branch = `k${i}`;
     const started = Date.now();
     const job = startSpawn(branch);
-    // Spread over the spawn's whole length: node start-up, lock, checkout, tmux.
-    await new Promise((r) => setTimeout(r, delayMs));
+    let finished = false;
+    void job.exited.then(() => (finished = true));
+    const delayMs = await killPoint(i, branch, () => finished);
     try {
       process.kill(-job.pid, 'SIGKILL');
     } catch {
@@ -100,7 +144,7 @@ export function killTrials(indices: number[], total = 20): KillBench {
         /already runs on/,
       );
       await t.engine.kill(session.id, { removeWorktree: true, force: true });
-      console.log(`trial ${i}: killed at ${delayMs} ms: complete session (${Date.now() - started} ms)`);
+      console.log(`trial ${i}: killed ${delayMs}: complete session (${Date.now() - started} ms)`);
       return;
     }
     // No session: whatever is left is reported broken (never shown as a usable worktree).
@@ -118,14 +162,12 @@ export function killTrials(indices: number[], total = 20): KillBench {
     expect((await t.engine.branches(repo)).find((b) => b.name === branch)?.broken).toBeUndefined();
     await t.engine.kill(retry.id, { removeWorktree: true, force: true });
     console.log(
-      `trial ${i}: killed at ${delayMs} ms: ${info?.broken ?? 'nothing left'} (${Date.now() - started} ms)`,
+      `trial ${i}: killed ${delayMs}: ${info?.broken ?? 'nothing left'} (${Date.now() - started} ms)`,
     );
   }
 
   test(`SIGKILL of the spawn's process group at ${indices.length} random points (trials ${indices.join(', ')} of ${total})`, async () => {
-    for (const i of indices)
-      // Spread over the spawn's whole length: node start-up, lock, checkout, tmux.
-      await killTrial(i, Math.floor(((i + Math.random()) / total) * fullMs));
+    for (const i of indices) await killTrial(i);
   }, 300_000);
 
   test("after the kills: nothing of the spawns' making is left", () => {

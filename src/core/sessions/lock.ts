@@ -125,7 +125,8 @@ function stale(s: LockState): boolean {
 }
 
 async function tryMkdir(ctx: HostContext, dir: string): Promise<boolean> {
-  const r = await ctx.host.exec(['mkdir', '--', dir]);
+  // LC_ALL=C: the "File exists" / "No space left" messages are matched below.
+  const r = await ctx.host.exec(['mkdir', '--', dir], { env: { LC_ALL: 'C' } });
   if (r.code === 0) return true;
   if (/exists/i.test(r.stderr)) return false;
   if (isNoSpace(r.stderr)) throw await noSpaceError(ctx.host, dir);
