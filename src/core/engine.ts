@@ -191,7 +191,7 @@ export class Engine implements Disposable {
       return paneToSession(made.pane, ctx.host.name, config.repos, Date.now());
     } catch (e) {
       // A rollback that failed leaves the record: the next spawn of this branch finishes the undo.
-      keep = (e as { rollbackFailed?: boolean }).rollbackFailed === true;
+      keep = (e as { rollbackFailed?: boolean } | null)?.rollbackFailed === true;
       throw e;
     } finally {
       await (keep ? lock.abandon() : lock.release()).catch(() => undefined);

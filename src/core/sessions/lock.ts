@@ -124,11 +124,19 @@ function stale(s: LockState): boolean {
   return s.record ? !holderAlive(s.record) : s.ageS > EMPTY_STALE_S;
 }
 
-async function tryMkdir(ctx: HostContext, dir: string): Promise<boolean> {
+// mkdir and the record's write in one process: a kill between them (a lock with no record, judged
+// stale only by age) needs a kill within microseconds, not within an exec round trip.
+const MKDIR_SCRIPT = 'mkdir -- "$1" || exit 3; cat > "$1/record.json" || { rm -rf -- "$1"; exit 4; }';
+
+/** Take `dir` atomically, with `rec` inside; false when someone else holds it. */
+async function tryMkdir(ctx: HostContext, dir: string, rec: SpawnRecord): Promise<boolean> {
   // LC_ALL=C: the "File exists" / "No space left" messages are matched below.
-  const r = await ctx.host.exec(['mkdir', '--', dir], { env: { LC_ALL: 'C' } });
+  const r = await ctx.host.exec(['sh', '-c', MKDIR_SCRIPT, 'orchard-lock', dir], {
+    env: { LC_ALL: 'C' },
+    input: JSON.stringify(rec) + '\n',
+  });
   if (r.code === 0) return true;
-  if (/exists/i.test(r.stderr)) return false;
+  if (r.code === 3 && /exists/i.test(r.stderr)) return false;
   if (isNoSpace(r.stderr)) throw await noSpaceError(ctx.host, dir);
   throw new OrchardError('command-failed', `cannot create the spawn lock ${dir}: ${r.stderr.trim()}`);
 }
@@ -229,16 +237,8 @@ export async function acquireSpawnLock(ctx: HostContext, opts: AcquireOptions): 
   let last: LockState | null = null;
   for (;;) {
     if (opts.signal?.aborted) throw new OrchardError('command-failed', 'spawn interrupted while waiting');
-    if (await tryMkdir(ctx, dir)) {
-      const lock = new SpawnLock(ctx, dir, mine());
-      try {
-        await lock.update({});
-      } catch (e) {
-        await lock.release().catch(() => undefined);
-        throw e;
-      }
-      return lock;
-    }
+    const rec = mine();
+    if (await tryMkdir(ctx, dir, rec)) return new SpawnLock(ctx, dir, rec);
     const seen = await readLock(ctx, dir);
     if (!seen.gone) last = seen;
     if (!seen.gone && stale(seen)) {
@@ -257,9 +257,9 @@ async function takeOver(
   rec: SpawnRecord,
 ): Promise<SpawnLock | null> {
   const breaker = `${dir}.break`;
-  if (!(await tryMkdir(ctx, breaker))) {
+  if (!(await tryMkdir(ctx, breaker, rec))) {
     const b = await readLock(ctx, breaker);
-    if (!b.gone && b.ageS > EMPTY_STALE_S) await removeDir(ctx, breaker);
+    if (!b.gone && stale(b)) await removeDir(ctx, breaker);
     return null;
   }
   try {
