@@ -336,6 +336,8 @@ async function addWorktree(
       const wts = await git.worktrees();
       if (wts.some((w) => w.path === plan.worktree)) await git.forceRemoveWorktree(plan.worktree);
       else await ctx.host.exec(['rm', '-rf', '--', plan.worktree]);
+      // The worktree root, if this spawn made it and it is empty (rmdir refuses otherwise).
+      await ctx.host.exec(['rmdir', '--', posix.dirname(plan.worktree)]);
       if (plan.create && base && !(await git.worktrees()).some((w) => w.branch === plan.branch))
         await git.deleteBranchAt(plan.branch, base);
     }),
