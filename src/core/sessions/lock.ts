@@ -124,9 +124,12 @@ function stale(s: LockState): boolean {
   return s.record ? !holderAlive(s.record) : s.ageS > EMPTY_STALE_S;
 }
 
-// mkdir and the record's write in one process: a kill between them (a lock with no record, judged
-// stale only by age) needs a kill within microseconds, not within an exec round trip.
-const MKDIR_SCRIPT = 'mkdir -- "$1" || exit 3; cat > "$1/record.json" || { rm -rf -- "$1"; exit 4; }';
+// The record is written beside the lock first, then the lock is made and the record moved in: a
+// kill leaves either no lock or a lock with its record (a lock without one would be judged stale
+// only by its age). The record is read from stdin, which a dying parent may leave empty.
+const MKDIR_SCRIPT =
+  't="$1.$$.tmp"; { cat > "$t" && [ -s "$t" ]; } || { rm -f -- "$t"; exit 4; }; ' +
+  'mkdir -- "$1" || { rm -f -- "$t"; exit 3; }; mv -- "$t" "$1/record.json"';
 
 /** Take `dir` atomically, with `rec` inside; false when someone else holds it. */
 async function tryMkdir(ctx: HostContext, dir: string, rec: SpawnRecord): Promise<boolean> {
