@@ -43,7 +43,7 @@ export function formatSessions(list: SessionInfo[]): string {
       s.repo,
       s.branch,
       s.agent,
-      stateLabel(s),
+      stateLabel(s) + (s.worktreeBroken ? ' (worktree broken)' : ''),
       String(s.pid ?? '-'),
       s.createdAt,
       stateWhy(s),
@@ -60,7 +60,7 @@ export function formatBranches(list: BranchInfo[]): string {
       b.upstream ?? '-',
       b.upstream ? `+${b.ahead}/-${b.behind}` : '',
       b.sessionId ?? '-',
-      b.worktree ?? '-',
+      b.broken ? `${b.worktree ?? '-'} (BROKEN: ${b.broken})` : (b.worktree ?? '-'),
       `${b.lastCommit.sha.slice(0, 8)} ${b.lastCommit.subject}`,
     ]),
   ]);

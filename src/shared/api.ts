@@ -381,7 +381,7 @@ export interface GcItem {
   worktree: string;
   branch: string | null;
   sessionId?: string;
-  action: 'remove-worktree' | 'prune-record' | 'remove-transcripts';
+  action: 'remove-worktree' | 'prune-record' | 'remove-broken' | 'remove-transcripts';
   reason: string;
   done: boolean;
   error?: string;

@@ -4,6 +4,7 @@ import { attachTerminal } from '../attach.ts';
 import { sendTo } from './approve.ts';
 import { flag, need, str, UsageError, type Command } from '../command.ts';
 import { limitsFromValues } from './stats.ts';
+import { shielded } from '../signals.ts';
 import { formatBranches, formatProfiles, formatRepos, formatSessions } from '../format.ts';
 
 const json = { json: { type: 'boolean' } } as const;
@@ -83,17 +84,22 @@ export const coreCommands: Command[] = [
       const from = str(values, 'from');
       if (agent && command !== undefined) throw new UsageError('--agent and --command exclude each other');
       if (from && !flag(values, 'new')) throw new UsageError('--from goes with --new');
-      const s = await engine().spawn({
-        repo: args[0]!,
-        branch: args[1]!,
-        newBranch: flag(values, 'new'),
-        ...(from ? { from } : {}),
-        ...(agent ? { agent } : {}),
-        ...(command !== undefined ? { command } : {}),
-        ...(limits ? { limits } : {}),
-        force: flag(values, 'force'),
-        skipSetup: flag(values, 'skip-setup'),
-      });
+      const e = engine();
+      // Ctrl-C / kill / a closed terminal during the spawn: it stops and undoes what it made.
+      const s = await shielded((signal) =>
+        e.spawn({
+          signal,
+          repo: args[0]!,
+          branch: args[1]!,
+          newBranch: flag(values, 'new'),
+          ...(from ? { from } : {}),
+          ...(agent ? { agent } : {}),
+          ...(command !== undefined ? { command } : {}),
+          ...(limits ? { limits } : {}),
+          force: flag(values, 'force'),
+          skipSetup: flag(values, 'skip-setup'),
+        }),
+      );
       const { id, repo, branch, worktree, host, agent: a, state, createdAt } = s;
       emit(
         { id, repo, branch, worktree, host, agent: a, state, createdAt },
