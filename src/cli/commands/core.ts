@@ -16,8 +16,18 @@ export const coreCommands: Command[] = [
       need(args, 1, this.usage);
       const name = str(values, 'name');
       const host = str(values, 'host');
-      const repo = await engine().addRepo(args[0]!, { ...(name ? { name } : {}), ...(host ? { host } : {}) });
-      emit(repo, `added ${repo.name} (${repo.host}:${repo.path})\n`);
+      const e = engine();
+      const before = (await e.store.read()).repos;
+      const repo = await e.addRepo(args[0]!, { ...(name ? { name } : {}), ...(host ? { host } : {}) });
+      // Say what happened: a path registered already is renamed or left as it is, never "added".
+      const was = before.find((r) => r.host === repo.host && r.path === repo.path);
+      const where = `${repo.host}:${repo.path}`;
+      const said = !was
+        ? `added ${repo.name} (${where})`
+        : was.name === repo.name
+          ? `${where} is already registered as ${repo.name}`
+          : `renamed ${was.name} to ${repo.name} (${where})`;
+      emit(repo, `${said}\n`);
       return 0;
     },
   },
