@@ -1,11 +1,10 @@
 import { spawn } from 'node:child_process';
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { OrchardError } from '../../shared/errors.ts';
 import type { ExecOptions, ExecResult, Host, PtyOptions, PtyStream } from './host.ts';
 import { openLocalPty } from './local-pty.ts';
+import { writeFileAtomic } from '../util/atomic-write.ts';
 
 /** Counts every process this host starts; benchmarks and tests read it (and ORCHARD_TRACE_EXEC=1 logs). */
 export interface ExecCounter {
@@ -59,10 +58,7 @@ export class LocalHost implements Host {
   }
 
   async writeFile(path: string, data: string, mode = 0o644): Promise<void> {
-    await mkdir(dirname(path), { recursive: true });
-    const tmp = join(dirname(path), `.${randomBytes(6).toString('hex')}.tmp`);
-    await writeFile(tmp, data, { mode });
-    await rename(tmp, path);
+    await writeFileAtomic(path, data, { mode });
   }
 
   async mkdirp(path: string): Promise<void> {

@@ -10,10 +10,28 @@ import { remoteCommandLine } from './command-line.ts';
 import type { SshPool } from './pool.ts';
 import { SshPty } from './ssh-pty.ts';
 
-/** Atomic write: temp file beside the target, then rename. $1 = path, $2 = octal mode; data on stdin. */
+/**
+ * Atomic write: temp file beside the target, then rename. $1 = path, $2 = octal mode; data on stdin.
+ * On failure the temp file goes, and the folder's `df` line follows a marker (a full disk is named).
+ */
 const WRITE_SCRIPT =
   'd=$(dirname -- "$1") && mkdir -p -- "$d" && t="$d/.orchard-$$.tmp" && ' +
-  'cat > "$t" && chmod "$2" "$t" && mv -f -- "$t" "$1" || { rm -f -- "$t"; exit 1; }';
+  'cat > "$t" && chmod "$2" "$t" && mv -f -- "$t" "$1" || { rm -f -- "$t"; ' +
+  'echo "--orchard-df--" >&2; df -Pk -- "$d" 2>/dev/null | tail -n 1 >&2; exit 1; }';
+
+/** "no space left on /mnt (3 MB free)" from the script's stderr, when that is what failed. */
+export function remoteWriteError(stderr: string): { why: string; noSpace: boolean } {
+  const [why = '', df = ''] = stderr.split('--orchard-df--\n');
+  if (!/no space left|quota exceeded/i.test(why)) return { why: why.trim(), noSpace: false };
+  // Filesystem 1024-blocks Used Available Capacity Mounted-on (the mount may hold spaces).
+  const f = df.trim().split(/\s+/);
+  const kb = Number(f[3]);
+  if (f.length < 6 || !Number.isFinite(kb)) return { why: 'no space left on device', noSpace: true };
+  return {
+    why: `no space left on ${f.slice(5).join(' ')} (${Math.floor(kb / 1024)} MB free)`,
+    noSpace: true,
+  };
+}
 
 /** Both requirements in one round trip. */
 const REQUIREMENTS_SCRIPT = 'tmux -V 2>&1; echo "--orchard--"; git --version 2>&1';
@@ -173,11 +191,15 @@ export class SshHost implements Host {
     const r = await this.exec(['sh', '-c', WRITE_SCRIPT, 'orchard-write', path, mode.toString(8)], {
       input: data,
     });
-    if (r.code !== 0)
+    if (r.code !== 0) {
+      const { why, noSpace } = remoteWriteError(r.stderr);
       throw new OrchardError(
         'command-failed',
-        `cannot write ${path} on ${this.name}: ${r.stderr.trim() || `exit ${r.code}`}`,
+        noSpace
+          ? `${why} writing ${path} on ${this.name}`
+          : `cannot write ${path} on ${this.name}: ${why || `exit ${r.code}`}`,
       );
+    }
   }
 
   async mkdirp(path: string): Promise<void> {
