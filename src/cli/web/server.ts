@@ -9,10 +9,11 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { WS_PATH, type ServerMessage } from '../../shared/api.ts';
 import type { Engine } from '../../core/engine.ts';
 import { createRouter, type Router, type RouterOptions } from '../../core/rpc/index.ts';
+import { hostname, networkInterfaces } from 'node:os';
 import {
+  allowedHostNames,
   cookieName,
   hostAllowed,
-  isLoopback,
   newToken,
   originAllowed,
   tokenValid,
@@ -108,7 +109,12 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
   const token = opts.token ?? newToken();
   const rendererDir = opts.rendererDir ?? DEFAULT_RENDERER_DIR;
   const router = createRouter(opts.engine, opts.router);
-  const gate: Gate = { token, port: 0, loopbackOnly: isLoopback(host) };
+  const addresses = Object.values(networkInterfaces()).flatMap((l) => (l ?? []).map((a) => a.address));
+  const gate: Gate = {
+    token,
+    port: 0,
+    hostNames: allowedHostNames(host, { addresses, hostname: hostname() }),
+  };
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE });
   let peers = 0;
 
