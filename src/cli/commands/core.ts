@@ -6,6 +6,12 @@ import { formatBranches, formatProfiles, formatRepos, formatSessions } from '../
 
 const json = { json: { type: 'boolean' } } as const;
 
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 export const coreCommands: Command[] = [
   {
     name: 'repo add',
@@ -124,12 +130,14 @@ export const coreCommands: Command[] = [
   },
   {
     name: 'send',
-    usage: 'send <id> <text> [--no-enter]',
-    summary: "type text into a session's agent (then Enter)",
+    usage: 'send <id> <text | -> [--no-enter]',
+    summary: "type text into a session's agent (then Enter); - reads the text from stdin",
     options: { 'no-enter': { type: 'boolean' } },
     async run({ args, values, engine }) {
       need(args, 2, this.usage);
-      await engine().send(args[0]!, args[1]!, !flag(values, 'no-enter'));
+      // `-`: any size (argv stops at ~128 KB per argument).
+      const text = args[1] === '-' ? await readStdin() : args[1]!;
+      await engine().send(args[0]!, text, !flag(values, 'no-enter'));
       return 0;
     },
   },
