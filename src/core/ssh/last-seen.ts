@@ -76,9 +76,10 @@ export class LastSeenSessions {
   async set(host: string, sessions: readonly SessionInfo[]): Promise<void> {
     const text = JSON.stringify(sessions.map(stable));
     if ((await this.read(host)) === text) return;
-    this.known.set(host, text);
     try {
       await writeFileAtomic(this.file(host), text, { mode: 0o600 });
+      // Only once written: a failed write (full disk) is tried again with the next answer.
+      this.known.set(host, text);
     } catch {
       // read-only home, full disk or the like (the helper removed its temp file)
     }
