@@ -94,13 +94,26 @@ export class Engine implements Disposable {
     const ref = opts.host && opts.host !== LOCAL_HOST ? `${opts.host}:${path}` : path;
     const config = await this.store.read();
     const found = await resolveRepo({ ...config, repos: [] }, this.hosts, ref);
-    const already = config.repos.find((r) => r.host === found.host && r.path === found.path);
-    if (already) return already;
-    if (opts.name && config.repos.some((r) => r.name === opts.name))
-      throw new OrchardError('invalid-argument', `a repo named ${opts.name} is already registered`);
-    const repo: RepoConfig = { ...found, name: opts.name ?? uniqueRepoName(config, found.name) };
+    const same = (r: RepoConfig) => r.host === found.host && r.path === found.path;
+    const already = config.repos.find(same);
+    // Registered already: without a name (or with its own) that is the answer; another name
+    // renames it (sessions find their repo by host and path, so they follow).
+    if (already && (!opts.name || opts.name === already.name)) return already;
+    const taken = opts.name ? config.repos.find((r) => r.name === opts.name && !same(r)) : undefined;
+    if (taken)
+      throw new OrchardError(
+        'invalid-argument',
+        `a repo named ${opts.name} is already registered (${taken.host}:${taken.path})`,
+      );
+    const repo: RepoConfig = already
+      ? { ...already, name: opts.name! }
+      : { ...found, name: opts.name ?? uniqueRepoName(config, found.name) };
     await this.store.update((c) => {
-      c.repos.push(repo);
+      if (c.repos.some((r) => r.name === repo.name && !same(r)))
+        throw new OrchardError('invalid-argument', `a repo named ${repo.name} is already registered`);
+      const i = c.repos.findIndex(same);
+      if (i >= 0) c.repos[i] = { ...c.repos[i]!, name: repo.name };
+      else c.repos.push(repo);
     });
     return repo;
   }
