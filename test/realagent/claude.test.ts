@@ -299,4 +299,37 @@ describe.skipIf(!!missing)('real Claude Code', () => {
     expect(existsSync(join(s.worktree, 'notes.txt'))).toBe(true);
     expect((await lsOne(s.id)).permissionMode).toBe('acceptEdits');
   });
+  test('orchard approve answers the real permission dialog by its option text: yes runs, --deny does not', async () => {
+    const s = await t.engine.spawn({ repo, branch: 'approve', newBranch: true });
+    await screenHas(s.id, /\? for shortcuts/, 'the prompt');
+    await until(s.id, (x) => x.state === 'idle', 'idle at the prompt', 5000);
+
+    await t.engine.send(s.id, 'bash touch "approved.txt"');
+    await until(
+      s.id,
+      (x) => x.state === 'waiting' && x.reason === 'permission',
+      'waiting(permission)',
+      10_000,
+    );
+    await screenHas(s.id, 'Do you want to proceed?', 'the permission dialog');
+    const yes = await runCli(['approve', s.id], t.env);
+    expect(yes.stderr).toBe('');
+    expect(yes.code, yes.stderr).toBe(0);
+    await waitFor(() => existsSync(join(s.worktree, 'approved.txt')), 10_000, 'the approved command to run');
+    await until(s.id, (x) => x.state === 'idle', 'idle after the approved turn', 10_000);
+
+    await t.engine.send(s.id, 'bash touch "denied.txt"');
+    await until(s.id, (x) => x.state === 'waiting' && x.reason === 'permission', 'waiting again', 10_000);
+    await screenHas(s.id, 'Do you want to proceed?', 'the second dialog');
+    const no = await runCli(['approve', s.id, '--deny'], t.env);
+    expect(no.code, no.stderr).toBe(0);
+    await until(s.id, (x) => x.state === 'idle', 'idle after the denial', SCREEN_BOUND_MS + 2000);
+    expect(existsSync(join(s.worktree, 'denied.txt'))).toBe(false);
+
+    // Nothing to approve now: refused, and nothing typed.
+    const before = await t.engine.capture(s.id);
+    const idle = await runCli(['approve', s.id], t.env);
+    expect(idle.code).not.toBe(0);
+    expect(await t.engine.capture(s.id)).toBe(before);
+  });
 });

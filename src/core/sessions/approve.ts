@@ -73,13 +73,24 @@ async function profileOf(engine: Engine, s: SessionInfo): Promise<AgentProfile> 
 
 const refuse = (msg: string) => new OrchardError('invalid-argument', msg);
 
+/** How long a permission request's dialog may take to appear after its hook: 6 × 150 ms. */
+const DIALOG_WAIT_TRIES = 6;
+const DIALOG_WAIT_MS = 150;
+const isPermission = (now: PaneNow) => now.state === 'waiting' && now.reason === 'permission';
+
 /** Answer one session's permission request on its screen; refuses (sending nothing) when stale. */
 export async function approve(engine: Engine, p: ApproveParams): Promise<ApproveResult> {
   const s = await engine.find(p.id);
   if (s.state === 'stopped' || s.state === 'exited')
     throw refuse(`session ${p.id} is ${s.state}: there is nothing to answer`);
   const [ctx, profile] = await Promise.all([engine.hosts.get(s.host), profileOf(engine, s)]);
-  const now = await readPaneNow(ctx.tmux, s.paneId);
+  let now = await readPaneNow(ctx.tmux, s.paneId);
+  // The hook fires a moment before the agent has drawn its dialog: a click on a fresh notification
+  // reads the screen again (briefly) instead of refusing a request that is really there.
+  for (let i = 0; i < DIALOG_WAIT_TRIES && isPermission(now) && !parseDialog(now.screen); i++) {
+    await new Promise((r) => setTimeout(r, DIALOG_WAIT_MS));
+    now = await readPaneNow(ctx.tmux, s.paneId);
+  }
   if (now.state !== 'waiting' || now.reason !== 'permission')
     throw refuse(
       `session ${p.id} is not waiting for permission (it is ${now.state}${now.reason ? `(${now.reason})` : ''}); nothing was sent`,
