@@ -39,9 +39,11 @@ import { killSession, type KillOptions } from './sessions/kill.ts';
 import { listHostSessions, orchardPanes, paneToSession } from './sessions/list.ts';
 import { executeSpawn, prepareSpawn, type SpawnOptions } from './sessions/spawn.ts';
 import { forgetSession, resumeAll, resumeById } from './sessions/resume-ops.ts';
+import { sendHeadless } from './sessions/headless.ts';
 import type { OrchardConfig, Store } from './store/store.ts';
 import type { Disposable } from './util/lifecycle.ts';
 
+/** SpawnOptions carry `headless` and `prompt` (src/core/sessions/headless.ts). */
 export interface EngineSpawnOptions extends SpawnOptions {
   repo: string;
   agent?: string;
@@ -311,6 +313,8 @@ export class Engine implements Disposable {
 
   async send(id: string, text: string, enter = true): Promise<void> {
     const s = await this.live(id);
+    // A headless session takes JSON messages through its pipe, not keystrokes.
+    if (s.headless) return sendHeadless(await this.hosts.get(s.host), s, text);
     if (s.state === 'exited')
       throw new OrchardError('invalid-argument', `session ${id} has exited; it cannot take input`);
     await (await this.hosts.get(s.host)).tmux.sendText(s.paneId, text, enter);

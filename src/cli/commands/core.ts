@@ -60,8 +60,8 @@ export const coreCommands: Command[] = [
   {
     name: 'spawn',
     usage:
-      'spawn <repo> <branch> [--new [--from <base>]] [--agent <profile> | --command <cmd>] [--memory 4G] [--cpu 150%] [--force] [--json]',
-    summary: 'worktree (made or reused) + tmux session + agent',
+      'spawn <repo> <branch> [--new [--from <base>]] [--agent <profile> | --command <cmd>] [--memory 4G] [--cpu 150%] [--force] [--headless [--prompt <text>]] [--json]',
+    summary: 'worktree (made or reused) + tmux session + agent (--headless: JSON messages, see events)',
     options: {
       ...json,
       new: { type: 'boolean' },
@@ -71,9 +71,14 @@ export const coreCommands: Command[] = [
       memory: { type: 'string' },
       cpu: { type: 'string' },
       force: { type: 'boolean' },
+      headless: { type: 'boolean' },
+      prompt: { type: 'string' },
     },
     async run({ args, values, engine, emit }) {
       need(args, 2, this.usage);
+      const prompt = str(values, 'prompt');
+      if (prompt !== undefined && !flag(values, 'headless'))
+        throw new UsageError('--prompt goes with --headless');
       const limits = limitsFromValues(values);
       const agent = str(values, 'agent');
       const command = str(values, 'command');
@@ -89,6 +94,7 @@ export const coreCommands: Command[] = [
         ...(command !== undefined ? { command } : {}),
         ...(limits ? { limits } : {}),
         force: flag(values, 'force'),
+        ...(flag(values, 'headless') ? { headless: true, ...(prompt !== undefined ? { prompt } : {}) } : {}),
       });
       const { id, repo, branch, worktree, host, agent: a, state, createdAt } = s;
       emit(
@@ -115,7 +121,7 @@ export const coreCommands: Command[] = [
   {
     name: 'send',
     usage: 'send <id> <text> [--no-enter]',
-    summary: "type text into a session's agent (then Enter)",
+    summary: "type text into a session's agent (then Enter); headless: one user message",
     options: { 'no-enter': { type: 'boolean' } },
     async run({ args, values, engine }) {
       need(args, 2, this.usage);

@@ -21,6 +21,7 @@ import { worktreePathFor } from '../repos.ts';
 import { orchardPanes } from './list.ts';
 import { recordOf, writeRecord, type SessionRecord } from './records.ts';
 import { prepareTranscript } from './transcript.ts';
+import { prepareHeadless } from './headless.ts';
 import { branchSlug, randomId } from '../util/slug.ts';
 
 export interface SpawnOptions {
@@ -31,6 +32,10 @@ export interface SpawnOptions {
   rows?: number;
   /** Memory / CPU limits, enforced by the host's limit backend (src/core/limits). */
   limits?: ResourceLimits;
+  /** Headless (src/core/sessions/headless.ts): JSON messages through a pipe, no terminal UI. */
+  headless?: boolean;
+  /** A headless session's first message. */
+  prompt?: string;
 }
 
 export interface SpawnPlan {
@@ -208,6 +213,7 @@ export async function prepareSpawn(
     ...(opts.rows ? { rows: opts.rows } : {}),
     transcript,
   };
+  if (opts.headless) await prepareHeadless(ctx, profile, spec, id, opts.prompt);
   return { ctx, git, plan, spec, id, limits: opts.limits };
 }
 

@@ -40,6 +40,8 @@ export const PANE_FIELDS = [
   '@orchard_base',
   '@orchard_pr',
   '@orchard_merged',
+  // Headless sessions (src/core/sessions/headless.ts): how the agent takes messages.
+  '@orchard_headless',
 ] as const;
 
 export type PaneField = (typeof PANE_FIELDS)[number];
