@@ -19,6 +19,7 @@
 // FLOW.lowWatermark. `detach` (or the client going away) closes that pty; the agent keeps running
 // in tmux. Several clients may attach to one session at once.
 import type { ErrorValue } from './errors.ts';
+import type { HeadlessEventsParams, HeadlessEventsResult } from './headless.ts';
 import type {
   HostSummary,
   AddHostParams,
@@ -54,6 +55,8 @@ export type Empty = Record<string, never>;
 
 // Hosts, limits and key passphrases: their payloads live in hosts.ts.
 export type * from './hosts.ts';
+// Headless sessions' events.
+export type * from './headless.ts';
 
 export interface AddRepoParams {
   /** Path of a git work tree on `host`. */
@@ -80,6 +83,10 @@ export interface SpawnParams {
   limits?: ResourceLimits;
   /** Spawn even when the host's free memory is below the reserve (admission control). */
   force?: boolean;
+  /** Headless: the agent takes JSON messages (sendText) and reports events (headlessEvents). */
+  headless?: boolean;
+  /** A headless session's first message. */
+  prompt?: string;
 }
 
 export interface KillParams {
@@ -450,6 +457,8 @@ export interface RequestMap {
   setBase: { params: { id: string; base: string }; result: SessionInfo };
   cleanup: { params: { id: string }; result: CleanupResult };
   gc: { params: { dryRun?: boolean }; result: GcResult };
+  // Headless sessions (src/shared/headless.ts): events since a byte offset; messages via sendText.
+  headlessEvents: { params: HeadlessEventsParams; result: HeadlessEventsResult };
 }
 
 export interface SendMap {
@@ -549,6 +558,8 @@ export const REQUESTS = [
   'setBase',
   'cleanup',
   'gc',
+  // Headless
+  'headlessEvents',
 ] as const;
 
 export const SENDS = [

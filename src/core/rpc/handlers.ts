@@ -4,6 +4,7 @@ import type { RequestName, RequestParams, RequestResult, StatsSnapshot } from '.
 import type { Engine } from '../engine.ts';
 import * as review from '../review/service.ts';
 import { gc } from '../sessions/gc.ts';
+import { headlessEvents } from '../sessions/headless-ops.ts';
 
 export interface HandlerContext {
   engine: Engine;
@@ -117,4 +118,6 @@ export const handlers: Handlers = {
     ctx.sessionsTouched();
     return r;
   },
+  // Headless sessions: their events since an offset (the window polls while the view is open).
+  headlessEvents: (p, { engine }) => headlessEvents(engine, p.id, p.offset ?? 0),
 };
