@@ -15,6 +15,17 @@ const indent = (s: string, pad: string) =>
     .map((l) => pad + visible(l))
     .join('\n');
 
+/** Claude Code reports its start (system/init) at every turn: print it once per agent session. */
+export function newStarts(): (e: HeadlessEvent) => boolean {
+  let session: string | undefined;
+  return (e) => {
+    if (e.kind !== 'start') return true;
+    if (e.sessionId !== undefined && e.sessionId === session) return false;
+    session = e.sessionId;
+    return true;
+  };
+}
+
 /** One event as text lines (ending in a newline). */
 export function formatEvent(e: HeadlessEvent): string {
   switch (e.kind) {
@@ -68,18 +79,21 @@ export const eventsCommands: Command[] = [
           offset = r.offset;
         }
         if (json) io.json(events);
-        else io.out(events.map(formatEvent).join(''));
+        else io.out(events.filter(newStarts()).map(formatEvent).join(''));
         return 0;
       }
       // Follow: one streaming command on the host (here or over SSH); Ctrl-C ends it.
       const { ctx } = await headlessHost(e, id);
       const stream = await ctx.host.openPty(await followEventsArgv(ctx, id), { cols: 500, rows: 50 });
       let partial = '';
+      const shown = newStarts();
       const code = await new Promise<number>((resolve) => {
         stream.onData((d) => {
           const parts = (partial + d.replace(/\r/g, '')).split('\n');
           partial = parts.pop() ?? '';
-          const events = parts.flatMap((l) => (l.startsWith('tail: ') ? [] : parseEventLine(l)));
+          const events = parts
+            .flatMap((l) => (l.startsWith('tail: ') ? [] : parseEventLine(l)))
+            .filter((ev) => json || shown(ev));
           if (events.length)
             io.out(events.map((ev) => (json ? `${JSON.stringify(ev)}\n` : formatEvent(ev))).join(''));
         });

@@ -66,6 +66,10 @@ function claudeLine(m: Json): HeadlessEvent[] {
             ...(str(m.session_id) ? { sessionId: str(m.session_id)! } : {}),
           },
         ];
+      if (m.subtype === 'permission_denied')
+        return [
+          { kind: 'notice', text: `permission denied: ${str(m.message) ?? str(m.tool_name) ?? 'a tool'}` },
+        ];
       if (m.subtype === 'api_retry')
         return [{ kind: 'notice', text: `API retry ${num(m.attempt) ?? '?'}/${num(m.max_retries) ?? '?'}` }];
       return [];

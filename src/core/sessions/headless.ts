@@ -22,7 +22,8 @@ import { parseEventLines } from './headless-events.ts';
  * $1 = the session's pipes folder, then the agent's argv. ORCHARD_HEADLESS_PROMPT: a first message
  * (one JSON line), written into the FIFO before the agent starts, so it is read first. The state
  * filter prints "<state> <detail>" lines that a shell loop hands to tmux as argv values (the detail
- * is the agent's data: it never becomes part of a command). Exit status: the agent's. The agent
+ * is the agent's data: it never becomes part of a command). The message's type is its first key,
+ * except in Claude Code's result, where "type":"result" comes late (seen in 2.1.332) but only once. Exit status: the agent's. The agent
  * itself runs with the user's umask; only Orchard's files are private.
  */
 export const HEADLESS_SCRIPT = String.raw`u=$(umask); umask 077
@@ -44,9 +45,14 @@ BEGIN { f = ENVIRON["ORCHARD_OUT"]; last = "" }
   print >> f
   fflush(f)
   t = ""
-  if (match($0, /"type": *"[A-Za-z_.]*"/)) { t = substr($0, RSTART, RLENGTH); sub(/^"type": *"/, "", t); sub(/"$/, "", t) }
+  if (match($0, /^\{ *"type": *"[A-Za-z_.]*"/)) { t = substr($0, RSTART, RLENGTH); sub(/^\{ *"type": *"/, "", t); sub(/"$/, "", t) }
+  else if ($0 ~ /"type": *"result"/) t = "result"
   d = ""
-  if (t == "user" || t == "assistant" || t == "turn.started" || t ~ /^item\./) s = "working"
+  if (t == "system" && $0 ~ /^\{ *"type": *"system", *"subtype": *"permission_denied"/) {
+    s = "permission"
+    if (match($0, /"tool_name": *"[^"\\]*"/)) { d = substr($0, RSTART, RLENGTH); sub(/^"tool_name": *"/, "", d); sub(/"$/, "", d) }
+  }
+  else if (t == "user" || t == "assistant" || t == "turn.started" || t ~ /^item\./) s = "working"
   else if (t == "result" || t == "turn.completed" || t == "turn.failed") {
     s = "idle"
     if ($0 ~ /"permission_denials": *\[ *\{/) {
@@ -229,16 +235,4 @@ export async function readEvents(
 /** argv that prints the session's whole event log, then follows it (one streaming command). */
 export async function followEventsArgv(ctx: HostContext, id: string): Promise<string[]> {
   return ['tail', '-n', '+1', '-F', '--', posix.join(await pipesDir(ctx, id), 'out.jsonl')];
-}
-
-/** Session folders under pipes/ on this host, for `gc`. */
-export async function headlessDirs(ctx: HostContext): Promise<string[]> {
-  const r = await ctx.host.exec([
-    'sh',
-    '-c',
-    'cd -- "$1" 2>/dev/null && ls -1 2>/dev/null; exit 0',
-    'orchard-pipes',
-    posix.join(await ctx.home(), 'pipes'),
-  ]);
-  return r.stdout.split('\n').filter(Boolean);
 }

@@ -11,8 +11,14 @@ export type Item = Exclude<HeadlessEvent, ToolEvent | ToolResult> | (ToolEvent &
 export function groupTurns(events: readonly HeadlessEvent[]): Item[] {
   const out: Item[] = [];
   const tools = new Map<string, ToolEvent & { result?: ToolResult }>();
+  let session: string | undefined;
   for (const e of events) {
-    if (e.kind === 'tool') {
+    // Claude Code reports its start (system/init) at every turn: shown once per agent session.
+    if (e.kind === 'start') {
+      if (e.sessionId !== undefined && e.sessionId === session) continue;
+      session = e.sessionId;
+      out.push(e);
+    } else if (e.kind === 'tool') {
       const item = { ...e };
       if (e.id) tools.set(e.id, item);
       out.push(item);
