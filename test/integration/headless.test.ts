@@ -229,3 +229,40 @@ describe.each(['local', 'ssh'] as const)('%s', (kind) => {
     expect(gone.code).not.toBe(0);
   });
 });
+
+test('real Claude Code output through the wrapper: a denied permission is waiting, with what for', async () => {
+  // What Claude Code 2.1.332 printed in print mode (recorded against a stand-in API), replayed by a
+  // profile whose agent just prints it: the state filter must read the real message shapes.
+  const t = ssh.env.env;
+  const fixture = join(ROOT, 'test/fixtures/claude-2.1.332-stream.jsonl');
+  await t.engine.store.update((c) => {
+    c.profiles.push({
+      id: 'replay',
+      label: 'Recorded Claude Code output',
+      kind: 'custom',
+      command: ['sh', '-c', 'cat -- "$0"; exec sleep 600', fixture],
+      headless: { args: [], input: 'stream-json' },
+    });
+  });
+  const path = makeRepo(t.dir, 'replay');
+  const s = await t.engine.spawn({
+    repo: path,
+    branch: 'r',
+    newBranch: true,
+    agent: 'replay',
+    headless: true,
+  });
+  const waiting = await waitFor(
+    async () => {
+      const x = await t.engine.find(s.id);
+      return x.state === 'waiting' ? x : undefined;
+    },
+    10_000,
+    'waiting',
+  );
+  expect(waiting).toMatchObject({ reason: 'permission', detail: 'Write /tmp/hlcheck/notes.txt' });
+  const ev = await runCli(['events', s.id], t.env);
+  expect(ev.stdout).toContain('⏺ Write {"file_path":"/tmp/hlcheck/notes.txt"');
+  expect(ev.stdout).toContain('  denied: Write /tmp/hlcheck/notes.txt');
+  await t.engine.kill(s.id);
+});

@@ -81,16 +81,22 @@ exit "$c"
 
 /**
  * $1 = the FIFO; the message on stdin. GNU dd opens it O_WRONLY|O_NONBLOCK: no reader fails at once
- * (ENXIO, exit 4). A dd without oflag=nonblock falls back to a blocking open that a timer kills after
- * two seconds (exit 143): never a channel held forever.
+ * (ENXIO, exit 4). Without it (a dd that lacks oflag=nonblock) the writer opens it blocking in the
+ * background and a timer ends the wait after two seconds, only while the open has not happened (the
+ * marker file still exists): a message is never cut in half, and no channel is held forever.
  */
 export const SEND_SCRIPT = String.raw`[ -p "$1" ] || exit 3
 e=$(dd if=/dev/null of="$1" oflag=nonblock count=0 2>&1) || case $e in *'No such device or address'*) exit 4 ;; esac
-( sleep 2; kill -TERM $$ ) </dev/null >/dev/null 2>&1 &
+m=$(mktemp) || exit 1
+exec 5<&0
+(exec 3>"$1"; rm -f -- "$m"; exec cat <&5 >&3 5<&-) &
+w=$!
+(sleep 2; [ ! -e "$m" ] || kill "$w") </dev/null >/dev/null 2>&1 &
 k=$!
-exec 3>"$1"
-kill "$k" 2>/dev/null
-exec cat >&3
+wait "$w"; c=$?
+kill "$k" 2>/dev/null; rm -f -- "$m"
+[ "$c" -lt 128 ] || exit 4
+exit "$c"
 `;
 
 /** How the profile's agent runs headless, or an error saying it has no such mode. */
@@ -196,7 +202,7 @@ export async function sendHeadless(ctx: HostContext, s: SessionInfo, text: strin
     input: data,
     timeoutMs: 15_000,
   });
-  if (r.code === 3 || r.code === 4 || r.code === 143) throw notRunning(s.id);
+  if (r.code === 3 || r.code === 4) throw notRunning(s.id);
   if (r.code !== 0)
     throw new OrchardError(
       'command-failed',
