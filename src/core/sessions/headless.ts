@@ -48,9 +48,22 @@ BEGIN { f = ENVIRON["ORCHARD_OUT"]; last = "" }
   if (match($0, /^\{ *"type": *"[A-Za-z_.]*"/)) { t = substr($0, RSTART, RLENGTH); sub(/^\{ *"type": *"/, "", t); sub(/"$/, "", t) }
   else if ($0 ~ /"type": *"result"/) t = "result"
   d = ""
+  if (t == "assistant") {
+    # Remember what each tool call is for ("Write notes.txt"), for a denial that names only its id.
+    x = $0
+    while (match(x, /"type": *"tool_use", *"id": *"[^"\\]*", *"name": *"[^"\\]*"/)) {
+      y = substr(x, RSTART, RLENGTH); x = substr(x, RSTART + RLENGTH)
+      id = y; sub(/^.*"id": *"/, "", id); sub(/".*$/, "", id)
+      n = y; sub(/^.*"name": *"/, "", n); sub(/"$/, "", n)
+      z = x; sub(/"type": *"tool_use".*$/, "", z); g = ""
+      if (match(z, /"(file_path|notebook_path|command|pattern|url|path)": *"[^"\\]*/)) { g = substr(z, RSTART, RLENGTH); sub(/^"[a-z_]*": *"/, "", g); g = " " g }
+      what[id] = n g
+    }
+  }
   if (t == "system" && $0 ~ /^\{ *"type": *"system", *"subtype": *"permission_denied"/) {
     s = "permission"
-    if (match($0, /"tool_name": *"[^"\\]*"/)) { d = substr($0, RSTART, RLENGTH); sub(/^"tool_name": *"/, "", d); sub(/"$/, "", d) }
+    if (match($0, /"tool_use_id": *"[^"\\]*"/)) { id = substr($0, RSTART, RLENGTH); sub(/^"tool_use_id": *"/, "", id); sub(/"$/, "", id); d = what[id] }
+    if (d == "" && match($0, /"tool_name": *"[^"\\]*"/)) { d = substr($0, RSTART, RLENGTH); sub(/^"tool_name": *"/, "", d); sub(/"$/, "", d) }
   }
   else if (t == "user" || t == "assistant" || t == "turn.started" || t ~ /^item\./) s = "working"
   else if (t == "result" || t == "turn.completed" || t == "turn.failed") {
