@@ -266,3 +266,33 @@ test('real Claude Code output through the wrapper: a denied permission is waitin
   expect(ev.stdout).toContain('  denied: Write /tmp/hlcheck/notes.txt');
   await t.engine.kill(s.id);
 });
+
+test('a resumed headless session is headless again and does not get its first prompt twice', async () => {
+  const t = ssh.env.env;
+  const path = makeRepo(t.dir, 'again');
+  const s = await t.engine.spawn({
+    repo: path,
+    branch: 'a',
+    newBranch: true,
+    agent: 'fake-headless',
+    headless: true,
+    prompt: 'only once',
+  });
+  const turns = async () => {
+    const r = await runCli(['events', s.id, '--json'], t.env);
+    return (JSON.parse(r.stdout) as HeadlessEvent[]).filter((e) => e.kind === 'result').length;
+  };
+  await waitFor(async () => (await turns()) === 1, 15_000, 'the first turn');
+  process.kill(agentPid(s.pid!), 'SIGKILL');
+  await waitFor(async () => (await t.engine.find(s.id)).state === 'exited', 10_000, 'exited');
+  const resumed = await runCli(['resume', s.id], t.env);
+  expect(resumed.code, resumed.stderr).toBe(0);
+  const again = await t.engine.find(s.id);
+  expect(again.headless).toBe('stream-json');
+  await t.engine.send(s.id, 'after resume');
+  await waitFor(async () => (await turns()) === 2, 15_000, 'the turn after resume');
+  const ev = (await runCli(['events', s.id], t.env)).stdout;
+  expect(ev.match(/You said: only once/g)).toHaveLength(1);
+  expect(ev).toContain('You said: after resume');
+  await t.engine.kill(s.id);
+});

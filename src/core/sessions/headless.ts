@@ -19,8 +19,9 @@ import type { NewSessionSpec } from '../tmux/tmux.ts';
 import { parseEventLines } from './headless-events.ts';
 
 /**
- * $1 = the session's pipes folder, then the agent's argv. ORCHARD_HEADLESS_PROMPT: a first message
- * (one JSON line), written into the FIFO before the agent starts, so it is read first. The state
+ * $1 = the session's pipes folder, then the agent's argv. A first message (one JSON line in the
+ * folder's `prompt` file, 0600) goes into the FIFO before the agent starts, so it is read first, and
+ * only once: a resumed session does not get it again. The state
  * filter prints "<state> <detail>" lines that a shell loop hands to tmux as argv values (the detail
  * is the agent's data: it never becomes part of a command). The message's type is its first key,
  * except in Claude Code's result, where "type":"result" comes late (seen in 2.1.332) but only once. Exit status: the agent's. The agent
@@ -28,7 +29,6 @@ import { parseEventLines } from './headless-events.ts';
  */
 export const HEADLESS_SCRIPT = String.raw`u=$(umask); umask 077
 d=$1; shift
-p=$ORCHARD_HEADLESS_PROMPT; unset ORCHARD_HEADLESS_PROMPT
 [ -p "$d/in" ] || { mkdir -p -- "$d" && chmod 700 -- "$(dirname -- "$d")" "$d" && rm -f -- "$d/in" && mkfifo -- "$d/in"; } || exit 125
 ORCHARD_OUT=$d/out.jsonl; export ORCHARD_OUT
 rm -f -- "$d/exit"
@@ -36,7 +36,7 @@ i=; case $(awk -W version 2>&1) in *mawk*) i='-W interactive' ;; esac
 st() { tmux set-option -p -t "$TMUX_PANE" @orchard_state "$1" \; set-option -p -t "$TMUX_PANE" @orchard_reason "$2" \; set-option -p -t "$TMUX_PANE" @orchard_detail "$3" \; set-option -p -t "$TMUX_PANE" @orchard_state_at "$(date +%s)" >/dev/null 2>&1 || true; }
 {
   exec 3<>"$d/in"
-  if [ -n "$p" ]; then printf '%s\n' "$p" >&3; fi
+  if [ -f "$d/prompt" ]; then cat -- "$d/prompt" >&3; rm -f -- "$d/prompt"; fi
   (umask "$u"; exec "$@") <&3 3<&-
   echo "$?" > "$d/exit"
 } | awk $i '
@@ -168,7 +168,8 @@ export async function prepareHeadless(
     ...(hs.input === 'argv' && prompt ? [prompt] : []),
   ];
   spec.argv = ['sh', '-c', HEADLESS_SCRIPT, 'orchard-headless', dir, ...agent];
-  if (hs.input === 'stream-json' && prompt) spec.env.ORCHARD_HEADLESS_PROMPT = userMessage(prompt);
+  if (hs.input === 'stream-json' && prompt)
+    await ctx.host.writeFile(posix.join(dir, 'prompt'), userMessage(prompt) + '\n', 0o600);
   spec.tags['@orchard_headless'] = hs.input;
 }
 
