@@ -248,6 +248,14 @@ export async function readEvents(
   if (r.code !== 0)
     throw new OrchardError('command-failed', `cannot read ${file} on ${ctx.host.name}: ${r.stderr.trim()}`);
   const end = r.stdout.lastIndexOf('\n') + 1;
+  // A whole chunk without a line end: one message larger than a chunk. Stepped over (its rest reads
+  // as a line that is not JSON), so the reader never stalls on it.
+  if (end === 0 && Buffer.byteLength(r.stdout) >= max - 4)
+    return {
+      id,
+      events: [{ kind: 'notice', text: `(a message over ${max} bytes, not shown)` }],
+      offset: offset + max,
+    };
   const whole = r.stdout.slice(0, end);
   return { id, events: parseEventLines(whole), offset: offset + Buffer.byteLength(whole) };
 }
