@@ -11,6 +11,7 @@ import { echoSshScenario } from './scenarios/echo-ssh.ts';
 import { forwardScenario } from './scenarios/forward.ts';
 import { diffScenario } from './scenarios/diff.ts';
 import { diffWindowScenario } from './scenarios/diff-window.ts';
+import { fleetScenario } from './scenarios/fleet.ts';
 
 const SCENARIOS: Record<string, () => Promise<Row[]>> = {
   echo: echoLocalScenario,
@@ -20,6 +21,7 @@ const SCENARIOS: Record<string, () => Promise<Row[]>> = {
   spawn: spawnScenario,
   forward: forwardScenario,
   diff: async () => [...(await diffScenario()), ...(await diffWindowScenario())],
+  fleet: fleetScenario,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -27,10 +27,16 @@ export function table(input: string[][]): string {
   );
 }
 
+/** What a session waits for, or why it exited, on one short line ("" when nothing to say). */
+export function stateWhy(s: SessionInfo, max = 60): string {
+  const why = (s.state === 'exited' ? s.reason : s.state === 'waiting' ? s.detail : undefined) ?? '';
+  return why.length > max ? `${why.slice(0, max - 1)}…` : why;
+}
+
 export function formatSessions(list: SessionInfo[]): string {
   if (!list.length) return 'no sessions\n';
   return table([
-    ['ID', 'HOST', 'REPO', 'BRANCH', 'AGENT', 'STATE', 'PID', 'CREATED'],
+    ['ID', 'HOST', 'REPO', 'BRANCH', 'AGENT', 'STATE', 'PID', 'CREATED', 'WHY'],
     ...list.map((s) => [
       s.id,
       s.host,
@@ -40,6 +46,7 @@ export function formatSessions(list: SessionInfo[]): string {
       stateLabel(s),
       String(s.pid ?? '-'),
       s.createdAt,
+      stateWhy(s),
     ]),
   ]);
 }

@@ -1,22 +1,24 @@
 // The engine's face: every operation the CLI, the router and the app use. Stateless between calls
 // apart from open host connections; sessions and worktrees are read from tmux and git each time.
 import { join } from 'node:path';
-import type {
-  AddHostParams,
-  ForgetResult,
-  ForwardInfo,
-  HostInfo,
-  HostKeyCheck,
-  HostSummary,
-  HostTestResult,
-  KillResult,
-  ResumeAllResult,
-  ResumeResult,
-  SessionPort,
-  SetLimitsParams,
-  SetLimitsResult,
-  TrustHostParams,
-  TrustHostResult,
+import {
+  MAX_KEYS,
+  TMUX_KEY_PATTERN,
+  type AddHostParams,
+  type ForgetResult,
+  type ForwardInfo,
+  type HostInfo,
+  type HostKeyCheck,
+  type HostSummary,
+  type HostTestResult,
+  type KillResult,
+  type ResumeAllResult,
+  type ResumeResult,
+  type SessionPort,
+  type SetLimitsParams,
+  type SetLimitsResult,
+  type TrustHostParams,
+  type TrustHostResult,
 } from '../shared/api.ts';
 import { OrchardError, toErrorValue } from '../shared/errors.ts';
 import {
@@ -36,9 +38,11 @@ import { PortForwarder } from './ports/forward.ts';
 import { listPorts, sessionPorts } from './ports/ports.ts';
 import { LastSeenSessions } from './ssh/last-seen.ts';
 import { killSession, type KillOptions } from './sessions/kill.ts';
+import { judgeScreen } from './status/screen-check.ts';
 import { listHostSessions, orchardPanes, paneToSession } from './sessions/list.ts';
 import { executeSpawn, prepareSpawn, type SpawnOptions } from './sessions/spawn.ts';
 import { forgetSession, resumeAll, resumeById } from './sessions/resume-ops.ts';
+import { readySpawn } from './sessions/setup.ts';
 import { sendHeadless } from './sessions/headless.ts';
 import type { OrchardConfig, Store } from './store/store.ts';
 import type { Disposable } from './util/lifecycle.ts';
@@ -48,13 +52,18 @@ export interface EngineSpawnOptions extends SpawnOptions {
   repo: string;
   agent?: string;
   command?: string;
-  /** Skip admission control (the host's memory reserve). */
+  /** Skip admission control (the host's memory and disk reserves). */
   force?: boolean;
+  /** Start the agent without the repo's setup. */
+  skipSetup?: boolean;
 }
 
 export type { KillOptions };
 
 export type { KillResult };
+
+/** Scrollback shown above a dead pane's screen: its error usually scrolled out of view. */
+const DEAD_HISTORY_LINES = 20;
 
 /** How long `list` waits for one remote host before showing its sessions as unreachable. */
 const HOST_LIST_TIMEOUT_MS = 15_000;
@@ -164,6 +173,8 @@ export class Engine implements Disposable {
       admit(ctx, profile, config.preferences, opts.force),
       prepareSpawn(ctx, repo, profile, opts),
     ]);
+    // A new worktree: disk reserve, trusted setup, .worktreeinclude copy (src/core/sessions/setup.ts).
+    await readySpawn(ctx, repo, prepared, config.preferences, opts);
     const made = await executeSpawn(prepared);
     return paneToSession(made.pane, ctx.host.name, config.repos, Date.now());
   }
@@ -311,18 +322,61 @@ export class Engine implements Disposable {
     return forgetSession(this, id);
   }
 
-  async send(id: string, text: string, enter = true): Promise<void> {
+  /**
+   * Type text into the agent. Refused in a first-run dialog (waiting(setup)) unless forced: the
+   * text would answer the dialog ("No, exit" is often the highlighted choice) and be lost. The
+   * screen is looked at too (one capture), so the refusal holds where no monitor has judged it yet.
+   */
+  async send(id: string, text: string, enter = true, force = false): Promise<void> {
     const s = await this.live(id);
     // A headless session takes JSON messages through its pipe, not keystrokes.
     if (s.headless) return sendHeadless(await this.hosts.get(s.host), s, text);
     if (s.state === 'exited')
       throw new OrchardError('invalid-argument', `session ${id} has exited; it cannot take input`);
-    await (await this.hosts.get(s.host)).tmux.sendText(s.paneId, text, enter);
+    const tmux = (await this.hosts.get(s.host)).tmux;
+    if (!force) {
+      const dialog =
+        s.state === 'waiting' && s.reason === 'setup' ? (s.detail ?? '') : await this.setupDialog(s);
+      if (dialog !== undefined)
+        throw new OrchardError(
+          'invalid-argument',
+          `session ${id} shows a first-run dialog${dialog ? ` (${dialog})` : ''}: text would answer it. ` +
+            `Answer it with orchard keys ${id} <key>... or orchard attach ${id}, or send with --force`,
+        );
+    }
+    await tmux.sendText(s.paneId, text, enter);
   }
 
+  /** The question of the first-run dialog on the session's screen, if one is there. */
+  private async setupDialog(s: SessionInfo): Promise<string | undefined> {
+    const tmux = (await this.hosts.get(s.host)).tmux;
+    const [screen, profiles] = await Promise.all([tmux.capture(s.paneId), this.profiles()]);
+    const profile = profiles.find((p) => p.id === s.agent) ?? customCommandProfile('');
+    const v = judgeScreen(screen, profile);
+    return v.state === 'waiting' && v.reason === 'setup' ? (v.detail ?? '') : undefined;
+  }
+
+  /** Press keys (tmux key names, checked against TMUX_KEY_PATTERN) in the agent's pane. */
+  async keys(id: string, keys: readonly string[]): Promise<void> {
+    const bad = keys.find((k) => !TMUX_KEY_PATTERN.test(k));
+    if (bad !== undefined || keys.length === 0 || keys.length > MAX_KEYS)
+      throw new OrchardError(
+        'invalid-argument',
+        bad !== undefined
+          ? `not a key name: ${JSON.stringify(bad)} (Escape, Enter, Up, Down, Tab, BTab, Space, C-c, F1, a character…)`
+          : `give 1 to ${MAX_KEYS} keys`,
+      );
+    const s = await this.find(id);
+    if (s.state === 'exited')
+      throw new OrchardError('invalid-argument', `session ${id} has exited; it cannot take keys`);
+    await (await this.hosts.get(s.host)).tmux.sendKeys(s.paneId, keys);
+  }
+
+  /** The visible screen; for an exited session also the 20 lines above it (its last words). */
   async capture(id: string): Promise<string> {
     const s = await this.live(id);
-    return (await this.hosts.get(s.host)).tmux.capture(s.paneId);
+    const tmux = (await this.hosts.get(s.host)).tmux;
+    return tmux.capture(s.paneId, false, s.state === 'exited' ? DEAD_HISTORY_LINES : 0);
   }
 
   /** Listening ports of every session (or one), from one process snapshot per host. */

@@ -5,7 +5,7 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, safeStorage, session } from 
 import { join } from 'node:path';
 import type { ServerMessage, ShellCommand, ShellSendMap, ShellSendName } from '../shared/api.ts';
 import type { NotificationPreferences, SessionInfo } from '../shared/model.ts';
-import { createRouter, type Connection, type Router } from '../core/rpc/index.ts';
+import { createRouter, FleetMonitor, type Connection, type Router } from '../core/rpc/index.ts';
 import { connectPassphrases } from '../core/rpc/passphrases.ts';
 import type { Engine } from '../core/engine.ts';
 import { AppStateStore } from './app-store.ts';
@@ -26,6 +26,8 @@ export class OrchardApp {
   readonly state: AppStateStore;
   readonly vault: SecretVault;
   private readonly engine: Engine;
+  /** Status, screen checks, stats and soft limits for every host, whether a window is open or not. */
+  private readonly monitor: FleetMonitor;
   private readonly router: Router;
   private readonly location: AppLocation;
   private readonly load: { url: string } | { file: string };
@@ -49,7 +51,8 @@ export class OrchardApp {
     ipcMain.removeAllListeners('electron-store-get-data');
     this.vault = new SecretVault(join(home, 'secrets.json'), safeStorage);
     this.engine = createAppEngine(home, this.vault);
-    this.router = createRouter(this.engine);
+    this.monitor = new FleetMonitor(this.engine).start();
+    this.router = createRouter(this.engine, { monitor: this.monitor });
     // An encrypted SSH key not in ssh-agent: the window asks for its passphrase.
     connectPassphrases(this.router, this.engine);
     // The dev server only in development; a packaged app always loads its own files.
@@ -95,7 +98,7 @@ export class OrchardApp {
     this.show();
   }
 
-  /** The shell follows the fleet as one more router client: one poll serves the window and the tray. */
+  /** The shell follows the fleet as one more router client: one monitor serves the window and the tray. */
   private watchFleet(): void {
     this.shellConn = this.router.connect({
       id: 'shell',
@@ -168,7 +171,10 @@ export class OrchardApp {
   private async stopAll(): Promise<void> {
     const result = await stopAllSessions({
       list: () => this.engine.list(),
-      kill: (id) => this.engine.kill(id),
+      kill: (id) => {
+        this.monitor.expectGone(id); // not "stopped: tmux server exited" when the last one goes
+        return this.engine.kill(id);
+      },
       confirm: async (sessions) => {
         const opts = {
           type: 'warning' as const,
@@ -195,6 +201,7 @@ export class OrchardApp {
     this.transport?.dispose();
     this.shellConn?.dispose();
     this.router.dispose();
+    this.monitor.dispose();
     this.tray?.dispose();
     this.engine.dispose();
   }

@@ -81,8 +81,10 @@ export interface SpawnParams {
   rows?: number;
   /** Memory (bytes) and CPU (percent of one core) limits for the agent's process tree. */
   limits?: ResourceLimits;
-  /** Spawn even when the host's free memory is below the reserve (admission control). */
+  /** Spawn even when the host's free memory or disk is below the reserve (admission control). */
   force?: boolean;
+  /** Start the agent without the repo's setup (an untrusted .orchard/setup is then not refused). */
+  skipSetup?: boolean;
   /** Headless: the agent takes JSON messages (sendText) and reports events (headlessEvents). */
   headless?: boolean;
   /** A headless session's first message. */
@@ -103,6 +105,8 @@ export interface KillResult {
   /** Set when the session was killed but its worktree could not be removed (it is kept). */
   worktreeError?: string;
   worktree: string;
+  /** The repo's teardown, when it had one (it ran before the worktree was removed). */
+  teardown?: TeardownResult;
 }
 
 // Resume / restart / forget (src/core/sessions/resume*.ts): stopped and exited sessions.
@@ -139,7 +143,24 @@ export interface SendTextParams {
   text: string;
   /** Press Enter after the text (default true). */
   enter?: boolean;
+  /** Type even into a first-run dialog (waiting(setup)), where text would answer the dialog. */
+  force?: boolean;
 }
+
+export interface SendKeysParams {
+  id: string;
+  /** tmux key names, pressed in order: Escape, Enter, Up, Down, Tab, C-c, a single character… */
+  keys: string[];
+}
+
+/**
+ * The key names `keys` accepts: tmux's names for the keys an agent's dialogs need, with C-/M-/S-
+ * modifiers, or one printable ASCII character. Nothing else reaches tmux.
+ */
+export const TMUX_KEY_PATTERN =
+  /^(?:[CMS]-){0,3}(?:[!-~]|F(?:[1-9]|1[0-2])|Escape|Enter|Tab|BTab|Space|BSpace|Up|Down|Left|Right|Home|End|PageUp|PageDown|PgUp|PgDn|PPage|NPage|IC|DC|Insert|Delete)$/;
+/** At most this many keys in one request. */
+export const MAX_KEYS = 64;
 
 export interface ProfilesResult {
   profiles: AgentProfile[];
@@ -359,7 +380,7 @@ export interface GcItem {
   worktree: string;
   branch: string | null;
   sessionId?: string;
-  action: 'remove-worktree' | 'prune-record';
+  action: 'remove-worktree' | 'prune-record' | 'remove-transcripts';
   reason: string;
   done: boolean;
   error?: string;
@@ -411,6 +432,44 @@ export interface ForwardStartParams {
   localPort?: number;
 }
 
+// New worktrees ready to work: .worktreeinclude, setup and teardown (src/core/sessions/setup.ts) ---
+
+/** A committed `.orchard/setup` or `.orchard/teardown` as the dialog shows it before trusting it. */
+export interface CommittedScriptInfo {
+  path: string;
+  content: string;
+  sha256: string;
+  trusted: boolean;
+}
+
+export interface RepoScriptInfo {
+  /** The command in Orchard's config for the repo. */
+  command?: string;
+  script?: CommittedScriptInfo;
+}
+
+/** What a spawn will do to a new worktree: files copied, setup to run (for the new-session dialog). */
+export interface SetupPlan {
+  repo: string;
+  /** The revision the scripts were read at. */
+  rev: string;
+  /** `.worktreeinclude` matches that git ignores (first 200 of `count`). */
+  include: { count: number; files: string[] };
+  setup: RepoScriptInfo;
+  teardown: RepoScriptInfo;
+}
+
+export type SetupAction = 'retry' | 'skip';
+
+export interface TeardownResult {
+  code: number;
+  /** Its last lines of output. */
+  output: string;
+  timedOut?: boolean;
+  /** A committed teardown that was not run: not trusted. */
+  untrusted?: string;
+}
+
 export interface RequestMap {
   listRepos: { params: Empty; result: RepoConfig[] };
   addRepo: { params: AddRepoParams; result: RepoConfig };
@@ -420,6 +479,7 @@ export interface RequestMap {
   listSessions: { params: Empty; result: SessionInfo[] };
   kill: { params: KillParams; result: KillResult };
   sendText: { params: SendTextParams; result: null };
+  keys: { params: SendKeysParams; result: null };
   capture: { params: { id: string }; result: string };
   profiles: { params: Empty; result: ProfilesResult };
   /** The config's preferences (notification mutes, default agent...), read fresh each time. */
@@ -457,6 +517,13 @@ export interface RequestMap {
   setBase: { params: { id: string; base: string }; result: SessionInfo };
   cleanup: { params: { id: string }; result: CleanupResult };
   gc: { params: { dryRun?: boolean }; result: GcResult };
+  setupPlan: {
+    params: { repo: string; branch?: string; newBranch?: boolean; from?: string };
+    result: SetupPlan;
+  };
+  /** Trust exactly the scripts whose sha256 the user was shown. */
+  repoTrust: { params: { repo: string; setup?: string; teardown?: string }; result: RepoConfig };
+  setupAction: { params: { id: string; action: SetupAction }; result: null };
   // Headless sessions (src/shared/headless.ts): events since a byte offset; messages via sendText.
   headlessEvents: { params: HeadlessEventsParams; result: HeadlessEventsResult };
 }
@@ -527,6 +594,7 @@ export const REQUESTS = [
   'listSessions',
   'kill',
   'sendText',
+  'keys',
   'capture',
   'profiles',
   'preferences',
@@ -558,6 +626,9 @@ export const REQUESTS = [
   'setBase',
   'cleanup',
   'gc',
+  'setupPlan',
+  'repoTrust',
+  'setupAction',
   // Headless
   'headlessEvents',
 ] as const;

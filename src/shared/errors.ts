@@ -23,6 +23,10 @@ export type ErrorCode =
   | 'host-key-changed'
   | 'auth-failed'
   | 'admission-refused'
+  /** A committed .orchard/setup or teardown whose exact content the user has not trusted yet. */
+  | 'setup-untrusted'
+  /** The repo's teardown failed before a worktree removal: nothing was killed or removed. */
+  | 'teardown-failed'
   | 'command-failed'
   | 'internal';
 

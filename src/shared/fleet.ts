@@ -103,6 +103,8 @@ export function describeTransition(s: SessionInfo): string | null {
         return `${where(s)} has a question${d ? `: ${d}` : ''}`;
       case 'error':
         return `${where(s)} stopped on an error${d ? `: ${d}` : ''}`;
+      case 'setup':
+        return `${where(s)} shows a first-run dialog${d ? `: ${d}` : ''}`;
       default:
         return `${where(s)} is waiting for your input`;
     }

@@ -78,6 +78,8 @@ export interface HostInfo {
   git: string | null;
   /** Admission control: memory a host keeps available besides a new agent, bytes. */
   memoryReserve: number;
+  /** Free space a filesystem keeps before a new worktree is refused (src/core/monitor/disk.ts), bytes. */
+  diskReserve: number;
 }
 
 export interface SetLimitsParams {

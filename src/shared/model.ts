@@ -11,6 +11,13 @@ export interface RepoConfig {
   path: string;
   /** Where new worktrees go; default `<parent>/<name>.worktrees`. */
   worktreeRoot?: string;
+  // New worktrees ready to work (src/core/sessions/setup.ts): extra `.worktreeinclude` patterns,
+  // setup / teardown commands (sh), and the sha256 of each committed `.orchard/setup` and
+  // `.orchard/teardown` the user trusted (a script runs only when its content hashes to this).
+  include?: string[];
+  setup?: string;
+  teardown?: string;
+  trusted?: { setup?: string; teardown?: string };
 }
 
 export type AgentKind = 'claude' | 'codex' | 'gemini' | 'aider' | 'opencode' | 'custom';
@@ -25,6 +32,11 @@ export interface AgentProfile {
   expectedMemory?: number;
   /** Extra environment for the agent. */
   env?: Record<string, string>;
+  /**
+   * Claude Code: the permission mode to start in (`--permission-mode`: manual/default, acceptEdits,
+   * auto, plan, dontAsk, bypassPermissions); unset, Claude Code's own default applies.
+   */
+  permissionMode?: string;
   /**
    * Screen patterns (JavaScript regular expressions, case-insensitive) for agents without hooks;
    * they extend the built-in ones for the profile's kind.
@@ -72,6 +84,8 @@ export interface Preferences {
   defaultAgent: string;
   /** Admission control: memory (bytes) a host must keep available besides the new agent; default 2 GiB. */
   memoryReserve?: number;
+  /** Disk admission: bytes a filesystem must keep free for a new worktree to be made on it; default 5 GiB. */
+  diskReserve?: number;
   notifications?: NotificationPreferences;
 }
 
@@ -152,6 +166,8 @@ export interface SessionInfo {
   ports?: ListeningPort[];
   /** ISO time the session was last seen running (stopped sessions: from their durable record). */
   lastSeen?: string;
+  /** The repo's setup runs in the pane before the agent, or failed and waits (retry / skip). */
+  setup?: 'running' | 'failed';
   tmuxSession: string;
   paneId: string;
   /**
@@ -230,6 +246,8 @@ export interface SessionStats {
   limits: SessionLimits | null;
   /** TCP ports in LISTEN state held by the session's process tree (dev servers). */
   ports?: ListeningPort[];
+  /** Bytes on disk of the worktree Orchard made for it (`du -sk`, measured at most once a minute). */
+  disk?: number;
 }
 
 export interface ResourceStats {

@@ -29,6 +29,7 @@ const info = {
   tmux: '3.4',
   git: '2.43.0',
   memoryReserve: 2 * 1024 ** 3,
+  diskReserve: 5 * 1024 ** 3,
 };
 
 describe('add a host, check it, trust its key', () => {

@@ -55,9 +55,12 @@ async function sessions(): Promise<Array<{ id: string; branch: string; worktree:
 }
 
 function tmuxClients(sessionId: string): number {
-  const out = execFileSync('tmux', ['-L', t.socket, 'list-clients', '-F', '#{session_name}'], {
-    encoding: 'utf8',
-  });
+  // Terminal clients only: the host monitor's control-mode clients are attached somewhere too.
+  const out = execFileSync(
+    'tmux',
+    ['-L', t.socket, 'list-clients', '-F', '#{?client_control_mode,,#{session_name}}'],
+    { encoding: 'utf8' },
+  );
   return out.split('\n').filter((name) => name.includes(sessionId)).length;
 }
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { ResourceStats, SessionInfo } from '../../src/shared/model.ts';
 import { LocalHost } from '../../src/core/hosts/local.ts';
 import { hostLimits, type LimitProbe } from '../../src/core/limits/probe.ts';
-import { StatsService } from '../../src/core/monitor/service.ts';
+import { FleetMonitor } from '../../src/core/status/fleet-monitor.ts';
 import { makeEnv, makeRepo, runCli, waitFor, type TestEnv } from '../helpers/env.ts';
 
 let t: TestEnv;
@@ -155,7 +155,7 @@ test('admission: a spawn is refused below the memory reserve; --force overrides'
   }
 });
 
-test('soft limits: the stats service stops a tree over its memory limit, and the session says so', async () => {
+test('soft limits: the host monitor stops a tree over its memory limit, and the session says so', async () => {
   const s = await t.engine.spawn({ repo, branch: 'soft', newBranch: true });
   await waitFor(async () => (await t.engine.find(s.id)).state === 'idle', 10_000, 'agent ready');
   // As a host without cgroups would have tagged it at spawn (placeSession with a soft probe).
@@ -164,17 +164,18 @@ test('soft limits: the stats service stops a tree over its memory limit, and the
   await tmux.run(['set-option', '-t', `=${s.tmuxSession}:`, '@orchard_limits', tag]);
   await t.engine.send(s.id, 'alloc 300');
   await waitFor(async () => (await t.engine.capture(s.id)).includes('Allocated 300 MB'), 10_000, 'allocated');
-  const svc = new StatsService(t.engine);
+  // The monitor as `orchard web` runs it with no page open: nobody asks for stats.
+  const monitor = new FleetMonitor(t.engine).start();
+  let dead: SessionInfo;
   try {
-    await svc.sample();
+    dead = await waitFor(
+      async () => (await ls()).find((x) => x.id === s.id && x.state === 'exited'),
+      10_000,
+      'stopped',
+    );
   } finally {
-    svc.dispose();
+    monitor.dispose();
   }
-  const dead = await waitFor(
-    async () => (await ls()).find((x) => x.id === s.id && x.state === 'exited'),
-    5000,
-    'stopped',
-  );
   expect(dead.exitCode).toBe(137);
   expect(dead.reason).toBe('killed: memory limit 150M (soft limit, stopped by Orchard)');
 });

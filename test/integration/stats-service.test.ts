@@ -1,8 +1,8 @@
-// The stats service behind the `stats` request and event: real samples, history, pushes only while
-// someone listens, and the router answering `stats` with it when no sampler is given.
+// The stats service behind the `stats` request and event: real samples (taken by the host
+// monitors), history, pushes only while someone listens, and the router answering `stats` with it.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { ServerMessage, StatsSnapshot } from '../../src/shared/api.ts';
-import { StatsService } from '../../src/core/monitor/service.ts';
+import { FleetMonitor } from '../../src/core/status/fleet-monitor.ts';
 import { createRouter } from '../../src/core/rpc/index.ts';
 import { makeEnv, makeRepo, waitFor, type TestEnv } from '../helpers/env.ts';
 
@@ -16,7 +16,8 @@ afterAll(() => t.cleanup());
 
 test('current() samples twice when cold, then keeps history; retain() pushes samples', async () => {
   const s = await t.engine.spawn({ repo, branch: 'a', newBranch: true, command: 'sleep 600' });
-  const svc = new StatsService(t.engine, { intervalMs: 200, lingerMs: 0 });
+  const monitor = new FleetMonitor(t.engine, { stats: { intervalMs: 200, lingerMs: 0 } }).start();
+  const svc = monitor.stats;
   try {
     const first = await svc.current();
     expect(first.hosts[0]).toMatchObject({ name: 'local' });
@@ -25,15 +26,16 @@ test('current() samples twice when cold, then keeps history; retain() pushes sam
     const pushed: StatsSnapshot[] = [];
     svc.onDidSample((x) => pushed.push(x));
     const held = svc.retain();
-    await waitFor(() => pushed.length >= 3, 5000, 'three pushes');
+    await waitFor(() => pushed.length >= 3, 10_000, 'three pushes');
     expect(pushed.at(-1)!.sessions.map((x) => x.id)).toEqual([s.id]);
     held.dispose();
     const n = pushed.length;
     await new Promise((r) => setTimeout(r, 700));
     expect(pushed.length - n).toBeLessThanOrEqual(1); // at most the sample already under way
     expect((await svc.current()).history!.length).toBeGreaterThan(first.history!.length);
+    expect(svc.wanted).toBe(false);
   } finally {
-    svc.dispose();
+    monitor.dispose();
   }
 });
 

@@ -1,7 +1,8 @@
 // Status over a real SSH host: hooks work through the remote tmux, and when the host goes away
-// (sshd and its connections stopped) the watcher reports its sessions unreachable, then back.
+// (sshd and its connections stopped) the monitor reports its sessions unreachable, then back.
 import { expect, test } from 'vitest';
-import { StatusWatcher, type StateChange } from '../../src/core/status/watcher.ts';
+import type { SessionStateEvent as StateChange } from '../../src/shared/api.ts';
+import { FleetMonitor } from '../../src/core/status/fleet-monitor.ts';
 import { makeRepo, waitFor } from '../helpers/env.ts';
 import { useSshEnv } from '../helpers/sshd.ts';
 
@@ -9,7 +10,7 @@ const ssh = useSshEnv();
 
 test('remote: waiting(permission) with detail, then unreachable while the host is down, then back', async () => {
   const t = ssh.env.env;
-  const watcher = new StatusWatcher(t.engine, { intervalMs: 200 }).start();
+  const watcher = new FleetMonitor(t.engine, { retryMs: 500 }).start();
   const events: StateChange[] = [];
   watcher.onDidChangeState((x) => events.push(x));
   try {
@@ -23,7 +24,7 @@ test('remote: waiting(permission) with detail, then unreachable while the host i
     await saw((x) => x.to === 'idle', 'idle');
     await t.engine.send(s.id, 'edit notes.txt');
     const w = await saw((x) => x.to === 'waiting', 'waiting');
-    expect(w).toMatchObject({ reason: 'permission', detail: 'Edit notes.txt' });
+    expect(w.session).toMatchObject({ reason: 'permission', detail: 'Edit notes.txt' });
     expect(w.session.host).toBe(ssh.env.hostName);
     await ssh.sshd.stop();
     const down = await saw((x) => x.to === 'unreachable', 'unreachable', 30_000);

@@ -1,13 +1,14 @@
 // Truthful status against real tmux: the fake agent runs the hook commands like Claude Code, and
 // every state shows in `orchard ls --json` (a fresh CLI process each time) soon after the event.
-// An agent without hooks is read from its screen by the status watcher.
+// An agent without hooks is read from its screen by the host monitor's screen check.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { ServerMessage } from '../../src/shared/api.ts';
 import type { SessionInfo } from '../../src/shared/model.ts';
 import { createRouter } from '../../src/core/rpc/index.ts';
-import { StatusWatcher, type StateChange } from '../../src/core/status/watcher.ts';
+import type { SessionStateEvent as StateChange } from '../../src/shared/api.ts';
+import { FleetMonitor } from '../../src/core/status/fleet-monitor.ts';
 import { FAKE_AGENT, makeEnv, makeRepo, runCli, waitFor, type TestEnv } from '../helpers/env.ts';
 
 let t: TestEnv;
@@ -66,9 +67,10 @@ test('working → waiting(permission) → idle → exited, each seen by orchard 
   expect(existsSync(join(s.worktree, 'notes.txt'))).toBe(true);
 
   await t.engine.send(s.id, 'ask');
-  const asked = await seen(s.id, (x) => x.state === 'waiting', 'waiting for input');
-  expect(asked.reason).toBe('input');
-  expect(asked.detail).toBe('Claude is waiting for your input');
+  const asked = await seen(s.id, (x) => x.state === 'waiting', 'waiting for an answer');
+  expect(asked.reason).toBe('question');
+  expect(asked.detail).toBe('What should I name it?');
+  expect(asked.permissionMode).toBe('default');
   await t.engine.send(s.id, 'Bob');
   await seen(s.id, (x) => x.state === 'idle', 'idle after the answer');
 
@@ -77,8 +79,8 @@ test('working → waiting(permission) → idle → exited, each seen by orchard 
   expect(done.exitCode).toBe(3);
 });
 
-test('the watcher turns transitions into events with from, to, reason and the session', async () => {
-  const watcher = new StatusWatcher(t.engine, { intervalMs: 150 });
+test('the monitor turns transitions into events with from, to and the session (reason included)', async () => {
+  const watcher = new FleetMonitor(t.engine);
   const events: StateChange[] = [];
   watcher.onDidChangeState((e) => events.push(e));
   watcher.start();
@@ -89,26 +91,34 @@ test('the watcher turns transitions into events with from, to, reason and the se
     await saw((e) => e.to === 'idle', 'idle');
     await t.engine.send(s.id, 'edit notes.txt');
     const w = await saw((e) => e.to === 'waiting', 'waiting');
-    expect(w).toMatchObject({ reason: 'permission', detail: 'Edit notes.txt' });
+    expect(w.session).toMatchObject({ reason: 'permission', detail: 'Edit notes.txt' });
     expect(w.session).toMatchObject({ branch: 'feature/login', host: 'local', id: s.id });
     expect(w.from === 'idle' || w.from === 'working').toBe(true);
     await t.engine.send(s.id, '2');
     await saw((e) => e.from === 'waiting' && e.to === 'idle', 'idle again');
     await t.engine.send(s.id, '/exit 0');
-    const x = await saw((e) => e.to === 'exited', 'exited');
-    expect(x.session.exitCode).toBe(0);
-    expect(watcher.sessions.find((v) => v.id === s.id)?.state).toBe('exited');
-    // Each transition once: no event repeats a state it already reported.
+    await saw((e) => e.to === 'exited', 'exited');
+    // Pushed: the SessionEnd hook's "exited" arrives before the pane dies; its exit code follows.
+    const x = await waitFor(
+      () => watcher.current?.find((v) => v.id === s.id && v.exitCode !== undefined),
+      5000,
+      'exit code',
+    );
+    expect(x.exitCode).toBe(0);
+    expect(x.state).toBe('exited');
+    // Each transition once: no event repeats a state it already reported, and each follows on.
     const mine = events.filter((e) => e.id === s.id);
-    for (let i = 1; i < mine.length; i++)
-      expect(`${mine[i]!.to}/${mine[i]!.reason}`).not.toBe(`${mine[i - 1]!.to}/${mine[i - 1]!.reason}`);
+    for (let i = 1; i < mine.length; i++) {
+      expect(mine[i]!.to).not.toBe(mine[i - 1]!.to);
+      expect(mine[i]!.from).toBe(mine[i - 1]!.to);
+    }
   } finally {
     watcher.dispose();
   }
 });
 
 test('an agent without hooks: screen patterns (debounced) drive its state, for orchard ls too', async () => {
-  const watcher = new StatusWatcher(t.engine, { intervalMs: 150, screenEveryTicks: 1 }).start();
+  const watcher = new FleetMonitor(t.engine).start();
   try {
     const s = await t.engine.spawn({ repo, branch: 'plain', newBranch: true, agent: 'plain' });
     await waitFor(async () => (await t.engine.capture(s.id)).includes('Welcome'), 10_000, 'banner');
@@ -128,7 +138,7 @@ test('an agent without hooks: screen patterns (debounced) drive its state, for o
 });
 
 test('through the router: clients following sessions get screen-pattern states too', async () => {
-  const router = createRouter(t.engine, { pollMs: 200 });
+  const router = createRouter(t.engine);
   const lists: SessionInfo[][] = [];
   const conn = router.connect({
     id: 'status-test',

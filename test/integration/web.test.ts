@@ -135,11 +135,14 @@ function statusWithHostAt(port: number, path: string, host: string): Promise<num
   });
 }
 
+/** Terminal clients (`tmux attach`); the host monitor's control-mode clients do not count. */
 const tmuxClients = () => {
   try {
-    return execFileSync('tmux', ['-L', t.socket, 'list-clients', '-F', '#{client_pid}'], { encoding: 'utf8' })
+    return execFileSync('tmux', ['-L', t.socket, 'list-clients', '-F', '#{client_control_mode}'], {
+      encoding: 'utf8',
+    })
       .split('\n')
-      .filter(Boolean).length;
+      .filter((x) => x === '0').length;
   } catch {
     return 0;
   }

@@ -4,7 +4,9 @@
 import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { IPC_CHANNEL, REQUESTS, SENDS } from '../../src/shared/api.ts';
-import { createRouter } from '../../src/core/rpc/index.ts';
+import { tmpdir } from 'node:os';
+import { createRouter, FleetMonitor } from '../../src/core/rpc/index.ts';
+import { defaultConfig } from '../../src/core/store/store.ts';
 import type { Engine } from '../../src/core/engine.ts';
 import { checkMessage } from '../../src/main/ipc-guard.ts';
 import { connectIpc, type FrameLike, type IpcEventLike } from '../../src/main/ipc-transport.ts';
@@ -31,6 +33,7 @@ const VALID_REQUESTS: Record<string, Record<string, unknown>> = {
   listSessions: {},
   kill: { id: 'ab12' },
   sendText: { id: 'ab12', text: 'hi' },
+  keys: { id: 'ab12', keys: ['Escape'] },
   capture: { id: 'ab12' },
   profiles: {},
   preferences: {},
@@ -62,6 +65,9 @@ const VALID_REQUESTS: Record<string, Record<string, unknown>> = {
   setBase: { id: 'ab12', base: 'main' },
   cleanup: { id: 'ab12' },
   gc: {},
+  setupPlan: { repo: 'r' },
+  repoTrust: { repo: 'r', setup: 'a'.repeat(64) },
+  setupAction: { id: 'ab12', action: 'retry' },
 };
 const VALID_SENDS: Record<string, Record<string, unknown>> = {
   terminalInput: { term: 't1', data: 'x' },
@@ -85,7 +91,13 @@ function setup() {
     },
   });
   const opened: string[] = [];
+  // The router's fleet monitor over an empty fleet (the proxy engine has no hosts to watch).
+  const monitor = new FleetMonitor({
+    store: { read: async () => defaultConfig() } as unknown as Engine['store'],
+    hosts: { home: tmpdir(), names: async () => [] } as unknown as Engine['hosts'],
+  });
   const router = createRouter(engine, {
+    monitor,
     opener: async (session) => {
       opened.push(session);
       throw new Error('no pty in this test');

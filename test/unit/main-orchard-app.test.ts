@@ -154,11 +154,41 @@ vi.mock('../../src/main/config-store.ts', () => ({
         preferences: { defaultAgent: 'claude' },
       }),
     },
-    // No host to tick: the router's status and stats helpers find nothing to read.
+    // No host: the fleet monitor is the fake above.
     hosts: { names: async () => [], get: async () => Promise.reject(new Error('no hosts in this test')) },
     dispose: () => undefined,
   }),
 }));
+
+// The fleet monitor reads tmux on real hosts; here it publishes the test's fleet, as it would
+// after its first list, and the app's router and tray take it from there.
+vi.mock('../../src/core/status/fleet-monitor.ts', async () => {
+  const { Emitter } = await import('../../src/core/util/lifecycle.ts');
+  class FleetMonitor {
+    private readonly lists = new Emitter<SessionInfo[]>();
+    readonly onDidChangeSessions = this.lists.event;
+    readonly onDidChangeState = new Emitter<unknown>().event;
+    readonly stats = {
+      onDidSample: new Emitter<unknown>().event,
+      retain: () => ({ dispose() {} }),
+      current: async () => ({ at: new Date().toISOString(), hosts: [], sessions: [] }),
+    };
+    current: SessionInfo[] | undefined;
+    start() {
+      setTimeout(() => this.lists.fire((this.current = h.sessions as SessionInfo[])), 0);
+      return this;
+    }
+    refresh() {}
+    expectGone() {}
+    statsNow() {
+      return this.stats.current();
+    }
+    dispose() {
+      this.lists.dispose();
+    }
+  }
+  return { FleetMonitor };
+});
 
 const { OrchardApp } = await import('../../src/main/orchard-app.ts');
 h.pageUrl = pathToFileURL(join(import.meta.dirname, '../../src/renderer/index.html')).href;

@@ -10,7 +10,8 @@ import { OrchardError } from '../../src/shared/errors.ts';
 import { Engine } from '../../src/core/engine.ts';
 import { HostRegistry } from '../../src/core/hosts/registry.ts';
 import { JsonFileStore } from '../../src/core/store/json-store.ts';
-import { createRouter, SessionWatcher, type Router } from '../../src/core/rpc/index.ts';
+import { createRouter, type Router } from '../../src/core/rpc/index.ts';
+import { FleetList } from '../../src/core/status/fleet-monitor.ts';
 import { FakePty } from '../helpers/fake-pty.ts';
 import { makeRepo, waitFor } from '../helpers/env.ts';
 
@@ -123,6 +124,11 @@ describe('malformed input', () => {
     { t: 'req', id: 39, ch: 'trustHost', p: { name: 'h', fingerprint: 'whatever' } },
     { t: 'req', id: 40, ch: 'setLimits', p: { id: 'abc', limits: {} } },
     { t: 'req', id: 41, ch: 'answerPassphrase', p: { id: 'abc', passphrase: 5 } },
+    { t: 'req', id: 42, ch: 'keys', p: { id: 'abc', keys: ['rm -rf /'] } },
+    { t: 'req', id: 43, ch: 'keys', p: { id: 'abc', keys: [] } },
+    { t: 'req', id: 44, ch: 'keys', p: { id: 'abc', keys: ['Escape;', 'Enter'] } },
+    { t: 'req', id: 45, ch: 'keys', p: { id: 'abc', keys: Array(65).fill('Up') } },
+    { t: 'req', id: 46, ch: 'sendText', p: { id: 'abc', text: 'x', force: 'yes' } },
     { t: 'send', ch: 'terminalInput', p: { term: 't' } },
     { t: 'send', ch: 'terminalResize', p: { term: 't', cols: -1, rows: 5 } },
     { t: 'send', ch: 'terminalAck', p: { term: 't', chars: 'lots' } },
@@ -269,33 +275,28 @@ describe('terminals', () => {
   });
 });
 
-describe('SessionWatcher', () => {
+describe('the fleet list', () => {
   const s = (id: string, state: SessionInfo['state']) => ({ id, state }) as SessionInfo;
 
-  test('polls only while retained, fires on change only, reports state transitions', async () => {
-    let calls = 0;
-    let list = [s('a', 'starting')];
-    const w = new SessionWatcher(async () => (calls++, list), 5);
-    const lists: SessionInfo[][] = [];
-    const states: string[] = [];
-    w.onDidChangeSessions((l) => lists.push(l));
-    w.onDidChangeState((e) => states.push(`${e.id}:${e.from}->${e.to}`));
-    await new Promise((r) => setTimeout(r, 30));
-    expect(calls).toBe(0);
-    const hold = w.retain();
-    await waitFor(() => calls >= 3, 2000, 'polls');
-    expect(lists).toHaveLength(1); // unchanged list: one event
-    list = [s('a', 'working'), s('b', 'starting')];
-    await waitFor(() => lists.length === 2, 2000, 'change');
-    expect(states).toEqual(['a:starting->working', 'b:null->starting']);
-    hold.dispose();
-    const after = calls;
-    await new Promise((r) => setTimeout(r, 40));
-    expect(calls - after).toBeLessThanOrEqual(1); // at most the poll already in flight
-    w.dispose();
+  test('changes only when the list differs; reports state transitions after the first list', () => {
+    const l = new FleetList();
+    expect(l.current).toBeUndefined();
+    expect(l.take([s('a', 'starting')])).toEqual({ changed: true, transitions: [] });
+    expect(l.take([s('a', 'starting')])).toEqual({ changed: false, transitions: [] });
+    const next = [s('a', 'working'), s('b', 'starting')];
+    const r = l.take(next);
+    expect(r.changed).toBe(true);
+    expect(r.transitions.map((e) => `${e.id}:${e.from}->${e.to}`)).toEqual([
+      'a:starting->working',
+      'b:null->starting',
+    ]);
+    expect(l.current).toBe(next);
+    // A detail that differs is a change; the state did not move, so no transition.
+    const detailed = l.take([{ ...s('a', 'working'), detail: 'Edit x' }, s('b', 'starting')]);
+    expect(detailed).toEqual({ changed: true, transitions: [] });
   });
 
-  test('the router polls while a client subscribes and pushes the list to it', async () => {
+  test("the router pushes the monitor's list to a client that subscribes", async () => {
     const c = client();
     await c.conn.handle({ t: 'send', ch: 'subscribe', p: { event: 'sessionsChanged' } });
     expect(router.subscriberCount('sessionsChanged')).toBe(1);

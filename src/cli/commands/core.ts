@@ -1,4 +1,5 @@
 // Repos, branches, sessions, profiles: the engine's basic commands.
+import { TMUX_KEY_PATTERN } from '../../shared/api.ts';
 import { attachTerminal } from '../attach.ts';
 import { flag, need, str, UsageError, type Command } from '../command.ts';
 import { limitsFromValues } from './stats.ts';
@@ -60,7 +61,7 @@ export const coreCommands: Command[] = [
   {
     name: 'spawn',
     usage:
-      'spawn <repo> <branch> [--new [--from <base>]] [--agent <profile> | --command <cmd>] [--memory 4G] [--cpu 150%] [--force] [--headless [--prompt <text>]] [--json]',
+      'spawn <repo> <branch> [--new [--from <base>]] [--agent <profile> | --command <cmd>] [--memory 4G] [--cpu 150%] [--force] [--skip-setup] [--headless [--prompt <text>]] [--json]',
     summary: 'worktree (made or reused) + tmux session + agent (--headless: JSON messages, see events)',
     options: {
       ...json,
@@ -71,6 +72,7 @@ export const coreCommands: Command[] = [
       memory: { type: 'string' },
       cpu: { type: 'string' },
       force: { type: 'boolean' },
+      'skip-setup': { type: 'boolean' },
       headless: { type: 'boolean' },
       prompt: { type: 'string' },
     },
@@ -94,6 +96,7 @@ export const coreCommands: Command[] = [
         ...(command !== undefined ? { command } : {}),
         ...(limits ? { limits } : {}),
         force: flag(values, 'force'),
+        skipSetup: flag(values, 'skip-setup'),
         ...(flag(values, 'headless') ? { headless: true, ...(prompt !== undefined ? { prompt } : {}) } : {}),
       });
       const { id, repo, branch, worktree, host, agent: a, state, createdAt } = s;
@@ -120,19 +123,35 @@ export const coreCommands: Command[] = [
   },
   {
     name: 'send',
-    usage: 'send <id> <text> [--no-enter]',
-    summary: "type text into a session's agent (then Enter); headless: one user message",
-    options: { 'no-enter': { type: 'boolean' } },
+    usage: 'send <id> <text> [--no-enter] [--force]',
+    summary:
+      "type text into a session's agent (then Enter); --force even into a first-run dialog; headless: one user message",
+    options: { 'no-enter': { type: 'boolean' }, force: { type: 'boolean' } },
     async run({ args, values, engine }) {
       need(args, 2, this.usage);
-      await engine().send(args[0]!, args[1]!, !flag(values, 'no-enter'));
+      await engine().send(args[0]!, args[1]!, !flag(values, 'no-enter'), flag(values, 'force'));
+      return 0;
+    },
+  },
+  {
+    name: 'keys',
+    usage: 'keys <id> <key>...',
+    summary: 'press keys in a session: Escape, Enter, Up, Down, Tab, BTab, Space, C-c, a character…',
+    async run({ args, engine }) {
+      if (args.length < 2) throw new UsageError(`usage: orchard ${this.usage}`);
+      const bad = args.slice(1).find((k) => !TMUX_KEY_PATTERN.test(k));
+      if (bad !== undefined)
+        throw new UsageError(
+          `not a key name: ${JSON.stringify(bad)} (tmux names: Escape, Enter, Up, Down, Left, Right, Tab, BTab, Space, BSpace, C-c, F1…, or one character)`,
+        );
+      await engine().keys(args[0]!, args.slice(1));
       return 0;
     },
   },
   {
     name: 'capture',
     usage: 'capture <id>',
-    summary: "print the session's visible screen",
+    summary: "print the session's visible screen (an exited one's with its last 20 lines of history)",
     async run({ args, engine, io }) {
       need(args, 1, this.usage);
       io.out(await engine().capture(args[0]!));
@@ -162,6 +181,11 @@ export const coreCommands: Command[] = [
         force: flag(values, 'force'),
       });
       emit(r, `killed ${r.id}${r.worktreeRemoved ? `, removed ${r.worktree}` : ''}\n`);
+      // The repo's teardown (src/core/sessions/teardown.ts): say what was not run or failed but forced.
+      if (r.teardown?.untrusted)
+        io.err(`orchard: ${r.teardown.untrusted} was not run: not trusted (orchard repo trust)\n`);
+      else if (r.teardown && r.teardown.code !== 0)
+        io.err(`orchard: teardown failed (exit ${r.teardown.code}); removed anyway\n`);
       if (r.worktreeError) {
         io.err(`orchard: killed ${r.id}, but its worktree ${r.worktree} was kept: ${r.worktreeError}\n`);
         return 1;

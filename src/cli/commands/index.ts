@@ -10,6 +10,7 @@ import { statsCommands } from './stats.ts';
 import { resumeCommands } from './resume.ts';
 import { serviceCommands } from './service.ts';
 import { reviewCommands } from './review.ts';
+import { setupCommands } from './setup.ts';
 
 export const COMMANDS: Command[] = [
   ...coreCommands,
@@ -21,5 +22,6 @@ export const COMMANDS: Command[] = [
   ...serviceCommands,
   ...reviewCommands,
   ...logCommands,
+  ...setupCommands,
   ...eventsCommands,
 ];

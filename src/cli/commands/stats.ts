@@ -41,13 +41,14 @@ export function formatStats(s: ResourceStats): string {
   ]);
   const sessions = s.sessions.length
     ? table([
-        ['SESSION', 'HOST', 'CPU', 'RSS', 'PROCS', 'LIMITS'],
+        ['SESSION', 'HOST', 'CPU', 'RSS', 'PROCS', 'DISK', 'LIMITS'],
         ...s.sessions.map((x) => [
           x.id,
           x.host,
           formatPercent(x.cpu),
           formatBytes(x.rss),
           String(x.processes),
+          x.disk !== undefined ? formatBytes(x.disk) : '-',
           x.limits ? `${describeLimits(x.limits)} (${x.limits.backend})` : '-',
         ]),
       ])
@@ -109,6 +110,7 @@ export const statsCommands: Command[] = [
           ['tmux', info.tmux ?? 'not found'],
           ['git', info.git ?? 'not found'],
           ['memory reserve', formatBytes(info.memoryReserve)],
+          ['disk reserve', formatBytes(info.diskReserve)],
         ]),
       );
       return 0;

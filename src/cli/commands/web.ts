@@ -24,7 +24,11 @@ export const webCommands: Command[] = [
       const { startWebServer } = await import('../web/server.ts');
       const e = engine();
       e.processKind = 'web';
-      const server = await startWebServer({ engine: e, port, host });
+      const { FleetMonitor } = await import('../../core/status/fleet-monitor.ts');
+      // The engine runs for a front end from now on, page open or not: statuses, screen checks and
+      // soft memory limits are watched by the fleet monitor for as long as this command runs.
+      const monitor = new FleetMonitor(e).start();
+      const server = await startWebServer({ engine: e, port, host, router: { monitor } });
       if (!isLoopback(host))
         io.err(
           `orchard web: WARNING: listening on ${host}, reachable from other machines. Anyone with the ` +
@@ -43,6 +47,7 @@ export const webCommands: Command[] = [
         process.on('SIGTERM', stop);
       });
       await server.close();
+      monitor.dispose();
       return 0;
     },
   },

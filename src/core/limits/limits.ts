@@ -14,6 +14,7 @@ import { hostLimits } from './probe.ts';
 import { describeLimits, formatBytes } from '../../shared/units.ts';
 import { decodeLimitsTag, encodeLimitsTag, type LimitsTag } from './spec.ts';
 import { readFile } from 'node:fs/promises';
+import { DEFAULT_DISK_RESERVE } from '../monitor/disk.ts';
 
 export const DEFAULT_MEMORY_RESERVE = 2 * 1024 ** 3;
 
@@ -128,6 +129,7 @@ export async function hostInfo(engine: Engine, name: string): Promise<HostInfo> 
     tmux: tv ? tmux!.replace(/^tmux\s+/, '') : tmux,
     git: git ? git.replace(/^git version\s+/, '') : null,
     memoryReserve: config.preferences.memoryReserve ?? DEFAULT_MEMORY_RESERVE,
+    diskReserve: config.preferences.diskReserve ?? DEFAULT_DISK_RESERVE,
   };
 }
 

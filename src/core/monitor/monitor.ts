@@ -14,6 +14,7 @@ import type { PaneRecord } from '../tmux/format.ts';
 import type { Disposable } from '../util/lifecycle.ts';
 import { hostCpu, treeUsage, type TreeUsage } from './compute.ts';
 import { listeningPorts } from './ports.ts';
+import { DiskMeter } from './disk.ts';
 import { readLocalSnapshot, readScriptSnapshot, type RawSnapshot } from './snapshot.ts';
 
 export interface SessionSample {
@@ -61,6 +62,8 @@ export const HOST_TIMEOUT_MS = 10_000;
 export class ResourceMonitor implements Disposable {
   /** The previous snapshot per host, for CPU deltas. */
   private readonly prev = new Map<string, RawSnapshot>();
+  /** Worktree sizes (src/core/monitor/disk.ts): measured at most once a minute per host. */
+  readonly disk = new DiskMeter();
 
   /** Sample one host from panes already listed this tick (orchard panes, one per session). */
   async sampleHost(
@@ -126,7 +129,10 @@ export class ResourceMonitor implements Disposable {
           const ctx = await hosts.get(name);
           const panes = await listPanesWithin(ctx);
           const repoPaths = repos.filter((r) => r.host === name).map((r) => r.path);
-          return await this.sampleHost(ctx, panes, repoPaths);
+          const sample = await this.sampleHost(ctx, panes, repoPaths);
+          // A one-shot sample (orchard stats) waits for the sizes; the service's tick does not.
+          await this.disk.annotate(ctx, sample.sessions, panes, true).catch(() => undefined);
+          return sample;
         } catch (e) {
           return {
             host: emptyHost(name, e instanceof Error ? e.message : String(e)),

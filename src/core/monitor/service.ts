@@ -1,26 +1,27 @@
-// Resource sampling for front ends: samples every few seconds while a client listens (and for a
-// while after the last request, so the dashboard opens with its charts already full), keeps a
-// compact history, enforces soft limits, and answers the `stats` request. Cost per tick: one
-// `tmux list-panes` and one process snapshot per host (no fork locally), whatever the sessions.
+// Resource figures for front ends: the `stats` request and the pushed `stats` event. The host
+// monitors take the snapshots (one per host, shared with soft-limit enforcement); this service asks
+// them every couple of seconds only while someone wants figures (a subscriber, or a `stats`
+// request in the last minute), keeps a compact history and aggregates the hosts.
 import type { StatsSnapshot } from '../../shared/api.ts';
 import type { ResourceStats, StatsPoint } from '../../shared/model.ts';
 import { toPoint } from '../../shared/stats.ts';
-import type { HostRegistry } from '../hosts/registry.ts';
-import { enforceSoftLimits } from '../limits/soft.ts';
-import type { Store } from '../store/store.ts';
 import { Emitter, toDisposable, type Disposable } from '../util/lifecycle.ts';
-import { emptyHost, listPanesWithin, ResourceMonitor, toResourceStats, type HostSample } from './monitor.ts';
+import { toResourceStats, type HostSample } from './monitor.ts';
 
 export interface StatsServiceOptions {
   intervalMs?: number;
   /** How much history to keep (default 15 minutes). */
   keepMs?: number;
-  /** Keep sampling this long after the last request without subscribers (default = keepMs). */
+  /** Keep sampling this long after the last `stats` request without subscribers (default 60 s). */
   lingerMs?: number;
 }
 
+/** Where the figures come from: one sampler per host (the host monitors). */
+export interface HostSamplers {
+  samplers(): Array<{ sample(): Promise<HostSample> }>;
+}
+
 export class StatsService implements Disposable {
-  private readonly monitor = new ResourceMonitor();
   private readonly emitter = new Emitter<StatsSnapshot>();
   readonly onDidSample = this.emitter.event;
   private readonly points: StatsPoint[] = [];
@@ -31,12 +32,16 @@ export class StatsService implements Disposable {
   private running: Promise<ResourceStats> | undefined;
   private disposed = false;
   private readonly opts: Required<StatsServiceOptions>;
-  private readonly engine: { store: Store; hosts: HostRegistry };
+  private readonly source: HostSamplers;
 
-  constructor(engine: { store: Store; hosts: HostRegistry }, opts: StatsServiceOptions = {}) {
-    this.engine = engine;
-    const keepMs = opts.keepMs ?? 15 * 60_000;
-    this.opts = { intervalMs: 2000, keepMs, lingerMs: keepMs, ...opts };
+  constructor(source: HostSamplers, opts: StatsServiceOptions = {}) {
+    this.source = source;
+    this.opts = { intervalMs: 2000, keepMs: 15 * 60_000, lingerMs: 60_000, ...opts };
+  }
+
+  /** Whether figures are wanted now (subscribers, or a recent request). */
+  get wanted(): boolean {
+    return this.holders > 0 || Date.now() - this.lastUse < this.opts.lingerMs;
   }
 
   /** Sample periodically while the returned disposable lives. */
@@ -57,7 +62,7 @@ export class StatsService implements Disposable {
     if (!fresh) {
       if (!this.latest) {
         await this.sample();
-        await new Promise((r) => setTimeout(r, 500));
+        await new Promise((r) => setTimeout(r, 1100)); // the monitors share a snapshot for 1 s
       }
       await this.sample();
     }
@@ -69,10 +74,10 @@ export class StatsService implements Disposable {
     if (this.timer || this.disposed) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      if (this.holders === 0 && Date.now() - this.lastUse > this.opts.lingerMs) return;
+      if (!this.wanted) return;
       void this.sample()
         .then((s) => this.emitter.fire(s))
-        .catch(() => undefined)
+        .catch((e: unknown) => console.error(`[orchard] stats sample failed: ${String(e)}`))
         .finally(() => this.schedule(this.opts.intervalMs));
     }, ms);
   }
@@ -84,24 +89,7 @@ export class StatsService implements Disposable {
   }
 
   private async doSample(): Promise<ResourceStats> {
-    const { hosts, store } = this.engine;
-    const repos = (await store.read()).repos;
-    const names = await hosts.names();
-    const samples = await Promise.all(
-      names.map(async (name): Promise<HostSample> => {
-        try {
-          const ctx = await hosts.get(name);
-          const panes = await listPanesWithin(ctx);
-          const paths = repos.filter((r) => r.host === name).map((r) => r.path);
-          const sample = await this.monitor.sampleHost(ctx, panes, paths);
-          await enforceSoftLimits(ctx, sample).catch(() => undefined);
-          return sample;
-        } catch (e) {
-          const error = e instanceof Error ? e.message : String(e);
-          return { host: emptyHost(name, error), sessions: [], snapshot: null };
-        }
-      }),
-    );
+    const samples = await Promise.all(this.source.samplers().map((m) => m.sample()));
     const stats = toResourceStats(samples);
     this.latest = stats;
     this.points.push(toPoint(stats));
@@ -114,39 +102,5 @@ export class StatsService implements Disposable {
     this.disposed = true;
     if (this.timer) clearTimeout(this.timer);
     this.emitter.dispose();
-    this.monitor.dispose();
   }
-}
-
-/**
- * Plug the service into a router: the `stats` request, and `stats` events pushed to subscribers
- * while any are connected. Duck-typed so monitor does not depend on the router.
- */
-export function connectStats(
-  router: {
-    handlerContext: { stats?: () => Promise<StatsSnapshot> };
-    onDidChangeSubscribers: (l: (e: string) => void) => Disposable;
-    subscriberCount(e: 'stats'): number;
-    broadcast(e: 'stats', p: StatsSnapshot): void;
-  },
-  service: StatsService,
-): Disposable {
-  router.handlerContext.stats = () => service.current();
-  let held: Disposable | undefined;
-  const subs = router.onDidChangeSubscribers((e) => {
-    if (e !== 'stats') return;
-    const n = router.subscriberCount('stats');
-    if (n > 0 && !held) held = service.retain();
-    if (n === 0 && held) {
-      held.dispose();
-      held = undefined;
-    }
-  });
-  const pushes = service.onDidSample((s) => router.broadcast('stats', s));
-  return toDisposable(() => {
-    subs.dispose();
-    pushes.dispose();
-    held?.dispose();
-    service.dispose();
-  });
 }

@@ -4,6 +4,7 @@ import type { RequestName, RequestParams, RequestResult, StatsSnapshot } from '.
 import type { Engine } from '../engine.ts';
 import * as review from '../review/service.ts';
 import { gc } from '../sessions/gc.ts';
+import { setupAction, setupPlan, trustRepo } from '../sessions/setup.ts';
 import { headlessEvents } from '../sessions/headless-ops.ts';
 
 export interface HandlerContext {
@@ -34,7 +35,11 @@ export const handlers: Handlers = {
     return r;
   },
   async sendText(p, { engine }) {
-    await engine.send(p.id, p.text, p.enter ?? true);
+    await engine.send(p.id, p.text, p.enter ?? true, !!p.force);
+    return null;
+  },
+  async keys(p, { engine }) {
+    await engine.keys(p.id, p.keys);
     return null;
   },
   capture: (p, { engine }) => engine.capture(p.id),
@@ -117,6 +122,18 @@ export const handlers: Handlers = {
     const r = await gc(ctx.engine, !!p.dryRun);
     ctx.sessionsTouched();
     return r;
+  },
+  // New worktrees ready to work: what a spawn will do, trusting a repo's scripts, retry/skip setup.
+  setupPlan: (p, { engine }) => setupPlan(engine, p),
+  repoTrust: (p, { engine }) =>
+    trustRepo(engine, p.repo, {
+      ...(p.setup ? { setup: p.setup } : {}),
+      ...(p.teardown ? { teardown: p.teardown } : {}),
+    }),
+  async setupAction(p, ctx) {
+    await setupAction(ctx.engine, p.id, p.action);
+    ctx.sessionsTouched();
+    return null;
   },
   // Headless sessions: their events since an offset (the window polls while the view is open).
   headlessEvents: (p, { engine }) => headlessEvents(engine, p.id, p.offset ?? 0),

@@ -3,7 +3,8 @@
 //
 // How a transport plugs in:
 //
-//   const router = createRouter(engine, { stats: monitor.sample });     // one per process
+//   const monitor = new FleetMonitor(engine).start();                   // one per process: status, stats, soft limits
+//   const router = createRouter(engine, { monitor });                  // one per process
 //   // for each client (a BrowserWindow's webContents, a WebSocket):
 //   const conn = router.connect({
 //     id: `ipc:${webContents.id}`,                                      // unique per live client
@@ -19,9 +20,11 @@
 // `conn.handle(message)` takes a ClientMessage as an object (IPC) or a JSON string (WebSocket),
 // never throws, and answers through `peer.send`: `{t:'res', id, ok, value|error}` for requests,
 // `{t:'err', error}` for anything it could not take (nothing changed). Events arrive as
-// `{t:'evt', ch, p}`. The session list is polled (engine.list(), once per second) only while a
-// client subscribed to `sessionsChanged`/`sessionState`; `router.broadcast('stats', snapshot)` pushes
-// stats to subscribers and `router.onDidChangeSubscribers` tells when to start/stop sampling.
+// `{t:'evt', ch, p}`. Session lists and state transitions come from the fleet monitor
+// (src/core/status/fleet-monitor.ts: one HostMonitor per host, pushed by tmux control mode) and are
+// sent to clients subscribed to `sessionsChanged`/`sessionState` when something a user sees
+// changed; stats are sampled while a client subscribes to `stats` (see watch.ts).
 export { Connection, type Peer } from './connection.ts';
 export { createRouter, Router, type RouterOptions } from './router.ts';
-export { SessionWatcher } from './watch.ts';
+export { connectMonitor } from './watch.ts';
+export { FleetMonitor } from '../status/fleet-monitor.ts';

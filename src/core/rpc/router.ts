@@ -6,20 +6,26 @@ import {
   type StatsSnapshot,
   type SubscribableEvent,
 } from '../../shared/api.ts';
-import type { Engine } from '../engine.ts';
+import type { Engine, KillOptions } from '../engine.ts';
 import type { TerminalOptions } from '../terminal/terminal.ts';
 import { engineOpener, type PtyOpener } from '../terminal/viewer.ts';
 import { DisposableStore, Emitter, toDisposable, type Disposable } from '../util/lifecycle.ts';
 import { Connection, type Peer } from './connection.ts';
 import type { HandlerContext } from './handlers.ts';
-import { SessionWatcher } from './watch.ts';
-import { connectStats, StatsService } from '../monitor/service.ts';
-import { connectScreenPatterns } from '../status/watcher.ts';
+import { FleetMonitor, type FleetMonitorOptions } from '../status/fleet-monitor.ts';
+import { connectMonitor } from './watch.ts';
 
 export interface RouterOptions {
-  /** Session list polling interval while someone listens (default 1000 ms). */
+  /**
+   * The fleet's monitor (one HostMonitor per host). A composition root that runs the engine for a
+   * front end makes one and starts it; without one the router makes its own (and disposes it).
+   */
+  monitor?: FleetMonitor;
+  /** Options for the router's own monitor. */
+  monitorOptions?: FleetMonitorOptions;
+  /** list-panes polling interval where tmux control mode is unavailable (default 1000 ms). */
   pollMs?: number;
-  /** The monitor's sampler for the `stats` request (status/monitor work plugs in here). */
+  /** A sampler for the `stats` request other than the monitor's (tests). */
   stats?: () => Promise<StatsSnapshot>;
   /** How terminals are opened (default: `tmux attach` through the session's Host). */
   opener?: PtyOpener;
@@ -43,7 +49,7 @@ export class Router implements RouterCore, Disposable {
   private readonly subscribers = new Map<SubscribableEvent, Set<Connection>>(
     SUBSCRIBABLE_EVENTS.map((e) => [e, new Set<Connection>()]),
   );
-  private readonly watcher: SessionWatcher;
+  readonly monitor: FleetMonitor;
   private readonly disposables = new DisposableStore();
   private readonly subscribersChanged = new Emitter<SubscribableEvent>();
   /** Fires when the set of clients subscribed to an event changes (e.g. start/stop stats sampling). */
@@ -52,18 +58,28 @@ export class Router implements RouterCore, Disposable {
   constructor(engine: Engine, opts: RouterOptions = {}) {
     this.opener = opts.opener ?? engineOpener(engine);
     this.terminalOptions = opts.terminal ?? {};
-    this.watcher = this.disposables.add(new SessionWatcher(() => engine.list(), opts.pollMs ?? 1000));
+    this.monitor =
+      opts.monitor ??
+      this.disposables
+        .add(
+          new FleetMonitor(engine, {
+            ...(opts.pollMs ? { pollMs: opts.pollMs } : {}),
+            ...opts.monitorOptions,
+          }),
+        )
+        .start();
+    const monitor = this.monitor;
+    // Kills through the contract tell the monitor first: a server that exits with the last of them
+    // did not die under its sessions.
+    const killer = Object.create(engine, {
+      kill: { value: (id: string, o?: KillOptions) => (monitor.expectGone(id), engine.kill(id, o)) },
+    }) as Engine;
     this.handlerContext = {
-      engine,
-      sessionsTouched: () => this.watcher.refresh(),
-      ...(opts.stats ? { stats: opts.stats } : {}),
+      engine: killer,
+      sessionsTouched: () => monitor.refresh(),
+      stats: opts.stats ?? (() => monitor.statsNow()),
     };
-    // No sampler given: the monitor's own (src/core/monitor/service.ts) answers `stats` and pushes it.
-    if (!opts.stats) this.disposables.add(connectStats(this, new StatsService(engine)));
-    // Screen patterns for agents without hooks (src/core/status), while clients follow sessions.
-    this.disposables.add(connectScreenPatterns(this, engine));
-    this.disposables.add(this.watcher.onDidChangeSessions((list) => this.broadcast('sessionsChanged', list)));
-    this.disposables.add(this.watcher.onDidChangeState((e) => this.broadcast('sessionState', e)));
+    this.disposables.add(connectMonitor(this, monitor));
     this.disposables.add(this.subscribersChanged);
   }
 
@@ -98,14 +114,12 @@ export class Router implements RouterCore, Disposable {
   retain(event: SubscribableEvent, conn: Connection): Disposable {
     const set = this.subscribers.get(event)!;
     set.add(conn);
-    const polling =
-      event === 'sessionsChanged' || event === 'sessionState' ? this.watcher.retain() : undefined;
-    if (event === 'sessionsChanged' && this.watcher.current)
-      conn.emit('sessionsChanged', this.watcher.current);
+    // The monitor runs anyway: a new subscriber gets the current list at once.
+    if (event === 'sessionsChanged' && this.monitor.current)
+      conn.emit('sessionsChanged', this.monitor.current);
     this.subscribersChanged.fire(event);
     return toDisposable(() => {
       set.delete(conn);
-      polling?.dispose();
       this.subscribersChanged.fire(event);
     });
   }

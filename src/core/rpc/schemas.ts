@@ -5,7 +5,9 @@ import { z } from 'zod';
 import { HOST_NAME, HOST_NAME_RULE, hasUnsafeChars, parseSshAddress } from '../../shared/address.ts';
 import { OrchardError } from '../../shared/errors.ts';
 import {
+  MAX_KEYS,
   SUBSCRIBABLE_EVENTS,
+  TMUX_KEY_PATTERN,
   type RequestName,
   type RequestParams,
   type SendName,
@@ -31,6 +33,7 @@ const cols = z.number().int().min(1).max(1000);
 const rows = z.number().int().min(1).max(1000);
 const empty = z.strictObject({});
 const port = z.number().int().min(1).max(65535);
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'not a sha256');
 
 // --- Hosts and limits (one schema for the router and the CLI: see parseRequest)
 
@@ -80,6 +83,7 @@ const spawn = z
     rows: rows.optional(),
     limits: limitValues.optional(),
     force: z.boolean().optional(),
+    skipSetup: z.boolean().optional(),
     headless: z.boolean().optional(),
     prompt: nonEmpty(MiB, 'prompt').optional(),
   })
@@ -103,7 +107,19 @@ export const requestSchemas: RequestSchemas = {
     removeWorktree: z.boolean().optional(),
     force: z.boolean().optional(),
   }),
-  sendText: z.strictObject({ id: sessionId, text: text(MiB), enter: z.boolean().optional() }),
+  sendText: z.strictObject({
+    id: sessionId,
+    text: text(MiB),
+    enter: z.boolean().optional(),
+    force: z.boolean().optional(),
+  }),
+  keys: z.strictObject({
+    id: sessionId,
+    keys: z
+      .array(z.string().regex(TMUX_KEY_PATTERN, 'not a key name (Escape, Enter, Up, Tab, C-c, a character…)'))
+      .min(1, 'no keys given')
+      .max(MAX_KEYS, `at most ${MAX_KEYS} keys at once`),
+  }),
   capture: z.strictObject({ id: sessionId }),
   profiles: empty,
   preferences: empty,
@@ -168,6 +184,14 @@ export const requestSchemas: RequestSchemas = {
   setBase: z.strictObject({ id: sessionId, base: branch }),
   cleanup: z.strictObject({ id: sessionId }),
   gc: z.strictObject({ dryRun: z.boolean().optional() }),
+  setupPlan: z.strictObject({
+    repo: repoRef,
+    branch: branch.optional(),
+    newBranch: z.boolean().optional(),
+    from: nonEmpty(1024, 'from').optional(),
+  }),
+  repoTrust: z.strictObject({ repo: repoRef, setup: sha256.optional(), teardown: sha256.optional() }),
+  setupAction: z.strictObject({ id: sessionId, action: z.enum(['retry', 'skip']) }),
   // Headless sessions (src/core/sessions/headless*.ts): messages go through sendText.
   headlessEvents: z.strictObject({
     id: sessionId,

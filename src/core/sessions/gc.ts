@@ -2,8 +2,12 @@
 // its base, whose sessions have all ended and which hold no uncommitted change; and git's records of
 // worktrees whose folder is gone (only those: `git worktree prune` drops exactly the prunable ones).
 // A worktree Orchard did not make is never touched. Everything is decided first; --dry-run stops there.
+// A removal runs the repo's teardown first (a failing one keeps the worktree: gc never forces), and
+// drops the durable records of the sessions it ends (records.ts). Transcripts (transcript.ts) of
+// sessions that are neither running nor recorded any more are removed last.
+import { posix } from 'node:path';
 import type { GcItem, GcResult } from '../../shared/api.ts';
-import { toErrorValue } from '../../shared/errors.ts';
+import { OrchardError, toErrorValue } from '../../shared/errors.ts';
 import type { RepoConfig, SessionInfo } from '../../shared/model.ts';
 import type { Engine } from '../engine.ts';
 import { Git } from '../git/git.ts';
@@ -11,10 +15,15 @@ import type { HostContext } from '../hosts/registry.ts';
 import { sessionBase } from '../review/base.ts';
 import { isAncestor, resolveCommit, statusLines } from '../review/gitx.ts';
 import { listHostSessions } from './list.ts';
+import { removeRecord } from './records.ts';
+import { runTeardown } from './teardown.ts';
+import { transcriptFiles } from './transcript.ts';
 
 interface Planned extends GcItem {
   /** Ended tmux sessions on the worktree, killed with it. */
   tmuxSessions: string[];
+  /** Their ids: their records go with the worktree. */
+  sessionIds: string[];
   repoPath: string;
 }
 
@@ -27,7 +36,14 @@ async function planRepo(
   const git = new Git(ctx.host, repoPath);
   const wts = await git.worktrees();
   const out: Planned[] = [];
-  const base = { host: ctx.host.name, repo: repoName, repoPath, done: false, tmuxSessions: [] as string[] };
+  const base = {
+    host: ctx.host.name,
+    repo: repoName,
+    repoPath,
+    done: false,
+    tmuxSessions: [] as string[],
+    sessionIds: [] as string[],
+  };
   for (const w of wts.slice(1).filter((x) => x.prunable))
     out.push({
       ...base,
@@ -56,17 +72,58 @@ async function planRepo(
       sessionId: first.id,
       action: 'remove-worktree',
       reason: `${w.branch} is merged into ${into}; its session has ended; no uncommitted changes`,
-      tmuxSessions: list.map((s) => s.tmuxSession),
+      tmuxSessions: list.filter((s) => s.state !== 'stopped').map((s) => s.tmuxSession),
+      sessionIds: list.map((s) => s.id),
     });
   }
   return out;
 }
 
-async function execute(ctx: HostContext, item: Planned): Promise<void> {
+async function execute(ctx: HostContext, repos: readonly RepoConfig[], item: Planned): Promise<void> {
   const git = new Git(ctx.host, item.repoPath);
   if (item.action === 'prune-record') return git.prune();
+  const td = await runTeardown(ctx, repos, {
+    id: item.sessionId ?? '',
+    repoPath: item.repoPath,
+    worktree: item.worktree,
+    branch: item.branch ?? '',
+  });
+  if (td && td.code !== 0)
+    throw new OrchardError(
+      'teardown-failed',
+      `teardown failed (exit ${td.code}${td.timedOut ? ', timed out' : ''}); the worktree was kept: ${td.output.trim().split('\n').slice(-3).join(' / ')}`,
+    );
   for (const t of item.tmuxSessions) await ctx.tmux.killSession(t);
   await git.removeWorktree(item.worktree, false);
+  for (const id of item.sessionIds) await removeRecord(ctx, id).catch(() => undefined);
+}
+
+/** Transcripts of sessions that neither run nor have a record any more (one `rm` per host). */
+async function oldTranscripts(ctx: HostContext, sessions: SessionInfo[], dryRun: boolean): Promise<GcItem[]> {
+  const known = new Set(sessions.map((s) => s.id));
+  const files = (await transcriptFiles(ctx)).filter((f) => {
+    const id = /^([0-9a-f]{1,64})\.log(\.1)?$/.exec(f)?.[1];
+    return id !== undefined && !known.has(id);
+  });
+  if (!files.length) return [];
+  const dir = posix.join(await ctx.home(), 'logs');
+  let error: string | undefined;
+  if (!dryRun) {
+    const r = await ctx.host.exec(['rm', '-f', '--', ...files.map((f) => posix.join(dir, f))]);
+    if (r.code !== 0) error = r.stderr.trim() || `rm exited ${r.code}`;
+  }
+  return [
+    {
+      host: ctx.host.name,
+      repo: '',
+      worktree: dir,
+      branch: null,
+      action: 'remove-transcripts',
+      reason: `${files.length} transcript file(s) of sessions that no longer exist`,
+      done: !dryRun && !error,
+      ...(error ? { error } : {}),
+    },
+  ];
 }
 
 export async function gc(engine: Engine, dryRun: boolean): Promise<GcResult> {
@@ -100,16 +157,23 @@ export async function gc(engine: Engine, dryRun: boolean): Promise<GcResult> {
       for (const p of planned) {
         if (!dryRun && !(p.action === 'prune-record' && pruned)) {
           try {
-            await execute(ctx, p);
+            await execute(ctx, config.repos, p);
             p.done = true;
             if (p.action === 'prune-record') pruned = true;
           } catch (e) {
             p.error = toErrorValue(e).message;
           }
         } else if (!dryRun) p.done = true;
-        const { tmuxSessions: _t, repoPath: _r, ...item } = p;
+        const { tmuxSessions: _t, sessionIds: _s, repoPath: _r, ...item } = p;
         items.push(item);
       }
+    }
+    try {
+      // Listed again: the sessions this run ended are gone now, and so may their transcripts be.
+      const now = dryRun ? sessions : await listHostSessions(ctx, config.repos, Date.now(), false);
+      items.push(...(await oldTranscripts(ctx, now, dryRun)));
+    } catch {
+      // No logs folder yet, or it cannot be read: nothing to clean.
     }
   }
   return { dryRun, items };

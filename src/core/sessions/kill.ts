@@ -7,6 +7,7 @@ import { Git } from '../git/git.ts';
 import type { HostContext } from '../hosts/registry.ts';
 import { listHostSessions } from './list.ts';
 import { removeRecord } from './records.ts';
+import { runTeardown } from './teardown.ts';
 
 export interface KillOptions {
   removeWorktree?: boolean;
@@ -63,9 +64,23 @@ export async function killSession(
 ): Promise<KillResult> {
   const git = new Git(ctx.host, s.repoPath);
   const remove = opts.removeWorktree ? await checkRemovable(ctx, git, s, repos, !!opts.force) : false;
+  // The repo's teardown, before anything is killed: a failure refuses (unless forced) and changes nothing.
+  const teardown = remove ? await runTeardown(ctx, repos, s) : null;
+  if (teardown && teardown.code !== 0 && !opts.force)
+    throw new OrchardError(
+      'teardown-failed',
+      `teardown failed (exit ${teardown.code}${teardown.timedOut ? ', timed out' : ''}) in ${s.worktree}; ` +
+        `nothing was killed or removed (use --force to remove anyway)${teardown.output ? `:\n${teardown.output}` : ''}`,
+    );
   await ctx.tmux.killSession(s.tmuxSession);
   await removeRecord(ctx, s.id); // killed on purpose: nothing to resume (records.ts)
-  const result: KillResult = { id: s.id, killed: true, worktreeRemoved: false, worktree: s.worktree };
+  const result: KillResult = {
+    id: s.id,
+    killed: true,
+    worktreeRemoved: false,
+    worktree: s.worktree,
+    ...(teardown ? { teardown } : {}),
+  };
   if (!remove) return result;
   try {
     await git.removeWorktree(s.worktree, !!opts.force);

@@ -4,7 +4,7 @@ import type { RepoConfig, SessionInfo } from '../../shared/model.ts';
 import { Git } from '../git/git.ts';
 import type { HostContext } from '../hosts/registry.ts';
 import type { PaneRecord } from '../tmux/format.ts';
-import { deriveState } from '../status/derive.ts';
+import { deriveState, stateProvenance } from '../status/derive.ts';
 import { hostRecords, stoppedSessions } from './stopped.ts';
 import { aheadBehind } from '../review/ahead-behind.ts';
 
@@ -41,9 +41,13 @@ export function paneToSession(
     host: hostName,
     agent: p['@orchard_agent'],
     ...derived,
+    ...stateProvenance(p),
     pid: Number.isFinite(pid) && pid > 0 ? pid : null,
     createdAt: p['@orchard_created'] || new Date(Number(p.session_created) * 1000).toISOString(),
     ...(p['@orchard_agent_session'] ? { agentSessionId: p['@orchard_agent_session'] } : {}),
+    ...(p['@orchard_setup'] === 'running' || p['@orchard_setup'] === 'failed'
+      ? { setup: p['@orchard_setup'] }
+      : {}),
     tmuxSession: p.session_name,
     paneId: p.pane_id,
     ...(p['@orchard_base'] ? { base: p['@orchard_base'] } : {}),

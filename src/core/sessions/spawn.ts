@@ -10,6 +10,7 @@ import type {
   ResourceLimits,
   WorktreeInfo,
 } from '../../shared/model.ts';
+import { claudeArgv } from '../agents/claude-args.ts';
 import { CLAUDE_SETTINGS_FILE, claudeSettings } from '../agents/claude-hooks.ts';
 import { Git } from '../git/git.ts';
 import { defaultBase } from '../review/base.ts';
@@ -136,8 +137,9 @@ async function agentArgv(
 ): Promise<string[]> {
   if (profile.kind !== 'claude' || !agentSessionId) return [...profile.command];
   const file = posix.join(await ctx.home(), 'hooks', CLAUDE_SETTINGS_FILE);
+  const argv = claudeArgv(profile, agentSessionId, file); // checks the permission mode first
   await ctx.host.writeFile(file, JSON.stringify(claudeSettings(), null, 2) + '\n');
-  return [...profile.command, '--session-id', agentSessionId, '--settings', file];
+  return argv;
 }
 
 export function tmuxSessionName(branch: string, id: string): string {
@@ -162,6 +164,8 @@ export interface PreparedSpawn {
   limits: SpawnOptions['limits'];
   /** Set by a resume: what the session's earlier record carries over (records.ts). */
   resumes?: Pick<SessionRecord, 'base' | 'command'>;
+  /** Runs once the worktree is made, before the session (the .worktreeinclude copy, setup.ts). */
+  afterWorktree?: () => Promise<void>;
 }
 
 /**
@@ -238,6 +242,7 @@ export async function executeSpawn(p: PreparedSpawn): Promise<SpawnResult> {
       else await git.addWorktree(plan.worktree, plan.branch);
       // Only the worktree is undone: a branch, once made, is never deleted.
       undo.push(() => git.removeWorktree(plan.worktree, true));
+      await p.afterWorktree?.();
     }
     // If tmux made the session but the call still failed (a dropped SSH connection, a garbled
     // read-back), the session must not outlive the rollback of its worktree.

@@ -1,19 +1,30 @@
-// Screen patterns: the fallback status source for agents without hooks. The status watcher captures
-// the visible screen of such sessions (all of a host's in ONE tmux call, at a slower cadence than
-// the list-panes tick), and the bottom-most line that matches decides: a permission question below
-// a spinner means waiting; a fresh prompt below an old question means idle. Best effort: TUIs change;
-// a profile's own `screenPatterns` extend these.
+// The screen model: what an agent's visible screen says. Claude Code's is read by its structure,
+// the region that matters (the input box or the dialog at the bottom: claude-screen.ts). Other
+// agents, and screens the structure does not explain (the fake agent), are read by line patterns:
+// the bottom-most line that matches decides (a permission question below a spinner means waiting;
+// a fresh prompt below an old question means idle). Best effort: TUIs change; a profile's own
+// `screenPatterns` extend these.
 import type { AgentKind, AgentProfile, ScreenPatterns } from '../../shared/model.ts';
+import { judgeClaudeScreen } from './claude-screen.ts';
 
 export type ScreenVerdict =
-  { state: 'working' } | { state: 'idle' } | { state: 'waiting'; reason: 'permission' | 'question' };
+  | { state: 'working'; detail?: string }
+  | { state: 'idle' }
+  | { state: 'waiting'; reason: 'permission' | 'question' | 'setup' | 'input'; detail?: string }
+  /** The screen matches nothing the profile knows. */
+  | { state: 'unknown' };
 
-type Category = 'permission' | 'question' | 'working' | 'idle';
-const ORDER: readonly Category[] = ['permission', 'question', 'working', 'idle'];
+type Category = 'setup' | 'permission' | 'question' | 'working' | 'idle';
+const ORDER: readonly Category[] = ['setup', 'permission', 'question', 'working', 'idle'];
 
 export type CompiledPatterns = Record<Category, RegExp[]>;
 
-const COMMON: ScreenPatterns = {
+const COMMON: ScreenPatterns & { setup?: string[] } = {
+  // First-run dialogs: answering them with a prompt would lose it (or quit the agent).
+  setup: [
+    String.raw`\btrust (this|the files in this) folder\b`,
+    String.raw`is this a project you created or one you trust`,
+  ],
   permission: [
     String.raw`\bdo you want to\b`,
     String.raw`\((y/n|y/N|Y/n)\)`,
@@ -93,8 +104,8 @@ export function patternsFor(profile: Pick<AgentProfile, 'id' | 'kind' | 'screenP
     const kind = BUILTIN_PATTERNS[profile.kind] ?? {};
     const own = profile.screenPatterns ?? {};
     c = {} as CompiledPatterns;
-    for (const cat of ORDER)
-      c[cat] = compile([...(own[cat] ?? []), ...(kind[cat] ?? []), ...(COMMON[cat] ?? [])]);
+    const list = (p: ScreenPatterns & { setup?: string[] }, cat: Category) => p[cat] ?? [];
+    for (const cat of ORDER) c[cat] = compile([...list(own, cat), ...list(kind, cat), ...list(COMMON, cat)]);
     cache.set(key, c);
   }
   return c;
@@ -103,21 +114,38 @@ export function patternsFor(profile: Pick<AgentProfile, 'id' | 'kind' | 'screenP
 /** How many non-empty lines from the bottom are looked at: a question scrolled away is not current. */
 export const SCREEN_LINES = 20;
 
-export function matchScreen(screen: string, patterns: CompiledPatterns): ScreenVerdict | null {
+/** For a Claude-like screen the structure does not explain: only its bottom lines count. */
+const BOTTOM_LINES = 6;
+
+export function matchScreen(
+  screen: string,
+  patterns: CompiledPatterns,
+  depth = SCREEN_LINES,
+): ScreenVerdict | null {
   const lines = screen
     .split('\n')
     .map((l) => l.replace(/\s+$/, ''))
     .filter((l) => l.trim() !== '')
-    .slice(-SCREEN_LINES);
+    .slice(-depth);
   for (let i = lines.length - 1; i >= 0; i--) {
     const line = lines[i]!;
     for (const cat of ORDER) {
       if (!patterns[cat].some((re) => re.test(line))) continue;
-      if (cat === 'permission' || cat === 'question') return { state: 'waiting', reason: cat };
+      if (cat === 'permission' || cat === 'question' || cat === 'setup')
+        return { state: 'waiting', reason: cat };
       return { state: cat };
     }
   }
   return null;
+}
+
+/** What the screen shows: Claude Code's by its structure first, then by line patterns. */
+export function readScreen(
+  screen: string,
+  profile: Pick<AgentProfile, 'id' | 'kind' | 'screenPatterns'>,
+): ScreenVerdict | null {
+  if (profile.kind !== 'claude') return matchScreen(screen, patternsFor(profile));
+  return judgeClaudeScreen(screen) ?? matchScreen(screen, patternsFor(profile), BOTTOM_LINES);
 }
 
 /** The `@orchard_screen` value for a verdict ("waiting:permission"). */

@@ -40,6 +40,8 @@ export const PANE_FIELDS = [
   '@orchard_base',
   '@orchard_pr',
   '@orchard_merged',
+  // The setup phase before the agent (src/core/sessions/setup.ts): running, failed.
+  '@orchard_setup',
   // Headless sessions (src/core/sessions/headless.ts): how the agent takes messages.
   '@orchard_headless',
 ] as const;

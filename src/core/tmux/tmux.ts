@@ -25,6 +25,8 @@ export interface NewSessionSpec {
   rows?: number;
   /** Transcript: the pane's output piped to this logger (src/core/sessions/transcript.ts). */
   transcript?: { script: string; log: string; cap: number };
+  /** A program the agent wrapper runs under (the setup phase, src/core/sessions/setup.ts). */
+  prefix?: readonly string[];
 }
 
 /**
@@ -36,6 +38,18 @@ export interface NewSessionSpec {
  * one a line, in ORCHARD_CGROUP_PROCS), so the agent starts inside them; after the agent ends, a
  * non-zero oom_kill count in ORCHARD_OOM_FILE marks the pane @orchard_killed=memory.
  */
+/**
+ * The last paragraph of a capture (its last lines after a blank one, at most three), trimmed, spaces squeezed, joined by a space and cut
+ * at 300 characters (UTF-8 aware under LC_ALL=C); a trailing ';' as '\\;' for tmux (escape.ts).
+ */
+const LAST_WORDS_AWK = [
+  'BEGIN { for (k = 128; k < 192; k++) C = C sprintf("%c", k) }',
+  '{ gsub(/[ \\t]+/, " "); sub(/^ /, ""); sub(/ $/, ""); if ($0 == "") { gap = 1 } else { if (gap) n = 0; gap = 0; l[++n] = $0 } }',
+  'END { s = ""; for (i = (n > 3 ? n - 2 : 1); i <= n; i++) s = s (s == "" ? "" : " ") l[i]',
+  '  o = ""; m = 0; for (k = 1; k <= length(s); k++) { c = substr(s, k, 1); if (!index(C, c) && ++m > 300) break; o = o c }',
+  '  if (o ~ /;$/) o = substr(o, 1, length(o) - 1) "\\\\;"; print o }',
+].join('\n');
+
 export const AGENT_WRAPPER = [
   'trap : INT QUIT',
   'o=${ORCHARD_OOM_FILE-}',
@@ -43,6 +57,8 @@ export const AGENT_WRAPPER = [
   'unset ORCHARD_CGROUP_PROCS ORCHARD_OOM_FILE',
   '"$@"; c=$?',
   'if [ -n "$o" ] && grep -qs "^oom_kill [1-9]" "$o"; then tmux set-option -p -t "$TMUX_PANE" @orchard_killed memory >/dev/null 2>&1; fi',
+  // A failed agent's last words (its error is often above the visible screen once the pane dies).
+  `if [ "$c" -ne 0 ]; then w=$(tmux capture-pane -p -J -t "$TMUX_PANE" -S -50 2>/dev/null | LC_ALL=C awk '${LAST_WORDS_AWK}'); tmux set-option -p -t "$TMUX_PANE" @orchard_last_words "$w" >/dev/null 2>&1; fi`,
   'tmux set-option -p -t "$TMUX_PANE" @orchard_exit "$c" >/dev/null 2>&1; exit "$c"',
 ].join('\n');
 
@@ -132,7 +148,7 @@ export class Tmux {
       String(spec.rows ?? 50),
     ];
     for (const [k, v] of Object.entries(spec.env)) args.push('-e', tmuxLiteral(`${k}=${v}`));
-    args.push('--', ...agentWrapper(spec.argv).map(tmuxLiteral));
+    args.push('--', ...[...(spec.prefix ?? []), ...agentWrapper(spec.argv)].map(tmuxLiteral));
     for (const [k, v] of Object.entries(spec.tags))
       args.push(';', 'set-option', '-t', target, k, tmuxLiteral(v));
     args.push(';', 'set-option', '-w', '-t', target, 'remain-on-exit', 'on');
@@ -150,9 +166,30 @@ export class Tmux {
     }
     // The new pane as list-panes would show it, tags included (saves a list-panes round trip).
     args.push(';', 'display-message', '-p', '-t', target, PANE_FORMAT);
-    // Start the server with a long scrollback; harmless when it already runs.
+    // Start the server with a long scrollback and what Claude Code asks of tmux (focus events for
+    // its focus tracking; passthrough, tmux >= 3.3, for its images: -q where the option is unknown);
+    // harmless when it already runs.
     const r = await this.check(
-      ['start-server', ';', 'set-option', '-g', 'history-limit', '50000', ';', ...args],
+      [
+        'start-server',
+        ';',
+        'set-option',
+        '-g',
+        'history-limit',
+        '50000',
+        ';',
+        'set-option',
+        '-s',
+        'focus-events',
+        'on',
+        ';',
+        'set-option',
+        '-gq',
+        'allow-passthrough',
+        'on',
+        ';',
+        ...args,
+      ],
       'new-session',
     );
     const pane = parsePanes(r.stdout)[0];
@@ -195,10 +232,17 @@ export class Tmux {
     await this.check(['send-keys', '-t', paneId, ...keys.map(tmuxLiteral)], 'send-keys');
   }
 
-  /** The visible screen (with -e: colours kept). */
-  async capture(paneId: string, escapes = false): Promise<string> {
+  /** The visible screen (with -e: colours kept), with `history` lines of scrollback above it. */
+  async capture(paneId: string, escapes = false, history = 0): Promise<string> {
     const r = await this.check(
-      ['capture-pane', '-p', ...(escapes ? ['-e'] : []), '-t', paneId],
+      [
+        'capture-pane',
+        '-p',
+        ...(escapes ? ['-e'] : []),
+        ...(history > 0 ? ['-S', String(-history)] : []),
+        '-t',
+        paneId,
+      ],
       'capture-pane',
     );
     return r.stdout;

@@ -15,6 +15,7 @@ import { shortcutOf } from './keyboard.ts';
 import { BrowserNotifier, canNotify } from './notify.ts';
 import { StoreContext, useAppState } from './state/context.tsx';
 import { Store } from './state/store.ts';
+import { useDiskSizes } from './state/disk.ts';
 import { cycle } from './state/tabs.ts';
 import { TerminalRegistry } from './terminal/registry.ts';
 
@@ -33,6 +34,7 @@ export function App({ api }: { api: OrchardApi }) {
 
 function Window({ api, store }: { api: OrchardApi; store: Store }) {
   const s = useAppState();
+  const disk = useDiskSizes(api, s.view === 'grid');
   const registry = useMemo(() => new TerminalRegistry(api), [api]);
   const [searchSignal, setSearchSignal] = useState(0);
   const [sidebarWidth, setSidebarWidth] = useSidebarWidth();
@@ -129,6 +131,8 @@ function Window({ api, store }: { api: OrchardApi; store: Store }) {
               onNewSession={() => store.openDialog({ kind: 'new' })}
               onOpenPort={(id, port) => void store.openPort(id, port)}
               onRevive={(id, how) => store.revive(id, how)}
+              disk={disk}
+              onSetupAction={(id, action) => void store.setupAction(id, action)}
             />
           )}
           {s.view === 'dashboard' && (

@@ -19,6 +19,11 @@ export function Dialogs({ state: s, store }: { state: AppState; store: Store }) 
         onSpawn={(params, host) => store.spawn(params, host, { quiet: true })}
         onClose={close}
         onAddRepo={() => store.openDialog({ kind: 'addRepo', host: 'local' })}
+        sessions={s.sessions}
+        onPlan={(params) => store.setupPlan(params)}
+        onTrust={(repo, sha) => store.trustSetup(repo, sha)}
+        onCapture={(id) => store.capture(id)}
+        onSetupAction={(id, action) => store.setupAction(id, action)}
       />
     );
   if (d.kind === 'terminate') {

@@ -1,14 +1,16 @@
 // "New session": repo, existing branch or a new one from a base, agent profile, optional memory and
 // CPU limits. The dialog stays open with a progress line while the worktree is made, and shows the
 // error if that fails; when the host is short of memory (admission control) it offers to start anyway.
+// A new worktree's setup (SetupPanel.tsx): what will happen before the spawn, its progress after.
 import { useEffect, useState } from 'react';
-import type { ProfilesResult, SpawnParams } from '../../../shared/api.ts';
+import type { ProfilesResult, SetupAction, SetupPlan, SpawnParams } from '../../../shared/api.ts';
 import { isOrchardError } from '../../../shared/errors.ts';
-import type { RepoConfig, ResourceLimits } from '../../../shared/model.ts';
+import type { RepoConfig, ResourceLimits, SessionInfo } from '../../../shared/model.ts';
 import { parseCpu, parseMemory } from '../../../shared/units.ts';
 import type { BranchRef } from '../dnd.ts';
 import type { BranchLoad } from './BranchTree.tsx';
 import { Dialog, ErrorNote } from './Dialog.tsx';
+import { hasSetup, SetupPreview, SetupProgress } from './SetupPanel.tsx';
 
 export interface NewSessionDialogProps {
   repos: RepoConfig[];
@@ -19,6 +21,17 @@ export interface NewSessionDialogProps {
   onSpawn: (params: SpawnParams, host: string) => Promise<unknown>;
   onClose: () => void;
   onAddRepo: () => void;
+  /** New worktree setup: the plan, trusting a committed script, and the spawned session's progress. */
+  sessions?: SessionInfo[];
+  onPlan?: (params: {
+    repo: string;
+    branch?: string;
+    newBranch?: boolean;
+    from?: string;
+  }) => Promise<SetupPlan>;
+  onTrust?: (repo: string, setupSha: string) => Promise<unknown>;
+  onCapture?: (id: string) => Promise<string>;
+  onSetupAction?: (id: string, action: SetupAction) => Promise<void>;
 }
 
 export function NewSessionDialog(p: NewSessionDialogProps) {
@@ -33,6 +46,10 @@ export function NewSessionDialog(p: NewSessionDialogProps) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [refused, setRefused] = useState(false);
+  const [plan, setPlan] = useState<SetupPlan | null>(null);
+  const [planError, setPlanError] = useState<string | null>(null);
+  const [planSeq, setPlanSeq] = useState(0);
+  const [spawned, setSpawned] = useState<string | null>(null);
   // Headless (src/renderer/src/conversation): the agent gets JSON messages, the tab a conversation.
   const [headless, setHeadless] = useState(false);
   const [prompt, setPrompt] = useState('');
@@ -62,6 +79,30 @@ export function NewSessionDialog(p: NewSessionDialogProps) {
   const chosenBranch = branch && local.some((b) => b.name === branch) ? branch : (free?.name ?? '');
   const chosenBase = base || local.find((b) => b.worktree === repoConfig?.path)?.name || local[0]?.name || '';
 
+  const chosenWorktree = local.find((b) => b.name === chosenBranch)?.worktree;
+  const makesWorktree = mode === 'new' || (!!chosenBranch && !chosenWorktree);
+  const planRev = mode === 'new' ? chosenBase : chosenBranch;
+  useEffect(() => {
+    if (!p.onPlan || !repo || !planRev || !makesWorktree) return setPlan(null);
+    let live = true;
+    const params = mode === 'new' ? { newBranch: true, from: planRev } : { branch: planRev };
+    p.onPlan({ repo, ...params }).then(
+      (x) => live && (setPlan(x), setPlanError(null)),
+      (e: unknown) => live && (setPlan(null), setPlanError(e instanceof Error ? e.message : String(e))),
+    );
+    return () => {
+      live = false;
+    };
+  }, [repo, planRev, mode, makesWorktree, planSeq]);
+  const trust = async (sha: string) => {
+    try {
+      await p.onTrust?.(repo, sha);
+      setPlanSeq((n) => n + 1);
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    }
+  };
+
   const limits = (): ResourceLimits | undefined => {
     const l: ResourceLimits = {
       ...(memory.trim() ? { memory: parseMemory(memory) } : {}),
@@ -70,7 +111,7 @@ export function NewSessionDialog(p: NewSessionDialogProps) {
     return l.memory || l.cpu ? l : undefined;
   };
 
-  const submit = async (force = false) => {
+  const submit = async (force = false, skipSetup = false) => {
     if (!repoConfig) return setError('Choose a repository.');
     const name = mode === 'new' ? newName.trim() : chosenBranch;
     if (!name) return setError(mode === 'new' ? 'Name the new branch.' : 'Choose a branch.');
@@ -87,6 +128,7 @@ export function NewSessionDialog(p: NewSessionDialogProps) {
       ...(chosenAgent ? { agent: chosenAgent } : {}),
       ...(chosenLimits ? { limits: chosenLimits } : {}),
       ...(force ? { force: true } : {}),
+      ...(skipSetup ? { skipSetup: true } : {}),
       ...(headless && headlessOk
         ? { headless: true, ...(prompt.trim() ? { prompt: prompt.trim() } : {}) }
         : {}),
@@ -95,14 +137,33 @@ export function NewSessionDialog(p: NewSessionDialogProps) {
     setError(null);
     setRefused(false);
     try {
-      await p.onSpawn(params, repoConfig.host);
-      p.onClose();
+      const s = await p.onSpawn(params, repoConfig.host);
+      const id = (s as SessionInfo | undefined)?.id;
+      // A setup runs before the agent: the dialog stays to show it (and a failure's choices).
+      if (id && p.onCapture && !skipSetup && makesWorktree && hasSetup(plan)) setSpawned(id);
+      else p.onClose();
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
-      setRefused(isOrchardError(e) && e.code === 'admission-refused');
+      setRefused(isOrchardError(e) && (e.code === 'admission-refused' || e.code === 'setup-untrusted'));
+      setUntrusted(isOrchardError(e) && e.code === 'setup-untrusted');
+      // The script may have changed since the plan was read: show the one that was refused.
+      if (isOrchardError(e) && e.code === 'setup-untrusted') setPlanSeq((n) => n + 1);
       setBusy(false);
     }
   };
+  const [untrusted, setUntrusted] = useState(false);
+
+  if (spawned)
+    return (
+      <Dialog title="New session" onClose={p.onClose}>
+        <SetupProgress
+          session={p.sessions?.find((x) => x.id === spawned)}
+          onCapture={() => p.onCapture!(spawned)}
+          onAction={(a) => p.onSetupAction?.(spawned, a) ?? Promise.resolve()}
+          onDone={p.onClose}
+        />
+      </Dialog>
+    );
 
   if (p.repos.length === 0)
     return (
@@ -124,7 +185,8 @@ export function NewSessionDialog(p: NewSessionDialogProps) {
         <>
           {busy && (
             <span role="status" className="progress">
-              <span className="spinner" aria-hidden="true" /> Creating worktree and starting the agent…
+              <span className="spinner" aria-hidden="true" /> Creating worktree
+              {plan?.include.count ? ', copying files' : ''} and starting the agent…
             </span>
           )}
           <span className="spacer" />
@@ -132,8 +194,13 @@ export function NewSessionDialog(p: NewSessionDialogProps) {
             Cancel
           </button>
           {refused && (
-            <button type="button" className="btn" onClick={() => void submit(true)} disabled={busy}>
-              Start anyway
+            <button
+              type="button"
+              className="btn"
+              onClick={() => void (untrusted ? submit(false, true) : submit(true))}
+              disabled={busy}
+            >
+              {untrusted ? 'Start without setup' : 'Start anyway'}
             </button>
           )}
           <button type="submit" className="btn primary" disabled={busy}>
@@ -264,6 +331,7 @@ export function NewSessionDialog(p: NewSessionDialogProps) {
           />
         </label>
       </div>
+      <SetupPreview plan={plan} error={planError} onTrust={(sha) => void trust(sha)} busy={busy} />
       <ErrorNote error={error} />
     </Dialog>
   );

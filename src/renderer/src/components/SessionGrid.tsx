@@ -1,6 +1,8 @@
 // Every session, open in a tab or not, as cards: open it, or terminate it (with confirmation).
 import { useEffect, useState } from 'react';
+import type { SetupAction } from '../../../shared/api.ts';
 import type { SessionInfo } from '../../../shared/model.ts';
+import { formatBytes } from '../../../shared/units.ts';
 import { PortChips } from './PortChips.tsx';
 import { StateBadge } from './StateBadge.tsx';
 import { lastSeenText, ReviveActions, type Revival } from './Revive.tsx';
@@ -15,6 +17,9 @@ export interface SessionGridProps {
   onOpenPort?: (id: string, port: number) => void;
   /** Resume / Restart / Forget a stopped or exited session. */
   onRevive?: (id: string, how: Revival) => Promise<void> | void;
+  /** Worktree sizes by session id (from the stats), and a failed setup's retry / skip. */
+  disk?: Record<string, number>;
+  onSetupAction?: (id: string, action: SetupAction) => void;
 }
 
 export function uptime(createdAt: string, now: number): string {
@@ -68,7 +73,23 @@ export function SessionGrid(p: SessionGridProps) {
             <dd>{s.headless ? `${s.agent} (headless)` : s.agent}</dd>
             <dt>uptime</dt>
             <dd>{s.state === 'stopped' ? lastSeenText(s) || '—' : uptime(s.createdAt, now)}</dd>
+            {p.disk?.[s.id] !== undefined && (
+              <>
+                <dt>disk</dt>
+                <dd title="Size of the worktree Orchard made">{formatBytes(p.disk[s.id]!)}</dd>
+              </>
+            )}
           </dl>
+          {s.setup === 'failed' && p.onSetupAction && (
+            <div className="card-actions">
+              <button type="button" className="btn small" onClick={() => p.onSetupAction!(s.id, 'retry')}>
+                Retry setup
+              </button>
+              <button type="button" className="btn small" onClick={() => p.onSetupAction!(s.id, 'skip')}>
+                Start agent anyway
+              </button>
+            </div>
+          )}
           <div className="card-actions">
             {p.onRevive && <ReviveActions session={s} onRevive={p.onRevive} />}
             <button

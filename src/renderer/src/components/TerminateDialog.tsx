@@ -16,11 +16,13 @@ export function TerminateDialog({ session, onTerminate, onClose }: TerminateDial
   const [removeWorktree, setRemoveWorktree] = useState(false);
   const [force, setForce] = useState(false);
   const [dirty, setDirty] = useState(false);
+  const [teardownFailed, setTeardownFailed] = useState(false);
   const { busy, error, submit } = useSubmit(
     () => onTerminate(removeWorktree, removeWorktree && force),
     onClose,
     (e) => {
       if (isOrchardError(e) && e.code === 'worktree-dirty') setDirty(true);
+      if (isOrchardError(e) && e.code === 'teardown-failed') setTeardownFailed(true);
     },
   );
 
@@ -65,6 +67,17 @@ export function TerminateDialog({ session, onTerminate, onClose }: TerminateDial
             disabled={busy}
           />
           Discard its uncommitted changes
+        </label>
+      )}
+      {removeWorktree && teardownFailed && (
+        <label className="check warn">
+          <input
+            type="checkbox"
+            checked={force}
+            onChange={(e) => setForce(e.target.checked)}
+            disabled={busy}
+          />
+          Remove it anyway (the repo's teardown failed{dirty ? '; uncommitted changes are discarded' : ''})
         </label>
       )}
       <ErrorNote error={error} />

@@ -112,6 +112,7 @@ export function Dashboard(props: DashboardProps) {
               <th className="num">Memory</th>
               <th>Memory, 15 min</th>
               <th className="num">Procs</th>
+              <th className="num">Disk</th>
               <th>Limits</th>
             </tr>
           </thead>
@@ -271,6 +272,9 @@ const SessionRow = memo(function SessionRow({ stats, info, points, selected, onS
         <Sparkline values={s.mem} label={`Memory of ${label}`} color={MEM} />
       </td>
       <td className="num">{stats.processes}</td>
+      <td className="num" title="Size of the worktree Orchard made (measured at most once a minute)">
+        {stats.disk !== undefined ? formatBytes(stats.disk) : '–'}
+      </td>
       <td className={limits?.backend === 'soft' ? 'muted' : undefined}>{limitText}</td>
     </tr>
   );

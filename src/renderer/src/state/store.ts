@@ -5,6 +5,9 @@ import type {
   HostSummary,
   OrchardApi,
   ProfilesResult,
+  RequestParams,
+  SetupAction,
+  SetupPlan,
   ShellCommand,
   SpawnParams,
 } from '../../../shared/api.ts';
@@ -334,6 +337,29 @@ export class Store {
     } catch (e) {
       win?.close();
       this.error(`Could not open port ${port}: ${message(e)}`);
+    }
+  }
+
+  // ----- new worktrees ready to work (src/core/sessions/setup.ts)
+
+  setupPlan(params: RequestParams<'setupPlan'>): Promise<SetupPlan> {
+    return this.api.request('setupPlan', params);
+  }
+
+  /** Trust exactly the script content the user was shown (by its sha256). */
+  async trustSetup(repo: string, setup: string): Promise<void> {
+    await this.api.request('repoTrust', { repo, setup });
+  }
+
+  capture(id: string): Promise<string> {
+    return this.api.request('capture', { id });
+  }
+
+  async setupAction(id: string, action: SetupAction): Promise<void> {
+    try {
+      await this.api.request('setupAction', { id, action });
+    } catch (e) {
+      this.error(`Could not ${action === 'retry' ? 'retry the setup' : 'start the agent'}: ${message(e)}`);
     }
   }
 

@@ -1,0 +1,422 @@
+// One host's status, at one cadence owned here. tmux pushes: a control-mode client (control.ts)
+// hears sessions come and go, and a second one sleeps in `wait-for` until the server-wide hook
+// `after-set-option` (every hook's `tmux set -p @orchard_state …`, the wrapper's exit record, a
+// limit tag) or `pane-died` wakes it; then ONE list-panes runs through the control client: no
+// process at all. (A `refresh-client -B` subscription would not do: tmux checks it at most once a
+// second and only for the attached session, and each agent has a session of its own.)
+// Around that: a screen tick for the sessions that need a screen check (screen-pass.ts), a slow
+// tick for soft limits, listening ports (a process snapshot) and time-based states, `git worktree list` only when the set of sessions
+// changed (and once a minute), and a safety re-list every few seconds, all through the client.
+// Where control mode is unavailable: list-panes polling. With no server: a cheap probe (the socket
+// locally, one list-panes over SSH) every few seconds, never a storm of tmux processes.
+import {
+  LOCAL_HOST,
+  type AgentProfile,
+  type ListeningPort,
+  type RepoConfig,
+  type SessionInfo,
+} from '../../shared/model.ts';
+import { mergeProfiles } from '../agents/profiles.ts';
+import type { HostContext } from '../hosts/registry.ts';
+import { hasSoftLimits } from '../limits/soft.ts';
+import { HostSampler } from '../monitor/host-sampler.ts';
+import { listPanesWithin, type HostSample } from '../monitor/monitor.ts';
+import type { LastSeenSessions } from '../ssh/last-seen.ts';
+import type { OrchardConfig } from '../store/store.ts';
+import { ControlClient, ControlExit, localServerAlive } from '../tmux/control.ts';
+import type { PaneRecord } from '../tmux/format.ts';
+import { Emitter, type Disposable } from '../util/lifecycle.ts';
+import { Rerun } from '../util/rerun.ts';
+import { Timers } from '../util/timers.ts';
+import {
+  monitorDefaults,
+  type HostMonitorOptions,
+  asStopped,
+  asUnreachable,
+  SERVER_EXITED,
+  sessionsFromPanes,
+  steadyError,
+  worktreeBranches,
+} from './host-sessions.ts';
+import { controlChannel, execChannel, type PaneChannel } from './pane-channel.ts';
+import { ScreenPass } from './screen-pass.ts';
+
+export type { HostMonitorOptions };
+export type MonitorMode = 'starting' | 'control' | 'polling' | 'no-server' | 'unreachable';
+
+export interface HostMonitorDeps {
+  name: string;
+  context(): Promise<HostContext>;
+  config(): Promise<OrchardConfig>;
+  /** Remote hosts: the sessions last seen there, shown as unreachable while it is down. */
+  lastSeen?: LastSeenSessions;
+  log?(message: string): void;
+}
+
+/** Signalled by the server-wide hooks below; every monitor on the server wakes on it. */
+const WAKE_CHANNEL = 'orchard-state';
+const HOOK_INDEX = 57;
+/** Notifications after which the session list may differ. */
+const RELIST = new Set([
+  'sessions-changed',
+  'session-renamed',
+  'window-add',
+  'window-close',
+  'unlinked-window-add',
+  'unlinked-window-close',
+]);
+export { SERVER_EXITED };
+
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+export class HostMonitor implements Disposable {
+  readonly name: string;
+  private readonly sessionsEmitter = new Emitter<SessionInfo[]>();
+  /** This host's sessions, each time something a user sees changed. */
+  readonly onDidChangeSessions = this.sessionsEmitter.event;
+
+  private modeNow: MonitorMode = 'starting';
+  private ctx: HostContext | undefined;
+  private main: ControlClient | undefined;
+  private waiter: ControlClient | undefined;
+  private channel: PaneChannel | undefined;
+  private panes: PaneRecord[] = [];
+  private repos: RepoConfig[] = [];
+  private profiles: AgentProfile[] = [];
+  private list: SessionInfo[] | undefined;
+  private published = '';
+  /** Sessions of a server that died under them, shown as stopped until a server is back. */
+  private stopped: SessionInfo[] = [];
+  private exitReason = '';
+  private lastError = '';
+  private controlFailures = 0;
+  private controlBroken = false;
+  private branches = new Map<string, string>();
+  private setKey = '';
+  private gitAt = 0;
+  private listedAt = 0;
+  private connecting = false;
+  private readonly sampler: HostSampler;
+  private readonly screens = new ScreenPass();
+  private readonly timers = new Timers((name, e) =>
+    this.deps.log?.(`${this.name}: ${name} tick failed: ${message(e)}`),
+  );
+  private attachedAt = 0;
+  /** Listening ports per session id, from the latest process snapshot (src/core/monitor/ports.ts). */
+  private ports = new Map<string, ListeningPort[]>();
+  private portsAt = 0;
+  /** Sessions killed on purpose lately (id → when). */
+  private readonly goneIds = new Map<string, number>();
+  private disposed = false;
+  private readonly deps: HostMonitorDeps;
+  private readonly opts: Required<HostMonitorOptions>;
+
+  constructor(deps: HostMonitorDeps, opts: HostMonitorOptions = {}) {
+    this.deps = deps;
+    this.name = deps.name;
+    this.sampler = new HostSampler(deps.name, (m) => deps.log?.(m));
+    this.opts = { ...monitorDefaults(deps.name === LOCAL_HOST), ...opts };
+  }
+
+  get mode(): MonitorMode {
+    return this.modeNow;
+  }
+
+  /** The host's sessions as last published; undefined until the host first answered (or failed). */
+  get sessions(): SessionInfo[] | undefined {
+    return this.list;
+  }
+
+  start(): this {
+    if (this.disposed) return this;
+    void this.connect();
+    this.timers.every('slow', this.opts.slowMs, () => this.slowTick());
+    return this;
+  }
+
+  /**
+   * This session is being killed on purpose: when the server then exits with it (the last one, or
+   * "stop all" killing several at once), it is not "stopped by a server exit".
+   */
+  expectGone(id: string): void {
+    const now = Date.now();
+    for (const [k, at] of this.goneIds) if (now - at > 30_000) this.goneIds.delete(k);
+    this.goneIds.set(id, now);
+  }
+
+  /** Something changed sessions here (a spawn, a kill): look now rather than at the next event. */
+  refresh(): void {
+    if (this.disposed) return;
+    if (this.modeNow === 'control' || this.modeNow === 'polling') void this.relist();
+    else void this.connect();
+  }
+
+  // ---- connection ------------------------------------------------------------------------
+
+  private async connect(): Promise<void> {
+    if (this.disposed || this.connecting || this.modeNow === 'control' || this.modeNow === 'polling') return;
+    this.connecting = true;
+    this.timers.clear('probe');
+    try {
+      const ctx = (this.ctx ??= await this.deps.context());
+      if (this.controlBroken) return this.startPolling(ctx);
+      if (!(await this.serverUp(ctx))) return this.noServer();
+      await this.attach(ctx);
+    } catch (e) {
+      this.failed(e);
+    } finally {
+      this.connecting = false;
+    }
+  }
+
+  /** Locally a connect() on the socket (no process); over SSH one list-panes, which also lists. */
+  private async serverUp(ctx: HostContext): Promise<boolean> {
+    if (this.name === LOCAL_HOST) return localServerAlive(ctx.tmux.socket);
+    const panes = await listPanesWithin(ctx);
+    if (panes.length) {
+      this.modeNow = 'starting';
+      await this.take(panes);
+    }
+    return panes.length > 0;
+  }
+
+  private async attach(ctx: HostContext): Promise<void> {
+    const base = ctx.tmux.base();
+    const main = await ControlClient.open(ctx.host, base);
+    let waiter: ControlClient;
+    try {
+      waiter = await ControlClient.open(ctx.host, base);
+    } catch (e) {
+      main.dispose();
+      throw e;
+    }
+    if (this.disposed) return (main.dispose(), waiter.dispose());
+    this.main = main;
+    this.waiter = waiter;
+    this.channel = controlChannel(main);
+    this.modeNow = 'control';
+    this.attachedAt = Date.now();
+    main.onNotification((n) => RELIST.has(n.name) && void this.relist());
+    main.onExit((e) => this.lost(main, e));
+    waiter.onExit((e) => this.lost(waiter, e));
+    const signal = `wait-for -S ${WAKE_CHANNEL}`;
+    await main.runMany([
+      [['set-hook', '-g', `after-set-option[${HOOK_INDEX}]`, signal]],
+      [['set-hook', '-g', `pane-died[${HOOK_INDEX}]`, signal]],
+    ]);
+    this.arm(waiter);
+    this.timers.every('screen', this.opts.screenMs, () => this.screenTick());
+    await this.relist();
+    this.controlFailures = 0;
+  }
+
+  /** Sleep in wait-for; the block of the command after it is the wake-up. Re-arm before listing. */
+  private arm(w: ControlClient): void {
+    if (w !== this.waiter || !w.alive) return;
+    w.run([['wait-for', WAKE_CHANNEL]], 0).catch(() => undefined);
+    w.run([['display-message', '-p', 'orchard-wake']], 0).then(
+      () => {
+        this.arm(w);
+        void this.relist();
+      },
+      () => undefined,
+    );
+  }
+
+  private lost(client: ControlClient, e: ControlExit): void {
+    if (client !== this.main && client !== this.waiter) return;
+    this.exitReason = e.message;
+    this.dropControl();
+    this.modeNow = 'starting';
+    this.ctx = undefined; // ask the registry again: the host may have been re-addressed
+    // At once: the session we were attached to may be gone while others remain. A client that
+    // dies as soon as it started counts as a failure, so a broken tmux cannot make a loop of it.
+    if (Date.now() - this.attachedAt < 1000) {
+      this.controlFailures++;
+      this.timers.after('probe', this.opts.probeMs * this.controlFailures, () => this.connect());
+    } else void this.connect();
+  }
+
+  private dropControl(): void {
+    const { main, waiter } = this;
+    this.main = this.waiter = this.channel = undefined;
+    this.timers.stop('screen');
+    this.timers.clear('recheck');
+    main?.dispose();
+    waiter?.dispose();
+  }
+
+  private startPolling(ctx: HostContext): void {
+    this.modeNow = 'polling';
+    this.channel = execChannel(ctx);
+    this.timers.every('poll', this.opts.pollMs, () => this.relist());
+    void this.relist();
+  }
+
+  private failed(e: unknown): void {
+    if (this.disposed) return;
+    this.dropControl();
+    if (e instanceof ControlExit && e.noSessions) return this.noServer();
+    if (this.name !== LOCAL_HOST && !(e instanceof ControlExit)) return this.unreachable(message(e));
+    // Control mode itself does not work here (tmux too old, no pty…): poll instead, and say so once.
+    this.controlFailures++;
+    if (this.controlFailures >= 5) {
+      this.controlBroken = true;
+      this.deps.log?.(
+        `${this.name}: tmux control mode unavailable (${message(e)}); polling list-panes instead`,
+      );
+    }
+    this.modeNow = 'starting';
+    this.timers.after('probe', this.opts.probeMs * this.controlFailures, () => this.connect());
+  }
+
+  private noServer(): void {
+    const alive = this.panes.filter((p) => p.pane_dead !== '1' && !this.goneIds.has(p['@orchard_id']));
+    // All at once (several sessions, or tmux said it died): say so instead of dropping them.
+    if (alive.length >= 2 || (alive.length && /unexpectedly/.test(this.exitReason)))
+      this.stopped = asStopped((this.list ?? []).filter((s) => !this.goneIds.has(s.id)));
+    this.exitReason = '';
+    this.panes = [];
+    this.modeNow = 'no-server';
+    this.publish([...this.stopped]);
+    this.timers.after('probe', this.opts.probeMs, () => this.connect());
+  }
+
+  private unreachable(error: string): void {
+    this.modeNow = 'unreachable';
+    this.controlFailures = 0; // what failed was the host, not control mode
+    this.ctx = undefined;
+    this.lastError = steadyError(error);
+    void (async () => {
+      const known = this.list?.length ? this.list : ((await this.deps.lastSeen?.get(this.name)) ?? []);
+      this.publish(asUnreachable(known, this.lastError));
+    })();
+    this.timers.after('probe', this.opts.retryMs, () => this.connect());
+  }
+
+  // ---- the session list ------------------------------------------------------------------
+
+  /** One list-panes (coalesced: a request during a list lists once more right after it). */
+  private relist(): Promise<void> {
+    return this.lister.run().catch((e: unknown) => {
+      // A dead client is handled by lost(); a polling failure over SSH means the host is down.
+      if (this.modeNow === 'polling' && this.name !== LOCAL_HOST) {
+        this.timers.stop('poll');
+        this.channel = undefined;
+        this.unreachable(message(e));
+      } else if (this.modeNow === 'polling')
+        this.deps.log?.(`${this.name}: listing sessions failed: ${message(e)}`);
+    });
+  }
+
+  private readonly lister = new Rerun(async () => {
+    const ch = this.channel;
+    if (ch && !this.disposed) await this.take(await ch.listPanes());
+  });
+
+  private async take(panes: PaneRecord[]): Promise<void> {
+    this.listedAt = Date.now();
+    this.panes = panes;
+    if (panes.length) this.stopped = [];
+    const config = await this.deps.config();
+    this.repos = config.repos;
+    this.profiles = mergeProfiles(config.profiles);
+    const key = panes.map((p) => `${p['@orchard_id']}\0${p['@orchard_worktree']}`).join('\n');
+    if (key !== this.setKey) {
+      this.setKey = key;
+      await this.refreshGit();
+    }
+    this.derive();
+    if (this.deps.lastSeen && this.list) await this.deps.lastSeen.set(this.name, this.list);
+  }
+
+  private async refreshGit(): Promise<void> {
+    if (!this.ctx) return;
+    this.gitAt = Date.now();
+    this.branches = await worktreeBranches(this.ctx.host, this.panes);
+  }
+
+  /** Sessions from the panes as of now (some states are time-based: starting, unconfirmed). */
+  private derive(): void {
+    if (this.modeNow !== 'control' && this.modeNow !== 'polling' && this.modeNow !== 'starting') return;
+    const list = sessionsFromPanes(this.panes, this.name, this.repos, this.branches, Date.now());
+    for (const s of list) {
+      const ports = this.ports.get(s.id);
+      if (ports?.length) s.ports = ports;
+    }
+    this.publish([...list, ...this.stopped]);
+  }
+
+  private publish(list: SessionInfo[]): void {
+    const json = JSON.stringify(list);
+    if (json === this.published && this.list) return;
+    this.published = json;
+    this.list = list;
+    this.sessionsEmitter.fire(list);
+  }
+
+  // ---- ticks -----------------------------------------------------------------------------
+
+  private async slowTick(): Promise<void> {
+    if (this.modeNow === 'control' || this.modeNow === 'polling') {
+      this.derive();
+      if (this.modeNow === 'control' && Date.now() - this.listedAt >= this.opts.relistMs) void this.relist();
+      if (this.panes.length && Date.now() - this.gitAt >= this.opts.gitMs) {
+        await this.refreshGit();
+        this.derive();
+      }
+      if (this.modeNow === 'polling') await this.screenTick();
+    }
+    const portsDue = this.panes.length > 0 && Date.now() - this.portsAt >= this.opts.portsMs;
+    if (hasSoftLimits(this.panes) || portsDue) await this.sample();
+  }
+
+  private async screenTick(): Promise<void> {
+    const ch = this.channel;
+    if (!ch || !this.screens.needy(this.panes, this.profiles, Date.now()).length) return;
+    try {
+      const r = await this.screens.run(ch, this.panes, this.profiles, Date.now());
+      if (r.wrote) void this.relist();
+      if (r.recheck && this.modeNow === 'control')
+        this.timers.after('recheck', this.opts.recheckMs, () => this.screenTick());
+    } catch (e) {
+      if (this.channel === ch) this.deps.log?.(`${this.name}: screen check failed: ${message(e)}`);
+    }
+  }
+
+  /** A process snapshot of the host (shared: at most one a second), with soft limits enforced. */
+  async sample(): Promise<HostSample> {
+    const sample = await this.sampleRaw();
+    if (sample.snapshot) {
+      this.portsAt = Date.now();
+      const ports = new Map(sample.sessions.map((x) => [x.stats.id, x.stats.ports ?? []] as const));
+      const key = (m: Map<string, ListeningPort[]>) => JSON.stringify([...m].filter(([, v]) => v.length));
+      if (key(ports) !== key(this.ports)) {
+        this.ports = ports;
+        this.derive();
+      }
+    }
+    return sample;
+  }
+
+  private sampleRaw(): Promise<HostSample> {
+    return this.sampler.sample(
+      () => ({
+        ctx: this.modeNow === 'unreachable' ? undefined : this.ctx,
+        error: this.lastError || 'not connected yet',
+        panes: this.panes,
+        paths: this.repos.filter((r) => r.host === this.name).map((r) => r.path),
+        ...(this.channel ? { writer: this.channel } : {}),
+      }),
+      () => void this.relist(),
+    );
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.timers.dispose();
+    this.dropControl();
+    this.sampler.dispose();
+    this.sessionsEmitter.dispose();
+  }
+}
