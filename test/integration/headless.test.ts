@@ -3,7 +3,7 @@
 // `orchard events [--follow]`, state from the stream, a writer from plain shell, a killed agent.
 // Local and over a real sshd.
 import { execFileSync, spawn } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { HeadlessEvent } from '../../src/shared/headless.ts';
@@ -227,6 +227,14 @@ describe.each(['local', 'ssh'] as const)('%s', (kind) => {
     expect(after.stdout).toContain('You said: remember me');
     const gone = await runCli(['send', s.id, 'hello?'], t.env, ROOT, 10_000);
     expect(gone.code).not.toBe(0);
+
+    // Kept until gc, which removes the pipes folder of a session that no longer exists.
+    const g = await runCli(['gc', '--json'], t.env);
+    expect(JSON.parse(g.stdout).items).toContainEqual(
+      expect.objectContaining({ action: 'remove-event-logs', host: s.host, done: true }),
+    );
+    expect(existsSync(join(pipes(), s.id))).toBe(false);
+    expect((await runCli(['events', s.id], t.env)).stderr).toMatch(/no session or event log/);
   });
 });
 
