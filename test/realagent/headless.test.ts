@@ -1,7 +1,8 @@
 // Headless sessions with the real Claude Code (pinned, see claude-env.ts) in print mode with
 // stream-json, against the mock Anthropic API on 127.0.0.1, with the fleet monitor running as the
 // app runs it: the first prompt's turn and its cost; a sent message adds a turn; a tool call that
-// print mode denies is waiting(permission) with what for, and stays so with the monitor running; a killed agent makes `send` fail at once while `events` keeps the history.
+// print mode denies is waiting(permission) with what for, and stays so with the monitor running;
+// a killed agent makes `send` fail at once while `events` keeps the history.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
