@@ -1,6 +1,7 @@
 // Native notifications when a session starts waiting or exits; clicking one opens its tab.
 // What deserves a notification and its text: src/shared/fleet.ts (browser mode uses the same).
 import { Notification } from 'electron';
+import type { ApprovalDecision } from '../shared/approve.ts';
 import type { NotificationPreferences, SessionInfo } from '../shared/model.ts';
 import { FleetNoticeTracker, type Notice } from '../shared/fleet.ts';
 
@@ -10,6 +11,8 @@ export interface NotifierOptions {
   /** preferences.notifications from the shared config (mute all, mute profiles). */
   prefs(): NotificationPreferences | undefined;
   openSession(id: string): void;
+  /** Approve / Deny buttons on a permission notice (macOS shows notification actions). */
+  approve?(id: string, decision: ApprovalDecision, expect: string): void;
 }
 
 export class FleetNotifier {
@@ -26,7 +29,15 @@ export class FleetNotifier {
   update(sessions: SessionInfo[]): Notice[] {
     const notices = this.tracker.update(sessions, this.opts.prefs());
     if (!this.opts.enabled() || !Notification.isSupported()) return [];
-    for (const n of notices) this.show(n.title, n.body, () => this.opts.openSession(n.session));
+    for (const n of notices) {
+      const s = sessions.find((x) => x.id === n.session);
+      const approve = this.opts.approve;
+      const answer =
+        approve && s?.state === 'waiting' && s.reason === 'permission'
+          ? (yes: boolean) => approve(s.id, yes ? 'yes' : 'no', s.detail ?? '')
+          : undefined;
+      this.show(n.title, n.body, () => this.opts.openSession(n.session), answer);
+    }
     return notices;
   }
 
@@ -35,10 +46,22 @@ export class FleetNotifier {
     if (this.opts.enabled() && Notification.isSupported()) this.show('Orchard', body);
   }
 
-  private show(title: string, body: string, onClick?: () => void): void {
-    const note = new Notification({ title, body });
+  private show(title: string, body: string, onClick?: () => void, answer?: (yes: boolean) => void): void {
+    const note = new Notification({
+      title,
+      body,
+      ...(answer
+        ? {
+            actions: [
+              { type: 'button' as const, text: 'Approve' },
+              { type: 'button' as const, text: 'Deny' },
+            ],
+          }
+        : {}),
+    });
     this.live.add(note);
     if (onClick) note.on('click', onClick);
+    if (answer) note.on('action', (_e, index) => answer(index === 0));
     note.on('close', () => this.live.delete(note));
     note.show();
   }

@@ -4,6 +4,7 @@
 import { app, BrowserWindow, dialog, ipcMain, Menu, safeStorage, session } from 'electron';
 import { join } from 'node:path';
 import type { ServerMessage, ShellCommand, ShellSendMap, ShellSendName } from '../shared/api.ts';
+import type { ApprovalDecision } from '../shared/approve.ts';
 import type { NotificationPreferences, SessionInfo } from '../shared/model.ts';
 import { createRouter, FleetMonitor, type Connection, type Router } from '../core/rpc/index.ts';
 import { connectPassphrases } from '../core/rpc/passphrases.ts';
@@ -19,6 +20,7 @@ import { appLocation, type AppLocation } from './security.ts';
 import { SHELL_EVENT } from './shell-channels.ts';
 import { TabMemory } from './tab-memory.ts';
 import { FleetTray } from './tray.ts';
+import { approve } from '../core/sessions/approve.ts';
 import { createMainWindow, guardWebContents, secureSession } from './window.ts';
 
 export class OrchardApp {
@@ -64,6 +66,7 @@ export class OrchardApp {
       enabled: () => this.state.get().settings.notifications,
       prefs: () => this.notifyPrefs,
       openSession: (id) => this.openSession(id),
+      approve: (id, decision, expect) => this.answer(id, decision, expect),
     });
     this.tabs = new TabMemory({
       state: this.state,
@@ -93,9 +96,17 @@ export class OrchardApp {
       show: () => this.show(),
       openSession: (id) => this.openSession(id),
       quit: () => app.quit(),
+      approve: (id, decision, expect) => this.answer(id, decision, expect),
     });
     this.watchFleet();
     this.show();
+  }
+
+  /** Tray and notification Approve / Deny: the `approve` request's operation; a refusal is a notice. */
+  private answer(id: string, decision: ApprovalDecision, expect: string): void {
+    void approve(this.engine, { id, decision, expect }).catch((e: unknown) =>
+      this.notifier.note(`Not answered: ${e instanceof Error ? e.message : String(e)}`),
+    );
   }
 
   /** The shell follows the fleet as one more router client: one monitor serves the window and the tray. */

@@ -3,6 +3,7 @@
 // sessions to all that is src/shared/fleet.ts; this file only renders it.
 import { Menu, Tray, nativeImage, type MenuItemConstructorOptions } from 'electron';
 import { join } from 'node:path';
+import type { ApprovalDecision } from '../shared/approve.ts';
 import type { SessionInfo } from '../shared/model.ts';
 import type { Disposable } from '../core/util/lifecycle.ts';
 import { fleetView, sessionLabel, type FleetState, type FleetView } from '../shared/fleet.ts';
@@ -11,6 +12,24 @@ export interface TrayActions {
   show(): void;
   openSession(id: string): void;
   quit(): void;
+  /** Answer a permission question (the `approve` request), for the request the menu showed. */
+  approve?(id: string, decision: ApprovalDecision, expect: string): void;
+}
+
+/** A waiting session's entry: a plain item, or (waiting for permission) Open / Approve / Deny. */
+function waitingItem(s: SessionInfo, actions: TrayActions): MenuItemConstructorOptions {
+  const approve = actions.approve;
+  if (!approve || s.reason !== 'permission')
+    return { label: sessionLabel(s), click: () => actions.openSession(s.id) };
+  const expect = s.detail ?? '';
+  return {
+    label: sessionLabel(s),
+    submenu: [
+      { label: 'Open', click: () => actions.openSession(s.id) },
+      { label: `Approve${expect ? `: ${expect}` : ''}`, click: () => approve(s.id, 'yes', expect) },
+      { label: 'Deny', click: () => approve(s.id, 'no', expect) },
+    ],
+  };
 }
 
 /** resources/tray/<state>.png (Electron picks <state>@2x.png on HiDPI screens by itself). */
@@ -22,8 +41,7 @@ export function trayMenuTemplate(view: FleetView, actions: TrayActions): MenuIte
   const items: MenuItemConstructorOptions[] = [];
   if (view.waiting.length) {
     items.push({ label: `Waiting (${view.waiting.length})`, enabled: false });
-    for (const s of view.waiting.slice(0, 20))
-      items.push({ label: sessionLabel(s), click: () => actions.openSession(s.id) });
+    for (const s of view.waiting.slice(0, 20)) items.push(waitingItem(s, actions));
     if (view.waiting.length > 20)
       items.push({ label: `…and ${view.waiting.length - 20} more`, enabled: false });
     items.push({ type: 'separator' });
@@ -56,7 +74,7 @@ export class FleetTray implements Disposable {
     this.tray.setToolTip(view.tooltip);
     if (process.platform === 'darwin') this.tray.setTitle(view.title);
     // Rebuilding a native menu every poll is wasteful; only when what it lists changed.
-    const menuKey = JSON.stringify(view.waiting.map((s) => [s.id, sessionLabel(s)]));
+    const menuKey = JSON.stringify(view.waiting.map((s) => [s.id, sessionLabel(s), s.reason, s.detail]));
     if (this.shown?.menu !== menuKey)
       this.tray.setContextMenu(Menu.buildFromTemplate(trayMenuTemplate(view, this.actions)));
     this.shown = { image: view.image, menu: menuKey };

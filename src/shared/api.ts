@@ -18,6 +18,14 @@
 // server pauses the pty above FLOW.highWatermark unacknowledged chars and resumes below
 // FLOW.lowWatermark. `detach` (or the client going away) closes that pty; the agent keeps running
 // in tmux. Several clients may attach to one session at once.
+import type {
+  ApproveAllParams,
+  ApproveAllResult,
+  ApproveParams,
+  ApproveResult,
+  BroadcastParams,
+  BroadcastResult,
+} from './approve.ts';
 import type { ErrorValue } from './errors.ts';
 import type { HeadlessEventsParams, HeadlessEventsResult } from './headless.ts';
 import type {
@@ -524,6 +532,10 @@ export interface RequestMap {
   /** Trust exactly the scripts whose sha256 the user was shown. */
   repoTrust: { params: { repo: string; setup?: string; teardown?: string }; result: RepoConfig };
   setupAction: { params: { id: string; action: SetupAction }; result: null };
+  // Answering agents (src/core/sessions/approve.ts, broadcast.ts): kept together.
+  approve: { params: ApproveParams; result: ApproveResult };
+  approveAll: { params: ApproveAllParams; result: ApproveAllResult };
+  broadcast: { params: BroadcastParams; result: BroadcastResult };
   // Headless sessions (src/shared/headless.ts): events since a byte offset; messages via sendText.
   headlessEvents: { params: HeadlessEventsParams; result: HeadlessEventsResult };
 }
@@ -629,6 +641,10 @@ export const REQUESTS = [
   'setupPlan',
   'repoTrust',
   'setupAction',
+  // Answering agents
+  'approve',
+  'approveAll',
+  'broadcast',
   // Headless
   'headlessEvents',
 ] as const;

@@ -53,6 +53,8 @@ export interface AgentProfile {
    * events out as JSON lines. Absent: the kind's default (Claude Code, Codex); null: no headless mode.
    */
   headless?: HeadlessSpec | null;
+  /** How a permission question is answered on screen (src/core/sessions/approve.ts); absent: the kind's. */
+  approval?: ApprovalSpec;
 }
 
 /** How an agent runs headless (src/core/sessions/headless.ts). */
@@ -64,6 +66,19 @@ export interface HeadlessSpec {
    * turns (Claude Code); 'argv' = the first prompt is its last argument and it takes no more (Codex exec).
    */
   input: 'stream-json' | 'argv';
+}
+
+/**
+ * A permission dialog is a numbered list of options; each decision is the option whose text matches
+ * one of its patterns (JavaScript regular expressions, case-insensitive), so a reordered dialog is
+ * never mis-answered. `keys`: how an option is chosen: its digit alone (Claude Code), its digit then
+ * Enter (line-reading agents), or arrows from the highlighted option then Enter.
+ */
+export interface ApprovalSpec {
+  yes?: string[];
+  always?: string[];
+  no?: string[];
+  keys?: 'digit' | 'digit-enter' | 'arrows';
 }
 
 export interface ScreenPatterns {

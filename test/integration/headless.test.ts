@@ -147,6 +147,10 @@ describe.each(['local', 'ssh'] as const)('%s', (kind) => {
       'waiting on a denied permission',
     );
     expect(waiting).toMatchObject({ reason: 'permission', detail: 'Write notes.txt' });
+    // Nothing to approve on a screen: print mode already denied it; said so, nothing sent.
+    const approve = await runCli(['approve', id], t.env);
+    expect(approve.code).not.toBe(0);
+    expect(approve.stderr).toMatch(/is headless/);
 
     // Anyone may write to the FIFO: a plain shell `echo ... > in` reaches the agent.
     const msg = JSON.stringify({
@@ -159,6 +163,16 @@ describe.each(['local', 'ssh'] as const)('%s', (kind) => {
         (await events(id)).some((e) => e.kind === 'assistant' && e.text === 'You said: from the shell'),
       10_000,
       'the shell-written message answered',
+    );
+
+    // A broadcast (send --to) reaches it through its pipe too.
+    const b = await runCli(['send', '--to', id, 'to everyone', '--json'], t.env);
+    expect(b.code, b.stderr).toBe(0);
+    await waitFor(
+      async () =>
+        (await events(id)).some((e) => e.kind === 'assistant' && e.text === 'You said: to everyone'),
+      10_000,
+      'the broadcast answered',
     );
     await t.engine.kill(id);
   });

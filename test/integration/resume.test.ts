@@ -117,7 +117,7 @@ describe.each([
     const reads = traced.stderr.match(/ orchard-records /g) ?? [];
     expect(reads).toHaveLength(s.hostName === 'local' ? 0 : 1);
     const human = await runCli(['ls'], s.t.env);
-    expect(human.stdout).toMatch(/stopped\(last seen \d{4}-/);
+    expect(human.stdout).toMatch(/stopped · last seen \d{4}-/);
     // A stopped session takes no input and says what to do.
     const send = await runCli(['send', spawned[0]!.id, 'x'], s.t.env);
     expect(send.stderr).toContain(`orchard resume ${spawned[0]!.id}`);

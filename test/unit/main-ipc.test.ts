@@ -68,6 +68,9 @@ const VALID_REQUESTS: Record<string, Record<string, unknown>> = {
   setupPlan: { repo: 'r' },
   repoTrust: { repo: 'r', setup: 'a'.repeat(64) },
   setupAction: { id: 'ab12', action: 'retry' },
+  approve: { id: 'ab12', decision: 'yes' },
+  approveAll: { decision: 'no', dryRun: true },
+  broadcast: { to: 'all', text: 'hi' },
 };
 const VALID_SENDS: Record<string, Record<string, unknown>> = {
   terminalInput: { term: 't1', data: 'x' },

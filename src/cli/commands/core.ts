@@ -1,6 +1,7 @@
 // Repos, branches, sessions, profiles: the engine's basic commands.
 import { TMUX_KEY_PATTERN } from '../../shared/api.ts';
 import { attachTerminal } from '../attach.ts';
+import { sendTo } from './approve.ts';
 import { flag, need, str, UsageError, type Command } from '../command.ts';
 import { limitsFromValues } from './stats.ts';
 import { formatBranches, formatProfiles, formatRepos, formatSessions } from '../format.ts';
@@ -123,11 +124,17 @@ export const coreCommands: Command[] = [
   },
   {
     name: 'send',
-    usage: 'send <id> <text> [--no-enter] [--force]',
+    usage:
+      'send <id> <text> [--no-enter] [--force] | send --to <all|repo:R|host:H|state:S|id,id> <text> [--json]',
     summary:
-      "type text into a session's agent (then Enter); --force even into a first-run dialog; headless: one user message",
-    options: { 'no-enter': { type: 'boolean' }, force: { type: 'boolean' } },
-    async run({ args, values, engine }) {
+      "type text into a session's agent (then Enter); --force even into a first-run dialog; --to: into several, with a summary; headless: one user message",
+    options: { 'no-enter': { type: 'boolean' }, force: { type: 'boolean' }, to: { type: 'string' }, ...json },
+    async run({ args, values, engine, emit }) {
+      const to = str(values, 'to');
+      if (to !== undefined) {
+        need(args, 1, this.usage);
+        return sendTo(engine(), to, args[0]!, !flag(values, 'no-enter'), emit);
+      }
       need(args, 2, this.usage);
       await engine().send(args[0]!, args[1]!, !flag(values, 'no-enter'), flag(values, 'force'));
       return 0;

@@ -11,6 +11,7 @@ import { resumeCommands } from './resume.ts';
 import { serviceCommands } from './service.ts';
 import { reviewCommands } from './review.ts';
 import { setupCommands } from './setup.ts';
+import { approveCommands } from './approve.ts';
 
 export const COMMANDS: Command[] = [
   ...coreCommands,
@@ -23,5 +24,6 @@ export const COMMANDS: Command[] = [
   ...reviewCommands,
   ...logCommands,
   ...setupCommands,
+  ...approveCommands,
   ...eventsCommands,
 ];

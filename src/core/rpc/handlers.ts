@@ -5,6 +5,8 @@ import type { Engine } from '../engine.ts';
 import * as review from '../review/service.ts';
 import { gc } from '../sessions/gc.ts';
 import { setupAction, setupPlan, trustRepo } from '../sessions/setup.ts';
+import { approve, approveAll } from '../sessions/approve.ts';
+import { broadcast } from '../sessions/broadcast.ts';
 import { headlessEvents } from '../sessions/headless-ops.ts';
 
 export interface HandlerContext {
@@ -135,6 +137,16 @@ export const handlers: Handlers = {
     ctx.sessionsTouched();
     return null;
   },
+  // Answering agents: the state changes arrive through the hooks; poll now to show them sooner.
+  async approve(p, ctx) {
+    const r = await approve(ctx.engine, p);
+    return r;
+  },
+  async approveAll(p, ctx) {
+    const r = await approveAll(ctx.engine, p);
+    return r;
+  },
+  broadcast: (p, { engine }) => broadcast(engine, p),
   // Headless sessions: their events since an offset (the window polls while the view is open).
   headlessEvents: (p, { engine }) => headlessEvents(engine, p.id, p.offset ?? 0),
 };

@@ -34,6 +34,7 @@ const rows = z.number().int().min(1).max(1000);
 const empty = z.strictObject({});
 const port = z.number().int().min(1).max(65535);
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'not a sha256');
+const decision = z.enum(['yes', 'always', 'no']);
 
 // --- Hosts and limits (one schema for the router and the CLI: see parseRequest)
 
@@ -192,6 +193,24 @@ export const requestSchemas: RequestSchemas = {
   }),
   repoTrust: z.strictObject({ repo: repoRef, setup: sha256.optional(), teardown: sha256.optional() }),
   setupAction: z.strictObject({ id: sessionId, action: z.enum(['retry', 'skip']) }),
+  // Answering agents: kept together.
+  approve: z.strictObject({ id: sessionId, decision, expect: text(4096).optional() }),
+  approveAll: z.strictObject({
+    decision,
+    ids: z.array(sessionId).max(1000).optional(),
+    repo: repoRef.optional(),
+    host: hostName.optional(),
+    tool: nonEmpty(200, 'tool').optional(),
+    dryRun: z.boolean().optional(),
+  }),
+  broadcast: z
+    .strictObject({
+      to: nonEmpty(4096, 'to').optional(),
+      ids: z.array(sessionId).min(1).max(1000).optional(),
+      text: nonEmpty(MiB, 'text'),
+      enter: z.boolean().optional(),
+    })
+    .refine((b) => (b.to === undefined) !== (b.ids === undefined), 'give either to or ids'),
   // Headless sessions (src/core/sessions/headless*.ts): messages go through sendText.
   headlessEvents: z.strictObject({
     id: sessionId,

@@ -18,6 +18,8 @@ import { Store } from './state/store.ts';
 import { useDiskSizes } from './state/disk.ts';
 import { cycle } from './state/tabs.ts';
 import { TerminalRegistry } from './terminal/registry.ts';
+import { PhoneWindow } from './phone/PhoneApp.tsx';
+import { usePhone } from './phone/usePhone.ts';
 
 export function App({ api }: { api: OrchardApi }) {
   const store = useMemo(() => new Store(api), [api]);
@@ -25,9 +27,10 @@ export function App({ api }: { api: OrchardApi }) {
     void store.start();
     return () => store.stop();
   }, [store]);
+  const phone = usePhone();
   return (
     <StoreContext.Provider value={store}>
-      <Window api={api} store={store} />
+      {phone ? <PhoneWindow api={api} store={store} /> : <Window api={api} store={store} />}
     </StoreContext.Provider>
   );
 }

@@ -7,6 +7,9 @@ import { PortChips } from './PortChips.tsx';
 import { StateBadge } from './StateBadge.tsx';
 import { lastSeenText, ReviveActions, type Revival } from './Revive.tsx';
 import { ChangesButton, MergedBits } from '../changes/ReviewButtons.tsx';
+import { ApproveButtons } from '../approve/ApproveButtons.tsx';
+import { FleetBar } from '../approve/FleetBar.tsx';
+import { SelectBox } from '../approve/SelectBox.tsx';
 
 export interface SessionGridProps {
   sessions: SessionInfo[];
@@ -51,68 +54,77 @@ export function SessionGrid(p: SessionGridProps) {
     );
 
   return (
-    <ul className="grid" aria-label="All sessions">
-      {p.sessions.map((s) => (
-        <li key={s.id} className={`card ${p.openTabs.includes(s.id) ? 'is-open' : ''}`} aria-label={s.branch}>
-          <div className="card-head">
-            <span className="card-branch ellipsis" title={s.branch}>
-              {s.branch}
-            </span>
-            <StateBadge session={s} />
-          </div>
-          {s.detail && s.state === 'waiting' && <p className="card-detail ellipsis">{s.detail}</p>}
-          {p.onOpenPort && <PortChips session={s} onOpen={p.onOpenPort} />}
-          <dl className="card-facts">
-            <dt>repo</dt>
-            <dd className="ellipsis" title={s.repoPath}>
-              {s.repo}
-            </dd>
-            <dt>host</dt>
-            <dd>{s.host}</dd>
-            <dt>agent</dt>
-            <dd>{s.headless ? `${s.agent} (headless)` : s.agent}</dd>
-            <dt>uptime</dt>
-            <dd>{s.state === 'stopped' ? lastSeenText(s) || '—' : uptime(s.createdAt, now)}</dd>
-            {p.disk?.[s.id] !== undefined && (
-              <>
-                <dt>disk</dt>
-                <dd title="Size of the worktree Orchard made">{formatBytes(p.disk[s.id]!)}</dd>
-              </>
+    <>
+      <FleetBar sessions={p.sessions} />
+      <ul className="grid" aria-label="All sessions">
+        {p.sessions.map((s) => (
+          <li
+            key={s.id}
+            className={`card ${p.openTabs.includes(s.id) ? 'is-open' : ''}`}
+            aria-label={s.branch}
+          >
+            <div className="card-head">
+              <SelectBox session={s} />
+              <span className="card-branch ellipsis" title={s.branch}>
+                {s.branch}
+              </span>
+              <StateBadge session={s} />
+            </div>
+            {s.detail && s.state === 'waiting' && <p className="card-detail ellipsis">{s.detail}</p>}
+            <ApproveButtons session={s} />
+            {p.onOpenPort && <PortChips session={s} onOpen={p.onOpenPort} />}
+            <dl className="card-facts">
+              <dt>repo</dt>
+              <dd className="ellipsis" title={s.repoPath}>
+                {s.repo}
+              </dd>
+              <dt>host</dt>
+              <dd>{s.host}</dd>
+              <dt>agent</dt>
+              <dd>{s.headless ? `${s.agent} (headless)` : s.agent}</dd>
+              <dt>uptime</dt>
+              <dd>{s.state === 'stopped' ? lastSeenText(s) || '—' : uptime(s.createdAt, now)}</dd>
+              {p.disk?.[s.id] !== undefined && (
+                <>
+                  <dt>disk</dt>
+                  <dd title="Size of the worktree Orchard made">{formatBytes(p.disk[s.id]!)}</dd>
+                </>
+              )}
+            </dl>
+            {s.setup === 'failed' && p.onSetupAction && (
+              <div className="card-actions">
+                <button type="button" className="btn small" onClick={() => p.onSetupAction!(s.id, 'retry')}>
+                  Retry setup
+                </button>
+                <button type="button" className="btn small" onClick={() => p.onSetupAction!(s.id, 'skip')}>
+                  Start agent anyway
+                </button>
+              </div>
             )}
-          </dl>
-          {s.setup === 'failed' && p.onSetupAction && (
             <div className="card-actions">
-              <button type="button" className="btn small" onClick={() => p.onSetupAction!(s.id, 'retry')}>
-                Retry setup
+              {p.onRevive && <ReviveActions session={s} onRevive={p.onRevive} />}
+              <button
+                type="button"
+                className="btn small primary"
+                aria-label={`Open ${s.branch}`}
+                onClick={() => p.onOpen(s.id)}
+              >
+                Open
               </button>
-              <button type="button" className="btn small" onClick={() => p.onSetupAction!(s.id, 'skip')}>
-                Start agent anyway
+              <ChangesButton session={s} />
+              <MergedBits session={s} />
+              <button
+                type="button"
+                className="btn small danger-ghost"
+                aria-label={`Terminate ${s.branch}`}
+                onClick={() => p.onTerminate(s.id)}
+              >
+                Terminate
               </button>
             </div>
-          )}
-          <div className="card-actions">
-            {p.onRevive && <ReviveActions session={s} onRevive={p.onRevive} />}
-            <button
-              type="button"
-              className="btn small primary"
-              aria-label={`Open ${s.branch}`}
-              onClick={() => p.onOpen(s.id)}
-            >
-              Open
-            </button>
-            <ChangesButton session={s} />
-            <MergedBits session={s} />
-            <button
-              type="button"
-              className="btn small danger-ghost"
-              aria-label={`Terminate ${s.branch}`}
-              onClick={() => p.onTerminate(s.id)}
-            >
-              Terminate
-            </button>
-          </div>
-        </li>
-      ))}
-    </ul>
+          </li>
+        ))}
+      </ul>
+    </>
   );
 }

@@ -7,6 +7,7 @@ import { PortChips } from './PortChips.tsx';
 import { StateBadge } from './StateBadge.tsx';
 import { CloseIcon, PlusIcon } from './icons.tsx';
 import { ChangesButton } from '../changes/ReviewButtons.tsx';
+import { ApproveButtons } from '../approve/ApproveButtons.tsx';
 
 export interface PendingSpawn {
   key: string;
@@ -150,6 +151,7 @@ export function TabBar(p: TabBarProps) {
                 )}
               </button>
               {p.onOpenPort && <PortChips session={s} onOpen={p.onOpenPort} max={1} />}
+              <ApproveButtons session={s} compact />
               <button
                 type="button"
                 className="tab-close"
