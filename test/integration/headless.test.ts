@@ -318,3 +318,33 @@ test('a resumed headless session is headless again and does not get its first pr
   expect(ev).toContain('You said: after resume');
   await t.engine.kill(s.id);
 });
+
+test('long messages sent at once arrive whole, one turn each', async () => {
+  const t = ssh.env.env;
+  const path = makeRepo(t.dir, 'long');
+  const s = await t.engine.spawn({
+    repo: path,
+    branch: 'l',
+    newBranch: true,
+    agent: 'fake-headless',
+    headless: true,
+  });
+  await waitFor(async () => (await t.engine.find(s.id)).state !== 'starting', 10_000, 'started');
+  // Larger than the pipe's buffer (64 KB): written in parts, which must not interleave.
+  const texts = [1, 2, 3, 4].map((i) => `${i}:${String(i).repeat(150_000)}`);
+  const ctx = await t.engine.hosts.get(s.host);
+  const live = await t.engine.find(s.id);
+  await Promise.all(texts.map((x) => sendHeadless(ctx, live, x)));
+  const ev = await waitFor(
+    async () => {
+      const r = await runCli(['events', s.id, '--json'], t.env);
+      const all = JSON.parse(r.stdout) as HeadlessEvent[];
+      return all.filter((e) => e.kind === 'result').length === 4 ? all : undefined;
+    },
+    20_000,
+    'four turns',
+  );
+  const answers = ev.filter((e) => e.kind === 'assistant').map((e) => (e as { text: string }).text);
+  expect(answers.sort()).toEqual(texts.map((x) => `You said: ${x}`).sort());
+  await t.engine.kill(s.id);
+});

@@ -204,8 +204,24 @@ async function writeLocal(fifo: string, id: string, data: Buffer): Promise<void>
   }
 }
 
+/**
+ * Sends to one pipe from this process, one after the other: a pipe keeps writes whole only up to
+ * PIPE_BUF (4 KB), so two long messages written at once could interleave into broken JSON.
+ */
+const writing = new Map<string, Promise<unknown>>();
+
 /** Write one user message to a headless session's pipe; fails fast when its agent is not running. */
-export async function sendHeadless(ctx: HostContext, s: SessionInfo, text: string): Promise<void> {
+export function sendHeadless(ctx: HostContext, s: SessionInfo, text: string): Promise<void> {
+  const key = `${ctx.host.name}\0${s.id}`;
+  const run = (writing.get(key) ?? Promise.resolve())
+    .catch(() => undefined)
+    .then(() => sendNow(ctx, s, text));
+  writing.set(key, run);
+  void run.finally(() => writing.get(key) === run && writing.delete(key)).catch(() => undefined);
+  return run;
+}
+
+async function sendNow(ctx: HostContext, s: SessionInfo, text: string): Promise<void> {
   if (s.headless === 'argv')
     throw new OrchardError('invalid-argument', `session ${s.id} runs one prompt and takes no more messages`);
   if (s.state === 'exited' || s.state === 'stopped') throw notRunning(s.id);
