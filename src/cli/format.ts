@@ -3,17 +3,35 @@ import { stateLabel } from '../shared/fleet.ts';
 import type { AgentProfile, BranchInfo, RepoConfig, SessionInfo } from '../shared/model.ts';
 
 /**
- * Control characters (a commit subject or a tmux tag can carry ESC sequences: OSC 52 clipboard
- * writes, title spoofing, screen clears) are shown as \xNN, never sent to the terminal.
+ * THE escaping of everything the CLI prints that came from outside (names, paths, arguments, git and
+ * tmux output, error messages): a commit subject, a repo name or a tmux tag can carry ESC sequences
+ * (OSC 52 clipboard writes, title spoofing, screen clears). C0, DEL and C1 (U+0080-U+009F, which a
+ * UTF-8 terminal may take as CSI/OSC too) are shown as \xNN, never sent to the terminal.
+ * `keep` names the layout characters a multi-line text may keep (\n, \t); a single value keeps none.
  */
-export function visible(text: string): string {
+export function visible(text: string, keep: 'none' | 'layout' = 'none'): string {
   // eslint-disable-next-line no-control-regex -- control characters are exactly what is replaced
-  return text.replace(/[\x00-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return text.replace(/[\x00-\x1f\x7f-\x9f]/g, (c) =>
+    keep === 'layout' && (c === '\n' || c === '\t')
+      ? c
+      : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
+}
+
+/**
+ * JSON for the terminal or a pipe: JSON.stringify escapes C0 but leaves DEL and C1 raw; written as
+ * \u00NN they still parse to the same string.
+ */
+export function safeJson(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(
+    /[\x7f-\x9f]/g,
+    (c) => `\\u00${c.charCodeAt(0).toString(16)}`,
+  );
 }
 
 export function table(input: string[][]): string {
   if (input.length === 0) return '';
-  const rows = input.map((r) => r.map(visible));
+  const rows = input.map((r) => r.map((c) => visible(c)));
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => [...(r[i] ?? '')].length)));
   return (
     rows
@@ -43,7 +61,7 @@ export function formatSessions(list: SessionInfo[]): string {
       s.repo,
       s.branch,
       s.agent,
-      stateLabel(s),
+      stateLabel(s) + (s.worktreeBroken ? ' (worktree broken)' : ''),
       String(s.pid ?? '-'),
       s.createdAt,
       stateWhy(s),
@@ -60,7 +78,7 @@ export function formatBranches(list: BranchInfo[]): string {
       b.upstream ?? '-',
       b.upstream ? `+${b.ahead}/-${b.behind}` : '',
       b.sessionId ?? '-',
-      b.worktree ?? '-',
+      b.broken ? `${b.worktree ?? '-'} (BROKEN: ${b.broken})` : (b.worktree ?? '-'),
       `${b.lastCommit.sha.slice(0, 8)} ${b.lastCommit.subject}`,
     ]),
   ]);

@@ -7,6 +7,7 @@ import type { Engine } from '../core/engine.ts';
 import { UsageError, type Command, type Io, type Values } from './command.ts';
 import { COMMANDS } from './commands/index.ts';
 import { createEngine } from './compose.ts';
+import { safeJson, visible } from './format.ts';
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.usage.length));
@@ -50,14 +51,27 @@ function findCommand(argv: string[]): { cmd: Command; rest: string[] } | undefin
 const defaultIo: Io = {
   out: (s) => void process.stdout.write(s),
   err: (s) => void process.stderr.write(s),
-  json: (v) => void process.stdout.write(JSON.stringify(v, null, 2) + '\n'),
+  json: (v) => void process.stdout.write(safeJson(v) + '\n'),
 };
+
+/**
+ * Every print goes through here: whatever a command writes (names, paths, git and tmux messages,
+ * error text) reaches the terminal with its control characters escaped; lines and tabs stay.
+ */
+function escaping(io: Io): Io {
+  return {
+    out: (s) => io.out(visible(s, 'layout')),
+    err: (s) => io.err(visible(s, 'layout')),
+    json: (v) => io.json(v),
+  };
+}
 
 export async function main(
   argv: string[],
   io: Io = defaultIo,
   makeEngine: () => Engine = createEngine,
 ): Promise<number> {
+  io = escaping(io);
   let engine: Engine | undefined;
   try {
     if (argv.includes('--version') || argv.includes('-v')) return (io.out(`${version()}\n`), 0);
@@ -92,7 +106,7 @@ export async function main(
       emit: (value, human) => (v.json ? io.json(value) : io.out(human)),
     });
   } catch (e) {
-    if (process.env.ORCHARD_DEBUG === '1') console.error(e);
+    if (process.env.ORCHARD_DEBUG === '1') io.err(`${(e as Error)?.stack ?? String(e)}\n`);
     if (
       e instanceof UsageError ||
       String((e as { code?: unknown }).code ?? '').startsWith('ERR_PARSE_ARGS')

@@ -40,7 +40,16 @@ import { LastSeenSessions } from './ssh/last-seen.ts';
 import { killSession, type KillOptions } from './sessions/kill.ts';
 import { judgeScreen } from './status/screen-check.ts';
 import { listHostSessions, orchardPanes, paneToSession } from './sessions/list.ts';
-import { executeSpawn, prepareSpawn, type SpawnOptions } from './sessions/spawn.ts';
+import { findBrokenWorktrees, undoPending } from './sessions/broken.ts';
+import { acquireSpawnLock, type SpawnLock } from './sessions/lock.ts';
+import {
+  executeSpawn,
+  localBranchName,
+  prepareSpawn,
+  type SpawnGuards,
+  type SpawnOptions,
+} from './sessions/spawn.ts';
+import type { HostContext } from './hosts/registry.ts';
 import { forgetSession, resumeAll, resumeById } from './sessions/resume-ops.ts';
 import { readySpawn } from './sessions/setup.ts';
 import { sendHeadless } from './sessions/headless.ts';
@@ -56,6 +65,8 @@ export interface EngineSpawnOptions extends SpawnOptions {
   force?: boolean;
   /** Start the agent without the repo's setup. */
   skipSetup?: boolean;
+  /** Aborted (the CLI on SIGINT/SIGTERM/SIGHUP): the spawn stops and undoes what it made. */
+  signal?: AbortSignal;
 }
 
 export type { KillOptions };
@@ -85,13 +96,26 @@ export class Engine implements Disposable {
     const ref = opts.host && opts.host !== LOCAL_HOST ? `${opts.host}:${path}` : path;
     const config = await this.store.read();
     const found = await resolveRepo({ ...config, repos: [] }, this.hosts, ref);
-    const already = config.repos.find((r) => r.host === found.host && r.path === found.path);
-    if (already) return already;
-    if (opts.name && config.repos.some((r) => r.name === opts.name))
-      throw new OrchardError('invalid-argument', `a repo named ${opts.name} is already registered`);
-    const repo: RepoConfig = { ...found, name: opts.name ?? uniqueRepoName(config, found.name) };
+    const same = (r: RepoConfig) => r.host === found.host && r.path === found.path;
+    const already = config.repos.find(same);
+    // Registered already: without a name (or with its own) that is the answer; another name
+    // renames it (sessions find their repo by host and path, so they follow).
+    if (already && (!opts.name || opts.name === already.name)) return already;
+    const taken = opts.name ? config.repos.find((r) => r.name === opts.name && !same(r)) : undefined;
+    if (taken)
+      throw new OrchardError(
+        'invalid-argument',
+        `a repo named ${opts.name} is already registered (${taken.host}:${taken.path})`,
+      );
+    const repo: RepoConfig = already
+      ? { ...already, name: opts.name! }
+      : { ...found, name: opts.name ?? uniqueRepoName(config, found.name) };
     await this.store.update((c) => {
-      c.repos.push(repo);
+      if (c.repos.some((r) => r.name === repo.name && !same(r)))
+        throw new OrchardError('invalid-argument', `a repo named ${repo.name} is already registered`);
+      const i = c.repos.findIndex(same);
+      if (i >= 0) c.repos[i] = { ...c.repos[i]!, name: repo.name };
+      else c.repos.push(repo);
     });
     return repo;
   }
@@ -128,27 +152,37 @@ export class Engine implements Disposable {
     const config = await this.store.read();
     const repo = await resolveRepo(config, this.hosts, repoRef);
     const ctx = await this.hosts.get(repo.host);
-    const [branches, panes] = await Promise.all([
+    const panes = await ctx.tmux.listPanes();
+    const [branches, broken] = await Promise.all([
       new Git(ctx.host, repo.path).branches(),
-      ctx.tmux.listPanes(),
+      findBrokenWorktrees(ctx, repo.path, {
+        panes,
+        ...(repo.worktreeRoot ? { worktreeRoot: repo.worktreeRoot } : {}),
+      }),
     ]);
     const sessions = orchardPanes(panes).filter((p) => p['@orchard_repo_path'] === repo.path);
     for (const b of branches) {
       if (b.kind !== 'local') continue;
       const s = sessions.find((p) => (b.worktree ? p['@orchard_worktree'] === b.worktree : false));
       b.sessionId = s ? s['@orchard_id'] : null;
+      const bad = broken.find((x) => x.branch === b.name);
+      if (bad) {
+        b.worktree ??= bad.path;
+        b.broken = bad.reason;
+      }
     }
     return branches;
   }
 
   /**
-   * Spawns of one branch are serialized in this process (a double-click, two drops): the second
-   * sees the first's session and is refused instead of starting a second agent in the worktree.
+   * Spawns of one branch are serialized: in this process by a promise chain (a double-click, two
+   * drops), across processes by a lock on the session's host (the app and `orchard web`, two CLIs).
+   * The second sees the first's session and is refused instead of starting a second agent.
    */
   async spawn(opts: EngineSpawnOptions): Promise<SessionInfo> {
     const config = await this.store.read();
     const repo = await resolveRepo(config, this.hosts, opts.repo);
-    const key = `${repo.host}\0${repo.path}\0${opts.branch.slice(opts.branch.indexOf('/') + 1)}`;
+    const key = `${repo.host}\0${repo.path}\0${opts.branch}`;
     const run = (this.spawning.get(key) ?? Promise.resolve())
       .catch(() => undefined)
       .then(() => this.spawnLocked(config, repo, opts));
@@ -160,6 +194,19 @@ export class Engine implements Disposable {
     }
   }
 
+  /**
+   * Work that changes a repo's worktree records, one spawn at a time across processes. Not
+   * abortable: a rollback after an interruption runs through here too.
+   */
+  private async exclusive<T>(ctx: HostContext, repoPath: string, fn: () => Promise<T>): Promise<T> {
+    const lock = await acquireSpawnLock(ctx, { repoPath });
+    try {
+      return await fn();
+    } finally {
+      await lock.release().catch(() => undefined);
+    }
+  }
+
   private async spawnLocked(
     config: OrchardConfig,
     repo: RepoConfig,
@@ -168,15 +215,55 @@ export class Engine implements Disposable {
     const profile =
       opts.command !== undefined ? customCommandProfile(opts.command) : await this.profile(opts.agent);
     const ctx = await this.hosts.get(repo.host);
-    // Admission and planning are independent reads; nothing is made until both pass.
-    const [, prepared] = await Promise.all([
-      admit(ctx, profile, config.preferences, opts.force),
-      prepareSpawn(ctx, repo, profile, opts),
-    ]);
-    // A new worktree: disk reserve, trusted setup, .worktreeinclude copy (src/core/sessions/setup.ts).
-    await readySpawn(ctx, repo, prepared, config.preferences, opts);
-    const made = await executeSpawn(prepared);
-    return paneToSession(made.pane, ctx.host.name, config.repos, Date.now());
+    const branch = localBranchName(await new Git(ctx.host, repo.path).branchRefs(), opts);
+    const signal = opts.signal;
+    const lock = await acquireSpawnLock(ctx, { repoPath: repo.path, branch, ...(signal ? { signal } : {}) });
+    const guards: SpawnGuards = {
+      mark: (p) => lock.update(p),
+      exclusive: (fn) => this.exclusive(ctx, repo.path, fn),
+      ...(signal ? { signal } : {}),
+    };
+    let keep = false;
+    try {
+      await this.finishInherited(ctx, repo, lock, guards);
+      // Admission and planning are independent reads; nothing is made until both pass.
+      const [, prepared] = await Promise.all([
+        admit(ctx, profile, config.preferences, opts.force),
+        prepareSpawn(ctx, repo, profile, { ...opts, localBranch: branch }, guards),
+      ]);
+      // A new worktree: disk reserve, trusted setup, .worktreeinclude copy (src/core/sessions/setup.ts).
+      await readySpawn(ctx, repo, prepared, config.preferences, opts);
+      const made = await executeSpawn(prepared, guards);
+      return paneToSession(made.pane, ctx.host.name, config.repos, Date.now());
+    } catch (e) {
+      // A rollback that failed leaves the record: the next spawn of this branch finishes the undo.
+      keep = (e as { rollbackFailed?: boolean } | null)?.rollbackFailed === true;
+      throw e;
+    } finally {
+      await (keep ? lock.abandon() : lock.release()).catch(() => undefined);
+    }
+  }
+
+  /** Undo what a dead spawn of this branch left (its lock was taken over with its record). */
+  private async finishInherited(
+    ctx: HostContext,
+    repo: RepoConfig,
+    lock: SpawnLock,
+    guards: SpawnGuards,
+  ): Promise<void> {
+    if (!lock.record.inherited?.length) return;
+    try {
+      await guards.exclusive(() => undoPending(ctx, repo, lock.record));
+    } catch (e) {
+      throw Object.assign(
+        new OrchardError(
+          'command-failed',
+          `an interrupted spawn of ${lock.record.branch} left a worktree that could not be removed: ${toErrorValue(e).message}`,
+        ),
+        { rollbackFailed: true },
+      );
+    }
+    await lock.update({ inherited: [] });
   }
 
   /** All sessions on all hosts, hosts in parallel; a host that fails does not fail the list. */

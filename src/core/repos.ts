@@ -61,9 +61,9 @@ export async function resolveRepo(
     }
     throw e;
   });
-  // Control characters in a path would garble tmux's list-panes records (and terminals): refuse.
+  // Control characters (C0 and C1) in a path would garble tmux's list-panes records (and terminals): refuse.
   // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
-  if (/[\x00-\x1f\x7f]/.test(top))
+  if (/[\x00-\x1f\x7f-\x9f]/.test(top))
     throw new OrchardError(
       'invalid-argument',
       `a repo path with control characters is not supported: ${JSON.stringify(top)}`,

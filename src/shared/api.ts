@@ -388,7 +388,7 @@ export interface GcItem {
   worktree: string;
   branch: string | null;
   sessionId?: string;
-  action: 'remove-worktree' | 'prune-record' | 'remove-transcripts' | 'remove-event-logs';
+  action: 'remove-worktree' | 'prune-record' | 'remove-broken' | 'remove-transcripts' | 'remove-event-logs';
   reason: string;
   done: boolean;
   error?: string;

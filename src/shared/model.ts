@@ -138,6 +138,8 @@ export interface BranchInfo {
   worktree: string | null;
   sessionId: string | null;
   lastCommit: LastCommit;
+  /** Its worktree is half-made (an interrupted git or spawn): why. Never handed to an agent. */
+  broken?: string;
 }
 
 export interface WorktreeInfo {
@@ -159,6 +161,8 @@ export interface SessionInfo {
   worktree: string;
   /** Orchard made this worktree for the session (only such worktrees are ever removed by Orchard). */
   ownsWorktree?: boolean;
+  /** The session's worktree is half-made (`git worktree add` never finished): why. */
+  worktreeBroken?: string;
   host: HostName;
   agent: string;
   state: SessionState;

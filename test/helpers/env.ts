@@ -61,7 +61,9 @@ export async function makeEnv(registryOpts: HostRegistryOptions = {}): Promise<T
     c.preferences.defaultAgent = 'fake';
   });
   const engine = new Engine(store, new HostRegistry(home, { tmuxSocket: socket, ...registryOpts }));
-  const env = { ...process.env, ORCHARD_HOME: home, ORCHARD_TMUX_SOCKET: socket };
+  // ORCHARD_WEB_BUILD=0: an `orchard web` under test serves what is built (the e2e setup builds
+  // it); it must not start a minute-long UI build in a checkout without out/.
+  const env = { ...process.env, ORCHARD_HOME: home, ORCHARD_TMUX_SOCKET: socket, ORCHARD_WEB_BUILD: '0' };
   return {
     dir,
     home,

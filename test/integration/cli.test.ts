@@ -72,6 +72,28 @@ describe('orchard CLI', () => {
     expect(JSON.parse((await runCli(['repo', 'ls', '--json'], t.env)).stdout)).toEqual([]);
   });
 
+  test('repo add of a registered path: another --name renames it, its own name or none says so', async () => {
+    const repo = makeRepo(t.dir, 'renamed');
+    expect((await runCli(['repo', 'add', repo, '--name', 'one'], t.env)).stdout).toBe(
+      `added one (local:${repo})\n`,
+    );
+    const again = await runCli(['repo', 'add', repo], t.env);
+    expect(again.stdout).toBe(`local:${repo} is already registered as one\n`);
+    const renamed = await runCli(['repo', 'add', `${repo}/`, '--name', 'two', '--json'], t.env);
+    expect(renamed.code, renamed.stderr).toBe(0);
+    expect(JSON.parse(renamed.stdout)).toEqual({ name: 'two', host: 'local', path: repo });
+    const human = await runCli(['repo', 'add', repo, '--name', 'three'], t.env);
+    expect(human.stdout).toBe(`renamed two to three (local:${repo})\n`);
+    const other = makeRepo(t.dir, 'other');
+    expect((await runCli(['repo', 'add', other, '--name', 'four'], t.env)).code).toBe(0);
+    const clash = await runCli(['repo', 'add', repo, '--name', 'four'], t.env);
+    expect(clash.code).toBe(1);
+    expect(clash.stderr).toBe(`orchard: a repo named four is already registered (local:${other})\n`);
+    const ls = JSON.parse((await runCli(['repo', 'ls', '--json'], t.env)).stdout) as { name: string }[];
+    expect(ls.map((r) => r.name)).toEqual(['three', 'four']);
+    for (const n of ['three', 'four']) expect((await runCli(['repo', 'rm', n], t.env)).code).toBe(0);
+  });
+
   test('profiles lists the built-in agents with Claude Code', async () => {
     const r = await runCli(['profiles', '--json'], t.env);
     const ids = JSON.parse(r.stdout).map((p: { id: string }) => p.id);

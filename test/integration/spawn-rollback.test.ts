@@ -1,4 +1,4 @@
-// Spawn is one operation: a later failure undoes what it made (but never deletes a branch).
+// Spawn is one operation: a later failure undoes what it made, a branch it created included.
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
@@ -37,7 +37,7 @@ afterAll(() => {
   broken.cleanup();
 });
 
-test('tmux failing after the worktree was made: the worktree is rolled back, the new branch kept', async () => {
+test('tmux failing after the worktree was made: the worktree and the branch it created are rolled back', async () => {
   const repo = makeRepo(broken.dir, 'repo', ['existing']);
   await expect(broken.engine.spawn({ repo, branch: 'existing' })).rejects.toThrow(/fork failed/);
   expect(existsSync(join(broken.dir, 'repo.worktrees', 'existing'))).toBe(false);
@@ -46,7 +46,9 @@ test('tmux failing after the worktree was made: the worktree is rolled back, the
     /fork failed/,
   );
   expect(existsSync(join(broken.dir, 'repo.worktrees', 'brand-new'))).toBe(false);
-  expect(git(repo, 'branch', '--list', 'brand-new')).toContain('brand-new');
+  expect(git(repo, 'branch', '--list', 'brand-new')).toBe('');
+  // An existing branch is never deleted by a rollback.
+  expect(git(repo, 'branch', '--list', 'existing')).toContain('existing');
   expect(await broken.engine.list()).toEqual([]);
 });
 

@@ -379,8 +379,13 @@ test('--host beyond loopback still needs the token and says so; a bad --port is 
     expect(err).toMatch(/WARNING: listening on 0\.0\.0\.0/);
     const u = new URL(url);
     expect((await fetch(`http://127.0.0.1:${u.port}/`)).status).toBe(401);
-    // Any Host is fine when it listens beyond loopback; the token is what guards it.
-    expect(await statusWithHostAt(Number(u.port), `/?token=wrong`, 'box.lan')).toBe(401);
+    // Beyond loopback the Host check stays on (DNS rebinding): this machine's names and addresses.
+    const good = await statusWithHostAt(Number(u.port), `/?token=${u.searchParams.get('token')}`, u.host);
+    expect([200, 503]).toContain(good);
+    expect(await statusWithHostAt(Number(u.port), `/?token=wrong`, u.host)).toBe(401);
+    expect(
+      await statusWithHostAt(Number(u.port), `/?token=${u.searchParams.get('token')}`, `box.lan:${u.port}`),
+    ).toBe(403);
   } finally {
     child.kill('SIGTERM');
   }

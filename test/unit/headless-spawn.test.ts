@@ -6,6 +6,7 @@ import { BUILTIN_PROFILES } from '../../src/core/agents/profiles.ts';
 import { HEADLESS_SCRIPT, prepareHeadless } from '../../src/core/sessions/headless.ts';
 import type { HostContext } from '../../src/core/hosts/registry.ts';
 import type { NewSessionSpec } from '../../src/core/tmux/tmux.ts';
+import { parseConfig } from '../../src/core/store/config-schema.ts';
 
 function fakeCtx() {
   const writes: Array<{ path: string; data: string; mode?: number }> = [];
@@ -90,5 +91,18 @@ describe('prepareHeadless', () => {
     await expect(prepareHeadless(ctx, off, spec(['claude']), 'abc', 'x')).rejects.toThrow(
       /mine has no headless mode/,
     );
+  });
+});
+
+test("a profile's headless field is checked when the config is read", () => {
+  const cfg = (headless: unknown) =>
+    JSON.stringify({ profiles: [{ id: 'p', label: 'P', kind: 'custom', command: ['x'], headless }] });
+  expect(() => parseConfig(cfg({ args: ['--json'], input: 'pipe' }), 'config.json')).toThrow(
+    /profiles\[0\]\.headless\.input: must be stream-json or argv/,
+  );
+  expect(parseConfig(cfg(null), 'config.json').profiles[0]!.headless).toBeNull();
+  expect(parseConfig(cfg({ args: ['--json'], input: 'argv' }), 'config.json').profiles[0]!.headless).toEqual({
+    args: ['--json'],
+    input: 'argv',
   });
 });

@@ -4,9 +4,16 @@ import { attachTerminal } from '../attach.ts';
 import { sendTo } from './approve.ts';
 import { flag, need, str, UsageError, type Command } from '../command.ts';
 import { limitsFromValues } from './stats.ts';
+import { shielded } from '../signals.ts';
 import { formatBranches, formatProfiles, formatRepos, formatSessions } from '../format.ts';
 
 const json = { json: { type: 'boolean' } } as const;
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
 
 export const coreCommands: Command[] = [
   {
@@ -18,8 +25,18 @@ export const coreCommands: Command[] = [
       need(args, 1, this.usage);
       const name = str(values, 'name');
       const host = str(values, 'host');
-      const repo = await engine().addRepo(args[0]!, { ...(name ? { name } : {}), ...(host ? { host } : {}) });
-      emit(repo, `added ${repo.name} (${repo.host}:${repo.path})\n`);
+      const e = engine();
+      const before = (await e.store.read()).repos;
+      const repo = await e.addRepo(args[0]!, { ...(name ? { name } : {}), ...(host ? { host } : {}) });
+      // Say what happened: a path registered already is renamed or left as it is, never "added".
+      const was = before.find((r) => r.host === repo.host && r.path === repo.path);
+      const where = `${repo.host}:${repo.path}`;
+      const said = !was
+        ? `added ${repo.name} (${where})`
+        : was.name === repo.name
+          ? `${where} is already registered as ${repo.name}`
+          : `renamed ${was.name} to ${repo.name} (${where})`;
+      emit(repo, `${said}\n`);
       return 0;
     },
   },
@@ -88,18 +105,25 @@ export const coreCommands: Command[] = [
       const from = str(values, 'from');
       if (agent && command !== undefined) throw new UsageError('--agent and --command exclude each other');
       if (from && !flag(values, 'new')) throw new UsageError('--from goes with --new');
-      const s = await engine().spawn({
-        repo: args[0]!,
-        branch: args[1]!,
-        newBranch: flag(values, 'new'),
-        ...(from ? { from } : {}),
-        ...(agent ? { agent } : {}),
-        ...(command !== undefined ? { command } : {}),
-        ...(limits ? { limits } : {}),
-        force: flag(values, 'force'),
-        skipSetup: flag(values, 'skip-setup'),
-        ...(flag(values, 'headless') ? { headless: true, ...(prompt !== undefined ? { prompt } : {}) } : {}),
-      });
+      const e = engine();
+      // Ctrl-C / kill / a closed terminal during the spawn: it stops and undoes what it made.
+      const s = await shielded((signal) =>
+        e.spawn({
+          signal,
+          repo: args[0]!,
+          branch: args[1]!,
+          newBranch: flag(values, 'new'),
+          ...(from ? { from } : {}),
+          ...(agent ? { agent } : {}),
+          ...(command !== undefined ? { command } : {}),
+          ...(limits ? { limits } : {}),
+          force: flag(values, 'force'),
+          skipSetup: flag(values, 'skip-setup'),
+          ...(flag(values, 'headless')
+            ? { headless: true, ...(prompt !== undefined ? { prompt } : {}) }
+            : {}),
+        }),
+      );
       const { id, repo, branch, worktree, host, agent: a, state, createdAt } = s;
       emit(
         { id, repo, branch, worktree, host, agent: a, state, createdAt },
@@ -125,9 +149,9 @@ export const coreCommands: Command[] = [
   {
     name: 'send',
     usage:
-      'send <id> <text> [--no-enter] [--force] | send --to <all|repo:R|host:H|state:S|id,id> <text> [--json]',
+      'send <id> <text | -> [--no-enter] [--force] | send --to <all|repo:R|host:H|state:S|id,id> <text> [--json]',
     summary:
-      "type text into a session's agent (then Enter); --force even into a first-run dialog; --to: into several, with a summary; headless: one user message",
+      "type text into a session's agent (then Enter); - reads stdin; --force even into a first-run dialog; --to: into several, with a summary; headless: one user message",
     options: { 'no-enter': { type: 'boolean' }, force: { type: 'boolean' }, to: { type: 'string' }, ...json },
     async run({ args, values, engine, emit }) {
       const to = str(values, 'to');
@@ -136,7 +160,9 @@ export const coreCommands: Command[] = [
         return sendTo(engine(), to, args[0]!, !flag(values, 'no-enter'), emit);
       }
       need(args, 2, this.usage);
-      await engine().send(args[0]!, args[1]!, !flag(values, 'no-enter'), flag(values, 'force'));
+      // `-`: any size (argv stops at ~128 KB per argument).
+      const text = args[1] === '-' ? await readStdin() : args[1]!;
+      await engine().send(args[0]!, text, !flag(values, 'no-enter'), flag(values, 'force'));
       return 0;
     },
   },

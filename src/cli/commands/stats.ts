@@ -1,7 +1,15 @@
 // Resources and limits: `orchard stats`, `orchard limit`, `orchard host info`.
-import type { ResourceLimits, ResourceStats } from '../../shared/model.ts';
+import type { RepoConfig, ResourceLimits, ResourceStats } from '../../shared/model.ts';
 import { describeLimits, formatBytes, formatPercent, parseCpu, parseMemory } from '../../shared/units.ts';
-import { ResourceMonitor } from '../../core/monitor/monitor.ts';
+import type { HostRegistry } from '../../core/hosts/registry.ts';
+import {
+  emptyHost,
+  HOST_TIMEOUT_MS,
+  listPanesWithin,
+  ResourceMonitor,
+  toResourceStats,
+  type HostSample,
+} from '../../core/monitor/monitor.ts';
 import { need, str, UsageError, type Command, type Values } from '../command.ts';
 import { table } from '../format.ts';
 import { cliParams } from './host.ts';
@@ -20,6 +28,46 @@ export function limitsFromValues(values: Values): ResourceLimits | undefined {
     ...(memory !== undefined ? { memory: parseMemory(memory) } : {}),
     ...(cpu !== undefined ? { cpu: parseCpu(cpu) } : {}),
   };
+}
+
+/**
+ * One sample of every host, each within `ms` in all (connect, list-panes, snapshot), like `ls`: a
+ * silent host is reported unreachable instead of holding the command. Hosts in `down` are not asked
+ * again (the second sample would wait on them a second time).
+ */
+async function sampleWithin(
+  monitor: ResourceMonitor,
+  hosts: HostRegistry,
+  repos: readonly RepoConfig[],
+  ms: number,
+  down: ReadonlyMap<string, string> = new Map(),
+): Promise<HostSample[]> {
+  const names = await hosts.names();
+  return Promise.all(
+    names.map(async (name): Promise<HostSample> => {
+      const failed = (error: string): HostSample => ({
+        host: emptyHost(name, error),
+        sessions: [],
+        snapshot: null,
+      });
+      const known = down.get(name);
+      if (known !== undefined) return failed(known);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const late = new Promise<HostSample>((resolve) => {
+        timer = setTimeout(() => resolve(failed(`unreachable: did not answer within ${ms / 1000} s`)), ms);
+      });
+      const sample = (async () => {
+        const ctx = await hosts.get(name);
+        const panes = await listPanesWithin(ctx, ms);
+        return monitor.sampleHost(
+          ctx,
+          panes,
+          repos.filter((r) => r.host === name).map((r) => r.path),
+        );
+      })().catch((e: unknown) => failed(e instanceof Error ? e.message : String(e)));
+      return Promise.race([sample, late]).finally(() => clearTimeout(timer));
+    }),
+  );
 }
 
 export function formatStats(s: ResourceStats): string {
@@ -68,9 +116,12 @@ export const statsCommands: Command[] = [
       const repos = (await e.store.read()).repos;
       const monitor = new ResourceMonitor();
       try {
-        await monitor.sample(e.hosts, repos);
+        const first = await sampleWithin(monitor, e.hosts, repos, HOST_TIMEOUT_MS);
+        const down = new Map(
+          first.flatMap((h) => (h.host.error ? [[h.host.name, h.host.error] as const] : [])),
+        );
         await new Promise((r) => setTimeout(r, STATS_INTERVAL_MS));
-        const s = await monitor.sample(e.hosts, repos);
+        const s = toResourceStats(await sampleWithin(monitor, e.hosts, repos, HOST_TIMEOUT_MS, down));
         emit(s, formatStats(s));
       } finally {
         monitor.dispose();

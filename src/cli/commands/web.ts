@@ -22,6 +22,7 @@ export const webCommands: Command[] = [
       const host = str(values, 'host') ?? '127.0.0.1';
       // Loaded on use: the server (ws, zod, the router) is most of the CLI's start-up otherwise.
       const { startWebServer } = await import('../web/server.ts');
+      await (await import('../web/ui-build.ts')).ensureUiBuilt(io.err);
       const e = engine();
       e.processKind = 'web';
       const { FleetMonitor } = await import('../../core/status/fleet-monitor.ts');

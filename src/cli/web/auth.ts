@@ -1,6 +1,6 @@
 // Who may talk to `orchard web`: a random token on every HTTP and WebSocket request (query
-// parameter, cookie or bearer header), a Host header naming this server while it listens on
-// loopback only (DNS rebinding), and a same-origin Origin on the WebSocket (cross-site pages).
+// parameter, cookie or bearer header), a Host header naming this server (a loopback name or the
+// address/name it was bound to: DNS rebinding), and a same-origin Origin on the WebSocket.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
@@ -8,9 +8,50 @@ export function newToken(): string {
   return randomBytes(24).toString('base64url');
 }
 
+/**
+ * A host name or address as a URL parser sees it: IPv4 shorthand and hex/octal forms become dotted
+ * quads (`127.1` is 127.0.0.1), IPv6 is compressed and bracketed, names lower-cased. Undefined when
+ * it is no host at all.
+ */
+export function canonicalHost(addr: string): string | undefined {
+  const bare = addr.replace(/^\[|\]$/g, '');
+  try {
+    return new URL(`http://${bare.includes(':') ? `[${bare}]` : bare}/`).hostname.toLowerCase();
+  } catch {
+    return undefined;
+  }
+}
+
+/** 127.0.0.0/8, ::1 (and IPv4-mapped 127/8), `localhost`, in any spelling. */
 export function isLoopback(addr: string): boolean {
-  const a = addr.replace(/^\[|\]$/g, '').toLowerCase();
-  return a === 'localhost' || a === '::1' || /^127(\.\d{1,3}){3}$/.test(a) || a === '::ffff:127.0.0.1';
+  const h = canonicalHost(addr);
+  if (h === undefined) return false;
+  return (
+    h === 'localhost' ||
+    h.endsWith('.localhost') ||
+    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) ||
+    h === '[::1]' ||
+    /^\[::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}\]$/.test(h)
+  );
+}
+
+/** A wildcard bind: every address of this machine. */
+export function isWildcard(addr: string): boolean {
+  const h = canonicalHost(addr);
+  return h === '0.0.0.0' || h === '[::]';
+}
+
+/**
+ * The names a Host header may carry besides loopback ones (DNS rebinding: a page on any other
+ * name must not reach the server, whatever address it resolved to): the address or name the user
+ * bound to, or for a wildcard bind this machine's addresses and host name.
+ */
+export function allowedHostNames(
+  bound: string,
+  machine: { addresses: readonly string[]; hostname: string },
+): Set<string> {
+  const names = isWildcard(bound) ? [...machine.addresses, machine.hostname] : [bound];
+  return new Set(names.map(canonicalHost).filter((h): h is string => h !== undefined));
 }
 
 /** Cookies are not scoped by port: the name carries it, so two servers on one machine do not clash. */
@@ -33,8 +74,8 @@ function same(a: string, b: string): boolean {
 export interface Gate {
   token: string;
   port: number;
-  /** Listening on loopback only: then the Host header must name this machine. */
-  loopbackOnly: boolean;
+  /** Canonical host names the Host header may name besides loopback ones (allowedHostNames). */
+  hostNames: ReadonlySet<string>;
 }
 
 /**
@@ -55,13 +96,14 @@ export function presentedToken(
   return url.searchParams.get('token') || bearer || fromCookie || undefined;
 }
 
+/** The Host header names this server: a loopback name or one the user bound to, and its port. */
 export function hostAllowed(req: IncomingMessage, gate: Gate): boolean {
-  if (!gate.loopbackOnly) return true;
   const host = req.headers.host;
   if (!host) return false;
   try {
     const u = new URL(`http://${host}`);
-    return isLoopback(u.hostname) && Number(u.port || 80) === gate.port;
+    if (Number(u.port || 80) !== gate.port) return false;
+    return isLoopback(u.hostname) || gate.hostNames.has(u.hostname.toLowerCase());
   } catch {
     return false;
   }

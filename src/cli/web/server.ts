@@ -10,10 +10,11 @@ import { WS_PATH, type ServerMessage } from '../../shared/api.ts';
 import type { Engine } from '../../core/engine.ts';
 import { createRouter, type Router, type RouterOptions } from '../../core/rpc/index.ts';
 import { connectPassphrases } from '../../core/rpc/passphrases.ts';
+import { hostname, networkInterfaces } from 'node:os';
 import {
+  allowedHostNames,
   cookieName,
   hostAllowed,
-  isLoopback,
   newToken,
   originAllowed,
   tokenValid,
@@ -111,7 +112,12 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
   const router = createRouter(opts.engine, opts.router);
   // Encrypted SSH keys: an open page asks for the passphrase (else the terminal, if there is one).
   const passphrases = connectPassphrases(router, opts.engine);
-  const gate: Gate = { token, port: 0, loopbackOnly: isLoopback(host) };
+  const addresses = Object.values(networkInterfaces()).flatMap((l) => (l ?? []).map((a) => a.address));
+  const gate: Gate = {
+    token,
+    port: 0,
+    hostNames: allowedHostNames(host, { addresses, hostname: hostname() }),
+  };
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE });
   let peers = 0;
 

@@ -1,9 +1,36 @@
 // git operations over a Host. argv only; every ref and path is data, never a shell word.
 import { OrchardError } from '../../shared/errors.ts';
-import type { BranchInfo, WorktreeInfo } from '../../shared/model.ts';
+import { posix } from 'node:path';
+import type { BranchInfo } from '../../shared/model.ts';
 import type { ExecResult, Host } from '../hosts/host.ts';
-import { BRANCH_FORMAT, isDirtyStatus, parseBranchRefs, parseWorktreePorcelainZ } from './parse.ts';
+import {
+  BRANCH_FORMAT,
+  isDirtyStatus,
+  parseBranchRefs,
+  parseWorktreePorcelainZ,
+  type WorktreeEntry,
+} from './parse.ts';
+import { isNoSpace, mayBeNoSpace, noSpaceError } from './space.ts';
 
+/** git's private folder of one linked worktree (`.git/worktrees/<id>`), as found on disk. */
+export interface AdminDir {
+  dir: string;
+  /** The worktree's `.git` file path it points at (from its `gitdir` file). */
+  gitdir: string;
+  /** Why it is locked, when a `locked` file exists ("" for a lock without a reason). */
+  locked: string | null;
+  /** Age in seconds of an index.lock left there, or null. */
+  indexLockAgeS: number | null;
+  hasIndex: boolean;
+}
+
+// One round trip over every admin folder: fields NUL-separated, one folder per record.
+const ADMIN_SCAN =
+  'now=$(date +%s); for d in "$1"/worktrees/*/; do [ -d "$d" ] || continue; d=${d%/}; ' +
+  'printf "%s\\0" "$d"; cat -- "$d/gitdir" 2>/dev/null | tr -d "\\n"; printf "\\0"; ' +
+  'if [ -f "$d/locked" ]; then printf "L"; cat -- "$d/locked" | tr -d "\\n"; fi; printf "\\0"; ' +
+  'if [ -e "$d/index.lock" ]; then m=$(stat -c %Y -- "$d/index.lock" 2>/dev/null || stat -f %m -- "$d/index.lock"); ' +
+  'printf "%s" $((now - m)); fi; printf "\\0"; [ -f "$d/index" ] && printf 1; printf "\\0\\n"; done; exit 0';
 const GIT_ENV = { GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' };
 
 export class Git {
@@ -18,6 +45,7 @@ export class Git {
   private async run(args: string[], what: string, cwd = this.repoPath): Promise<ExecResult> {
     const r = await this.host.exec(['git', '-C', cwd, ...args], { env: GIT_ENV });
     if (r.code !== 0) {
+      if (isNoSpace(r.stderr)) throw await noSpaceError(this.host, cwd);
       const msg = r.stderr.trim().split('\n').filter(Boolean).pop() ?? `exit ${r.code}`;
       throw new OrchardError('command-failed', `${what} failed: ${msg}`, r.stderr);
     }
@@ -33,7 +61,7 @@ export class Git {
     return r.stdout.trim();
   }
 
-  async worktrees(): Promise<WorktreeInfo[]> {
+  async worktrees(): Promise<WorktreeEntry[]> {
     const r = await this.host.exec(['git', '-C', this.repoPath, 'worktree', 'list', '--porcelain', '-z'], {
       env: GIT_ENV,
     });
@@ -80,7 +108,103 @@ export class Git {
   }
 
   async addWorktree(path: string, branch: string): Promise<void> {
-    await this.run(['worktree', 'add', '--', path, branch], `git worktree add for ${JSON.stringify(branch)}`);
+    await this.run(
+      ['worktree', 'add', '--', path, branch],
+      `git worktree add for ${JSON.stringify(branch)}`,
+    ).catch((e: unknown) => this.explainAddFailure(e, path, branch));
+  }
+
+  /** A full disk named as such, with the mount and what is free, instead of git's last line. */
+  private async explainAddFailure(e: unknown, path: string, rev: string): Promise<never> {
+    const detail = e instanceof OrchardError ? (e.detail ?? '') : '';
+    if (!mayBeNoSpace(detail)) throw e;
+    const need = await this.checkoutSize(rev).catch(() => undefined);
+    if (isNoSpace(detail)) throw await noSpaceError(this.host, path, need);
+    const err = await noSpaceError(this.host, path, need);
+    const free = /\(([\d.]+) MB free/.exec(err.message);
+    // "unable to write file" without ENOSPC: a full disk only when the checkout does not fit.
+    if (need !== undefined && free && need >= Number(free[1]) * 1024 * 1024 * 0.9) throw err;
+    throw e;
+  }
+
+  /** Disk a checkout of `rev` takes, at 4 KiB blocks a file: to tell a full disk from other write errors. */
+  async checkoutSize(rev: string): Promise<number> {
+    const r = await this.run(['ls-tree', '-r', '-l', '-z', '--end-of-options', rev], 'git ls-tree');
+    let total = 0;
+    for (const e of r.stdout.split('\0')) {
+      const size = Number(e.split(/\s+/)[3]);
+      if (Number.isFinite(size)) total += Math.max(1, Math.ceil(size / 4096)) * 4096;
+    }
+    return total;
+  }
+
+  async revParse(rev: string): Promise<string> {
+    const r = await this.run(
+      ['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`],
+      `git rev-parse ${JSON.stringify(rev)}`,
+    );
+    return r.stdout.trim();
+  }
+
+  /** Delete a branch only while it still points at `sha` (git checks and deletes atomically). */
+  async deleteBranchAt(branch: string, sha: string): Promise<boolean> {
+    const r = await this.host.exec(
+      ['git', '-C', this.repoPath, 'update-ref', '-d', `refs/heads/${branch}`, sha],
+      { env: GIT_ENV },
+    );
+    return r.code === 0;
+  }
+
+  /** The repository's common .git folder, absolute. */
+  async commonDir(): Promise<string> {
+    const r = await this.run(['rev-parse', '--git-common-dir'], 'git rev-parse --git-common-dir');
+    return posix.resolve(this.repoPath, r.stdout.trim());
+  }
+
+  /** git's admin folders of linked worktrees, read straight from disk (one exec). */
+  async adminDirs(): Promise<AdminDir[]> {
+    const common = await this.commonDir();
+    const r = await this.host.exec(['sh', '-c', ADMIN_SCAN, 'orchard-wt', common]);
+    const out: AdminDir[] = [];
+    for (const rec of r.stdout.split('\0\n')) {
+      const [dir, gitdir = '', locked = '', age = '', idx = ''] = rec.split('\0');
+      if (!dir) continue;
+      out.push({
+        dir,
+        gitdir,
+        locked: locked.startsWith('L') ? locked.slice(1) : null,
+        indexLockAgeS: age ? Number(age) : null,
+        hasIndex: idx === '1',
+      });
+    }
+    return out;
+  }
+
+  /**
+   * Remove one worktree and its record whatever state it is in (locked, index.lock, half checked
+   * out, folder gone): only for worktrees Orchard knows it made. Never `git worktree prune`, which
+   * would drop every stale record (another disk's worktrees may just be unmounted).
+   */
+  async forceRemoveWorktree(path: string): Promise<void> {
+    const admin = (await this.adminDirs()).find((a) => a.gitdir === posix.join(path, '.git'));
+    if (admin) await this.host.exec(['rm', '-f', '--', posix.join(admin.dir, 'index.lock')]);
+    const r = await this.host.exec(
+      ['git', '-C', this.repoPath, 'worktree', 'remove', '--force', '--force', '--', path],
+      { env: GIT_ENV },
+    );
+    if (r.code === 0 && !(await this.host.exists(path))) return;
+    // git refused (an old git, a folder without .git): remove the folder and this one record.
+    const rm = await this.host.exec(['rm', '-rf', '--', path, ...(admin ? [admin.dir] : [])]);
+    if (rm.code !== 0)
+      throw new OrchardError(
+        'command-failed',
+        `cannot remove ${path}: ${rm.stderr.trim() || `exit ${rm.code}`}`,
+      );
+  }
+
+  /** Drop git's record of a worktree whose folder is gone: that record only. */
+  async dropStaleRecord(path: string): Promise<void> {
+    await this.forceRemoveWorktree(path);
   }
 
   async addWorktreeNewBranch(path: string, branch: string, base: string, track = false): Promise<void> {
@@ -94,7 +218,9 @@ export class Git {
       path,
       base,
     ];
-    await this.run(args, `git worktree add -b ${JSON.stringify(branch)}`);
+    await this.run(args, `git worktree add -b ${JSON.stringify(branch)}`).catch((e: unknown) =>
+      this.explainAddFailure(e, path, base),
+    );
   }
 
   async isDirty(worktreePath: string): Promise<boolean> {
@@ -104,10 +230,6 @@ export class Git {
 
   async removeWorktree(path: string, force: boolean): Promise<void> {
     await this.run(['worktree', 'remove', ...(force ? ['--force'] : []), '--', path], 'git worktree remove');
-  }
-
-  async prune(): Promise<void> {
-    await this.run(['worktree', 'prune'], 'git worktree prune');
   }
 
   async headBranch(): Promise<string | null> {

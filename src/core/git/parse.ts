@@ -1,10 +1,15 @@
 // Pure parsers for git's machine-readable output.
 import type { BranchInfo, WorktreeInfo } from '../../shared/model.ts';
 
+/** A worktree as git lists it, with why it is locked ("initializing": `git worktree add` never finished). */
+export interface WorktreeEntry extends WorktreeInfo {
+  lockedReason?: string;
+}
+
 /** `git worktree list --porcelain -z`: records of NUL-terminated attribute lines, separated by an empty one. */
-export function parseWorktreePorcelainZ(out: string): WorktreeInfo[] {
-  const result: WorktreeInfo[] = [];
-  let cur: WorktreeInfo | null = null;
+export function parseWorktreePorcelainZ(out: string): WorktreeEntry[] {
+  const result: WorktreeEntry[] = [];
+  let cur: WorktreeEntry | null = null;
   for (const field of out.split('\0')) {
     if (field === '') {
       if (cur) result.push(cur);
@@ -43,6 +48,7 @@ export function parseWorktreePorcelainZ(out: string): WorktreeInfo[] {
         break;
       case 'locked':
         cur.locked = true;
+        if (value) cur.lockedReason = value;
         break;
       case 'prunable':
         cur.prunable = true;

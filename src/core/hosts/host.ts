@@ -8,7 +8,30 @@ export interface ExecOptions {
   /** Written to the process's stdin, then stdin is closed. */
   input?: string | Buffer;
   env?: Record<string, string>;
+  /**
+   * Past this the command is stopped (process killed, SSH channel closed) and exec rejects with
+   * "timed out after N s: <command>". Default EXEC_TIMEOUT_MS; 0: no limit.
+   */
   timeoutMs?: number;
+}
+
+/**
+ * Every command has a time limit, so a hung tool (a remote git waiting on a dead NFS mount, a tmux
+ * that swaps) never holds a process or an SSH channel forever. Generous: git can take long on big
+ * repos; polled commands (list-panes) pass their own short limit.
+ */
+export const EXEC_TIMEOUT_MS = 120_000;
+
+/** The limit for this call (0 or less: none). */
+export function execTimeout(opts: ExecOptions): number {
+  return opts.timeoutMs ?? EXEC_TIMEOUT_MS;
+}
+
+/** "timed out after 10 s: tmux -L orchard list-panes ..." (long argv shortened). */
+export function timedOutMessage(argv: readonly string[], ms: number, where = ''): string {
+  const cmd = argv.join(' ');
+  const shown = cmd.length > 160 ? `${cmd.slice(0, 157)}...` : cmd;
+  return `timed out after ${Math.round(ms / 100) / 10} s${where}: ${shown}`;
 }
 
 export interface ExecResult {

@@ -1,6 +1,6 @@
 // `orchard gc`: remove the worktrees Orchard made (@orchard_owns_worktree) whose branch is merged into
 // its base, whose sessions have all ended and which hold no uncommitted change; and git's records of
-// worktrees whose folder is gone (only those: `git worktree prune` drops exactly the prunable ones).
+// worktrees whose folder is gone (only those, one by one), and worktrees a killed spawn left half-made.
 // A worktree Orchard did not make is never touched. Everything is decided first; --dry-run stops there.
 // A removal runs the repo's teardown first (a failing one keeps the worktree: gc never forces), and
 // drops the durable records of the sessions it ends (records.ts). Transcripts (transcript.ts) of
@@ -14,6 +14,7 @@ import { Git } from '../git/git.ts';
 import type { HostContext } from '../hosts/registry.ts';
 import { sessionBase } from '../review/base.ts';
 import { isAncestor, resolveCommit, statusLines } from '../review/gitx.ts';
+import { findBrokenWorktrees, removeBrokenWorktree, type BrokenWorktree } from './broken.ts';
 import { listHostSessions } from './list.ts';
 import { removeRecord } from './records.ts';
 import { runTeardown } from './teardown.ts';
@@ -26,6 +27,7 @@ interface Planned extends GcItem {
   /** Their ids: their records go with the worktree. */
   sessionIds: string[];
   repoPath: string;
+  broken?: BrokenWorktree;
 }
 
 async function planRepo(
@@ -33,9 +35,13 @@ async function planRepo(
   repoPath: string,
   repoName: string,
   sessions: SessionInfo[],
+  worktreeRoot?: string,
 ): Promise<Planned[]> {
   const git = new Git(ctx.host, repoPath);
-  const wts = await git.worktrees();
+  const [wts, broken] = await Promise.all([
+    git.worktrees(),
+    findBrokenWorktrees(ctx, repoPath, worktreeRoot ? { worktreeRoot } : {}),
+  ]);
   const out: Planned[] = [];
   const base = {
     host: ctx.host.name,
@@ -45,7 +51,19 @@ async function planRepo(
     tmuxSessions: [] as string[],
     sessionIds: [] as string[],
   };
-  for (const w of wts.slice(1).filter((x) => x.prunable))
+  // Left half-made by a spawn that was killed (src/core/sessions/broken.ts): Orchard's own only.
+  const removable = broken.filter((b) => b.owned && !b.sessionIds.length);
+  for (const b of removable)
+    out.push({
+      ...base,
+      worktree: b.path,
+      branch: b.branch,
+      action: 'remove-broken',
+      reason: `${b.reason} (left by an interrupted spawn)`,
+      broken: b,
+    });
+  const gone = new Set(removable.map((b) => b.path));
+  for (const w of wts.slice(1).filter((x) => x.prunable && !gone.has(x.path)))
     out.push({
       ...base,
       worktree: w.path,
@@ -82,7 +100,8 @@ async function planRepo(
 
 async function execute(ctx: HostContext, repos: readonly RepoConfig[], item: Planned): Promise<void> {
   const git = new Git(ctx.host, item.repoPath);
-  if (item.action === 'prune-record') return git.prune();
+  if (item.action === 'prune-record') return git.dropStaleRecord(item.worktree);
+  if (item.action === 'remove-broken') return removeBrokenWorktree(ctx, item.repoPath, item.broken!);
   const td = await runTeardown(ctx, repos, {
     id: item.sessionId ?? '',
     repoPath: item.repoPath,
@@ -150,22 +169,21 @@ export async function gc(engine: Engine, dryRun: boolean): Promise<GcResult> {
           repoPath,
           repoName,
           sessions.filter((s) => s.repoPath === repoPath),
+          config.repos.find((r) => r.host === name && r.path === repoPath)?.worktreeRoot,
         );
       } catch {
         continue; // repo moved or deleted
       }
-      let pruned = false;
       for (const p of planned) {
-        if (!dryRun && !(p.action === 'prune-record' && pruned)) {
+        if (!dryRun) {
           try {
             await execute(ctx, config.repos, p);
             p.done = true;
-            if (p.action === 'prune-record') pruned = true;
           } catch (e) {
             p.error = toErrorValue(e).message;
           }
-        } else if (!dryRun) p.done = true;
-        const { tmuxSessions: _t, sessionIds: _s, repoPath: _r, ...item } = p;
+        }
+        const { tmuxSessions: _t, sessionIds: _s, repoPath: _r, broken: _b, ...item } = p;
         items.push(item);
       }
     }

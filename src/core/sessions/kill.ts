@@ -8,6 +8,7 @@ import type { HostContext } from '../hosts/registry.ts';
 import { listHostSessions } from './list.ts';
 import { removeRecord } from './records.ts';
 import { runTeardown } from './teardown.ts';
+import { findBrokenWorktrees } from './broken.ts';
 
 export interface KillOptions {
   removeWorktree?: boolean;
@@ -20,14 +21,20 @@ async function checkRemovable(
   s: SessionInfo,
   repos: readonly RepoConfig[],
   force: boolean,
-): Promise<boolean> {
+): Promise<'clean' | 'broken' | false> {
   const wts = await git.worktrees();
   if (wts[0]?.path === s.worktree || repos.some((r) => r.host === s.host && r.path === s.worktree))
     throw new OrchardError(
       'worktree-main',
       `${s.worktree} is a repository's own work tree; it is never removed`,
     );
-  if (!s.ownsWorktree)
+  // A half-made worktree Orchard made (an interrupted spawn; an older Orchard started agents in
+  // them): removed whatever its state, since its "changes" are the files git never wrote.
+  const repo = repos.find((r) => r.host === s.host && r.path === s.repoPath);
+  const broken = (
+    await findBrokenWorktrees(ctx, s.repoPath, repo?.worktreeRoot ? { worktreeRoot: repo.worktreeRoot } : {})
+  ).find((b) => b.path === s.worktree && b.owned);
+  if (!s.ownsWorktree && !broken)
     throw new OrchardError(
       'worktree-not-owned',
       `${s.worktree} was not made by Orchard (the branch was already checked out there); it is kept. ` +
@@ -42,6 +49,7 @@ async function checkRemovable(
       `session ${others[0]!.id} also uses ${s.worktree}; kill it first`,
     );
   const entry = wts.find((w) => w.path === s.worktree);
+  if (broken) return 'broken';
   if (!entry) return false; // already gone (removed or pruned by hand): nothing to remove
   if (entry.locked)
     throw new OrchardError(
@@ -53,7 +61,7 @@ async function checkRemovable(
       'worktree-dirty',
       `worktree ${s.worktree} has uncommitted changes; nothing was killed or removed (use --force to discard them)`,
     );
-  return true;
+  return 'clean';
 }
 
 export async function killSession(
@@ -83,7 +91,8 @@ export async function killSession(
   };
   if (!remove) return result;
   try {
-    await git.removeWorktree(s.worktree, !!opts.force);
+    if (remove === 'broken') await git.forceRemoveWorktree(s.worktree);
+    else await git.removeWorktree(s.worktree, !!opts.force);
     return { ...result, worktreeRemoved: true };
   } catch (e) {
     // The session is gone either way: say so, and that the worktree was kept.

@@ -71,6 +71,9 @@ async function joinWithGit(ctx: HostContext, sessions: SessionInfo[]): Promise<v
         for (const s of list) {
           const wt = byPath.get(s.worktree);
           if (wt?.branch) s.branch = wt.branch;
+          // git's own marker, read in the same call: no extra process per tick.
+          if (wt?.lockedReason === 'initializing')
+            s.worktreeBroken = 'git worktree add did not finish (locked initializing)';
         }
         await aheadBehind(ctx.host, repoPath, list);
       } catch {

@@ -1,5 +1,6 @@
 // Spawn = worktree (made or reused) + tmux session + agent, as one operation: what it made is
-// rolled back when a later step fails (claude-squad's Start defers Kill on error).
+// rolled back when a later step fails or the user interrupts (claude-squad's Start defers Kill on
+// error). Across processes it runs under the locks of lock.ts, taken by the Engine.
 import { randomUUID } from 'node:crypto';
 import { posix } from 'node:path';
 import { OrchardError } from '../../shared/errors.ts';
@@ -22,6 +23,8 @@ import { worktreePathFor } from '../repos.ts';
 import { orchardPanes } from './list.ts';
 import { recordOf, writeRecord, type SessionRecord } from './records.ts';
 import { prepareTranscript } from './transcript.ts';
+import { findBrokenWorktrees, removeBrokenWorktree } from './broken.ts';
+import type { PendingSpawn } from './lock.ts';
 import { prepareHeadless } from './headless.ts';
 import { branchSlug, randomId } from '../util/slug.ts';
 
@@ -54,36 +57,65 @@ function remoteMatch(refs: BranchInfo[], name: string): BranchInfo | undefined {
   return tails.length === 1 ? tails[0] : undefined;
 }
 
+/** The local branch a spawn will use (`origin/x` → `x`): the name its lock is taken on. */
+export function localBranchName(refs: BranchInfo[], opts: SpawnOptions): string {
+  if (opts.newBranch || refs.some((r) => r.kind === 'local' && r.name === opts.branch)) return opts.branch;
+  const remote = remoteMatch(refs, opts.branch);
+  return remote ? remote.name.slice(remote.name.indexOf('/') + 1) : opts.branch;
+}
+
+/** What a spawn needs from its caller to be safe across processes (Engine holds the locks). */
+export interface SpawnGuards {
+  /** Record what is about to be made, BEFORE it is made: a SIGKILL leaves Orchard's ownership on disk. */
+  mark(p: PendingSpawn): Promise<void>;
+  /** Run work that changes git's worktree records with no other spawn of this repo doing so. */
+  exclusive<T>(fn: () => Promise<T>): Promise<T>;
+  /** Aborted by SIGINT/SIGTERM/SIGHUP in the CLI: stop and undo everything made so far. */
+  signal?: AbortSignal;
+}
+
+export const NO_GUARDS: SpawnGuards = { mark: async () => undefined, exclusive: (fn) => fn() };
+
+function checkAbort(signal: AbortSignal | undefined): void {
+  if (signal?.aborted)
+    throw new OrchardError(
+      'command-failed',
+      `spawn interrupted${typeof signal.reason === 'string' ? ` by ${signal.reason}` : ''}; what it had made was removed`,
+    );
+}
+
 /**
- * Decide what worktree serves `branch`. Changes nothing, except pruning git's record of a worktree
- * whose folder is gone when that record is what blocks this branch or path (a user deleted the
- * folder by hand). Other stale records are left alone: their disk may just be unmounted.
+ * Decide what worktree serves `branch`. Changes nothing, except dropping git's record of a
+ * worktree whose folder is gone when that very record blocks this branch or path (a user deleted
+ * the folder by hand). Other stale records are left alone: their disk may just be unmounted.
+ * Branches match exactly: a record of `login` never blocks `feature/login`.
  */
 export async function planWorktree(
   ctx: HostContext,
   git: Git,
   repo: RepoConfig,
   opts: SpawnOptions,
+  guards: SpawnGuards = NO_GUARDS,
 ): Promise<SpawnPlan> {
   const [refs, listed] = await Promise.all([git.branchRefs(), git.worktrees()]);
-  const wanted = new Set([opts.branch, opts.branch.slice(opts.branch.indexOf('/') + 1)]);
-  const blocking = listed.filter(
-    (w) =>
-      w.prunable &&
-      ((w.branch && wanted.has(w.branch)) || [...wanted].some((b) => worktreePathFor(repo, b) === w.path)),
-  );
-  if (blocking.length) await git.prune();
+  const name = localBranchName(refs, opts);
+  const path = worktreePathFor(repo, name);
+  const blocking = listed.filter((w) => w.prunable && (w.branch === name || w.path === path));
+  if (blocking.length)
+    await guards.exclusive(async () => {
+      for (const w of blocking) await git.dropStaleRecord(w.path);
+    });
   const wts = listed.filter((w) => !blocking.includes(w));
   const holder = (b: string): WorktreeInfo | undefined => wts.find((w) => w.branch === b);
   const local = (b: string) => refs.some((r) => r.kind === 'local' && r.name === b);
   const freshPath = async (b: string) => {
-    const path = worktreePathFor(repo, b);
-    if (wts.some((w) => w.path === path) || (await ctx.host.exists(path)))
+    const p = worktreePathFor(repo, b);
+    if (wts.some((w) => w.path === p) || (await ctx.host.exists(p)))
       throw new OrchardError(
         'command-failed',
-        `worktree path already in use: ${path} (move it away or run git worktree prune)`,
+        `worktree path already in use: ${p} (move it away, or remove it with git worktree remove)`,
       );
-    return path;
+    return p;
   };
 
   if (opts.newBranch) {
@@ -100,17 +132,15 @@ export async function planWorktree(
     const worktree = await freshPath(opts.branch);
     return { branch: opts.branch, worktree, createsWorktree: true, create: { base, track: false } };
   }
-  if (local(opts.branch)) {
-    const held = holder(opts.branch);
-    if (held) return { branch: opts.branch, worktree: held.path, createsWorktree: false };
-    return { branch: opts.branch, worktree: await freshPath(opts.branch), createsWorktree: true };
+  if (local(name)) {
+    const held = holder(name);
+    if (held) return { branch: name, worktree: held.path, createsWorktree: false };
+    return { branch: name, worktree: await freshPath(name), createsWorktree: true };
   }
   const remote = remoteMatch(refs, opts.branch);
   if (remote) {
-    const localName = remote.name.slice(remote.name.indexOf('/') + 1);
-    if (local(localName)) return planWorktree(ctx, git, repo, { ...opts, branch: localName });
-    const worktree = await freshPath(localName);
-    return { branch: localName, worktree, createsWorktree: true, create: { base: remote.name, track: true } };
+    const worktree = await freshPath(name);
+    return { branch: name, worktree, createsWorktree: true, create: { base: remote.name, track: true } };
   }
   throw new OrchardError(
     'branch-not-found',
@@ -169,21 +199,66 @@ export interface PreparedSpawn {
 }
 
 /**
- * Plan the worktree, check for a live session on it, check the agent command and build its argv,
- * all at once: these are independent round trips (each one an exec, over SSH a channel).
+ * A worktree an interrupted spawn or git left half-made, where this spawn would run: removed when
+ * Orchard made it and nothing runs there, else a clear refusal. Never handed to an agent.
+ */
+async function clearBroken(
+  ctx: HostContext,
+  repo: RepoConfig,
+  branch: string,
+  panes: PaneRecord[],
+  guards: SpawnGuards,
+): Promise<void> {
+  const path = worktreePathFor(repo, branch);
+  const broken = (
+    await findBrokenWorktrees(ctx, repo.path, {
+      panes,
+      ...(repo.worktreeRoot ? { worktreeRoot: repo.worktreeRoot } : {}),
+    })
+  ).filter((b) => b.branch === branch || b.path === path);
+  for (const b of broken) {
+    if (!b.owned || b.sessionIds.length)
+      throw new OrchardError(
+        'worktree-locked',
+        `worktree ${b.path} is broken (${b.reason}); ` +
+          (b.sessionIds.length
+            ? `session ${b.sessionIds[0]} runs in it: kill it with orchard kill ${b.sessionIds[0]} --remove-worktree --force`
+            : `it was not made by Orchard: remove it with git worktree remove --force --force`),
+      );
+    await guards.exclusive(() => removeBrokenWorktree(ctx, repo.path, b));
+  }
+}
+
+/**
+ * Check for a live session on the branch, clear a broken worktree Orchard left, then plan the
+ * worktree, check the agent command and build its argv (independent round trips, in parallel).
+ * Run under the branch's spawn lock: these checks are the re-check after taking it.
  */
 export async function prepareSpawn(
   ctx: HostContext,
   repo: RepoConfig,
   profile: AgentProfile,
-  opts: SpawnOptions,
+  opts: SpawnOptions & { localBranch?: string },
+  guards: SpawnGuards = NO_GUARDS,
 ): Promise<PreparedSpawn> {
   const git = new Git(ctx.host, repo.path);
   const id = randomId();
   const agentSessionId = profile.kind === 'claude' ? randomUUID() : undefined;
-  const [plan, panes, argv, base, transcript] = await Promise.all([
-    planWorktree(ctx, git, repo, opts),
-    ctx.tmux.listPanes(),
+  const panes = await ctx.tmux.listPanes();
+  const mine = orchardPanes(panes).filter(
+    (p) => p['@orchard_repo_path'] === repo.path && p.pane_dead !== '1',
+  );
+  const branch = opts.localBranch ?? opts.branch;
+  const running = mine.find((p) => p['@orchard_branch'] === branch);
+  if (running)
+    throw new OrchardError(
+      opts.newBranch ? 'branch-exists' : 'session-exists',
+      (opts.newBranch ? `branch already exists: ${branch}; ` : '') +
+        `session ${running['@orchard_id']} already runs on ${opts.newBranch ? 'it' : branch} (${running['@orchard_worktree']})`,
+    );
+  await clearBroken(ctx, repo, branch, panes, guards);
+  const [plan, argv, base, transcript] = await Promise.all([
+    planWorktree(ctx, git, repo, opts, guards),
     ensureCommand(ctx, profile).then(() => agentArgv(ctx, profile, agentSessionId)),
     opts.from ?? defaultBase(ctx.host, repo.path).catch(() => ''),
     prepareTranscript(ctx, id),
@@ -221,13 +296,18 @@ export async function prepareSpawn(
   return { ctx, git, plan, spec, id, limits: opts.limits };
 }
 
-/** Make the worktree (if needed), the limits and the tmux session; undo what was made on failure. */
-export async function executeSpawn(p: PreparedSpawn): Promise<SpawnResult> {
-  const { ctx, git, plan, spec, id, limits } = p;
+/**
+ * Make the worktree (if needed), the limits and the tmux session; undo what was made on failure
+ * or interruption: the session, the worktree, and a branch this spawn created (only while it still
+ * points at its starting commit and nothing else uses it).
+ */
+export async function executeSpawn(p: PreparedSpawn, guards: SpawnGuards = NO_GUARDS): Promise<SpawnResult> {
+  const { ctx, plan, spec, id, limits } = p;
   const undo: Array<() => Promise<void>> = [];
   const record = recordOf(p); // before the limits prefix changes spec.argv
   let pane: PaneRecord;
   try {
+    checkAbort(guards.signal);
     if (hasLimits(limits)) {
       const placed = await prepareLimits(ctx, id, limits);
       undo.push(placed.undo);
@@ -236,22 +316,62 @@ export async function executeSpawn(p: PreparedSpawn): Promise<SpawnResult> {
       spec.tags['@orchard_limits'] = encodeLimitsTag(placed.tag);
     }
     if (plan.createsWorktree) {
-      await ctx.host.mkdirp(posix.dirname(plan.worktree));
-      if (plan.create)
-        await git.addWorktreeNewBranch(plan.worktree, plan.branch, plan.create.base, plan.create.track);
-      else await git.addWorktree(plan.worktree, plan.branch);
-      // Only the worktree is undone: a branch, once made, is never deleted.
-      undo.push(() => git.removeWorktree(plan.worktree, true));
+      await addWorktree(p, guards, undo);
+      checkAbort(guards.signal);
+      // The .worktreeinclude copy (setup.ts), into the worktree this spawn just made.
       await p.afterWorktree?.();
     }
+    checkAbort(guards.signal);
     // If tmux made the session but the call still failed (a dropped SSH connection, a garbled
     // read-back), the session must not outlive the rollback of its worktree.
     undo.push(() => ctx.tmux.killSession(spec.name));
     pane = await ctx.tmux.newSession(spec);
+    checkAbort(guards.signal);
     await writeRecord(ctx, record); // what outlives a reboot (records.ts)
   } catch (e) {
-    for (const u of undo.reverse()) await u().catch(() => undefined);
-    throw e;
+    const failed: unknown[] = [];
+    for (const u of undo.reverse()) await u().catch((err: unknown) => failed.push(err));
+    // Ctrl-C also reaches git (same process group): its failure is the interruption, say so.
+    let err = e;
+    try {
+      checkAbort(guards.signal);
+    } catch (interrupted) {
+      err = interrupted;
+    }
+    if (failed.length) throw Object.assign(err as object, { rollbackFailed: true });
+    throw err;
   }
   return { id, branch: plan.branch, worktree: plan.worktree, pane };
+}
+
+async function addWorktree(
+  p: PreparedSpawn,
+  guards: SpawnGuards,
+  undo: Array<() => Promise<void>>,
+): Promise<void> {
+  const { ctx, git, plan } = p;
+  const base = plan.create ? await git.revParse(plan.create.base) : undefined;
+  await guards.mark({
+    branch: plan.branch,
+    worktree: plan.worktree,
+    ...(plan.create ? { createdBranch: true, base } : {}),
+  });
+  // Pushed before the add: a failed or interrupted add leaves a half checkout (or a folder) too.
+  undo.push(() =>
+    guards.exclusive(async () => {
+      const wts = await git.worktrees();
+      if (wts.some((w) => w.path === plan.worktree)) await git.forceRemoveWorktree(plan.worktree);
+      else await ctx.host.exec(['rm', '-rf', '--', plan.worktree]);
+      // The worktree root, if this spawn made it and it is empty (rmdir refuses otherwise).
+      await ctx.host.exec(['rmdir', '--', posix.dirname(plan.worktree)]);
+      if (plan.create && base && !(await git.worktrees()).some((w) => w.branch === plan.branch))
+        await git.deleteBranchAt(plan.branch, base);
+    }),
+  );
+  await guards.exclusive(async () => {
+    await ctx.host.mkdirp(posix.dirname(plan.worktree));
+    if (plan.create)
+      await git.addWorktreeNewBranch(plan.worktree, plan.branch, plan.create.base, plan.create.track);
+    else await git.addWorktree(plan.worktree, plan.branch);
+  });
 }

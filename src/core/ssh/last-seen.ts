@@ -2,9 +2,9 @@
 // `orchard ls`, the app after a restart) can show them as "unreachable" while their host is down
 // instead of dropping them. Only a display cache: the truth stays in that host's tmux, and the
 // file is rewritten each time the host answers.
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { writeFileAtomic } from '../util/atomic-write.ts';
 import type { SessionInfo } from '../../shared/model.ts';
 
 function stable(s: SessionInfo): SessionInfo {
@@ -76,14 +76,12 @@ export class LastSeenSessions {
   async set(host: string, sessions: readonly SessionInfo[]): Promise<void> {
     const text = JSON.stringify(sessions.map(stable));
     if ((await this.read(host)) === text) return;
-    this.known.set(host, text);
     try {
-      await mkdir(this.dir, { recursive: true });
-      const tmp = join(this.dir, `.${randomBytes(6).toString('hex')}.tmp`);
-      await writeFile(tmp, text, { mode: 0o600 });
-      await rename(tmp, this.file(host));
+      await writeFileAtomic(this.file(host), text, { mode: 0o600 });
+      // Only once written: a failed write (full disk) is tried again with the next answer.
+      this.known.set(host, text);
     } catch {
-      // read-only home or the like
+      // read-only home, full disk or the like (the helper removed its temp file)
     }
   }
 }

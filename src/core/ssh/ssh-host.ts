@@ -4,17 +4,43 @@
 import type { Duplex } from 'node:stream';
 import type { Client, ClientChannel, PseudoTtyOptions } from 'ssh2';
 import { OrchardError } from '../../shared/errors.ts';
-import type { ExecOptions, ExecResult, Host, PtyOptions, PtyStream } from '../hosts/host.ts';
+import {
+  execTimeout,
+  timedOutMessage,
+  type ExecOptions,
+  type ExecResult,
+  type Host,
+  type PtyOptions,
+  type PtyStream,
+} from '../hosts/host.ts';
 import { parseTmuxVersion } from '../tmux/format.ts';
 import { MIN_TMUX } from '../tmux/tmux.ts';
 import { remoteCommandLine } from './command-line.ts';
 import type { SshPool } from './pool.ts';
 import { SshPty } from './ssh-pty.ts';
 
-/** Atomic write: temp file beside the target, then rename. $1 = path, $2 = octal mode; data on stdin. */
+/**
+ * Atomic write: temp file beside the target, then rename. $1 = path, $2 = octal mode; data on stdin.
+ * On failure the temp file goes, and the folder's `df` line follows a marker (a full disk is named).
+ */
 const WRITE_SCRIPT =
   'd=$(dirname -- "$1") && mkdir -p -- "$d" && t="$d/.orchard-$$.tmp" && ' +
-  'cat > "$t" && chmod "$2" "$t" && mv -f -- "$t" "$1" || { rm -f -- "$t"; exit 1; }';
+  'cat > "$t" && chmod "$2" "$t" && mv -f -- "$t" "$1" || { rm -f -- "$t"; ' +
+  'echo "--orchard-df--" >&2; df -Pk -- "$d" 2>/dev/null | tail -n 1 >&2; exit 1; }';
+
+/** "no space left on /mnt (3 MB free)" from the script's stderr, when that is what failed. */
+export function remoteWriteError(stderr: string): { why: string; noSpace: boolean } {
+  const [why = '', df = ''] = stderr.split('--orchard-df--\n');
+  if (!/no space left|quota exceeded/i.test(why)) return { why: why.trim(), noSpace: false };
+  // Filesystem 1024-blocks Used Available Capacity Mounted-on (the mount may hold spaces).
+  const f = df.trim().split(/\s+/);
+  const kb = Number(f[3]);
+  if (f.length < 6 || !Number.isFinite(kb)) return { why: 'no space left on device', noSpace: true };
+  return {
+    why: `no space left on ${f.slice(5).join(' ')} (${Math.floor(kb / 1024)} MB free)`,
+    noSpace: true,
+  };
+}
 
 /** Both requirements in one round trip. */
 const REQUIREMENTS_SCRIPT = 'tmux -V 2>&1; echo "--orchard--"; git --version 2>&1';
@@ -45,33 +71,75 @@ function openChannel<T>(
   });
 }
 
-function collect(ch: ClientChannel, label: string, opts: ExecOptions): Promise<ExecResult> {
+/**
+ * Every remote command first writes its PID on stderr, then execs (same PID): closing a channel
+ * does not stop a command (sshd waits for it, and honours signal requests only for non-root
+ * logins), so a command past its time limit is killed by PID from a second channel.
+ */
+const PID_SCRIPT = 'printf "\\036orchard-pid %s\\n" "$$" >&2; exec "$@"';
+// eslint-disable-next-line no-control-regex -- the marker starts with RS, which no tool writes first
+const PID_LINE = /^\x1eorchard-pid (\d+)\n/;
+
+/** The PID line off the front of stderr. */
+function splitPid(stderr: string): { pid: number | undefined; rest: string } {
+  const m = PID_LINE.exec(stderr);
+  return m ? { pid: Number(m[1]), rest: stderr.slice(m[0].length) } : { pid: undefined, rest: stderr };
+}
+
+function collect(
+  ch: ClientChannel,
+  label: string,
+  argv: readonly string[],
+  opts: ExecOptions,
+  kill: (pid: number) => void,
+): Promise<ExecResult> {
+  const limit = execTimeout(opts);
   return new Promise((resolve, reject) => {
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    let timedOut = false;
+    let settled = false;
+    const settle = (f: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      f();
+    };
     ch.on('data', (b: Buffer) => out.push(b));
     ch.stderr.on('data', (b: Buffer) => err.push(b));
     ch.on('error', () => {});
-    const timer = opts.timeoutMs
-      ? setTimeout(() => {
-          timedOut = true;
-          ch.close();
-        }, opts.timeoutMs)
-      : undefined;
+    // Past the limit: ask sshd to kill the command (where it honours signal requests) and close the
+    // channel; the caller gets the error now, the channel's slot comes back when sshd confirms.
+    const timer =
+      limit > 0
+        ? setTimeout(
+            () =>
+              settle(() => {
+                const { pid } = splitPid(Buffer.concat(err).toString('utf8'));
+                if (pid !== undefined) kill(pid);
+                try {
+                  ch.signal('KILL');
+                } catch {
+                  // the channel is already going
+                }
+                ch.close();
+                reject(new OrchardError('command-failed', timedOutMessage(argv, limit, ` on ${label}`)));
+              }),
+            limit,
+          )
+        : undefined;
     // ssh2 passes the exit status to 'close' (code, or null and a signal name), like child_process.
-    ch.once('close', (code?: number | null, signal?: string) => {
-      if (timer) clearTimeout(timer);
-      const stdout = Buffer.concat(out).toString('utf8');
-      const stderr = Buffer.concat(err).toString('utf8');
-      if (timedOut) return resolve({ code: 128, stdout, stderr: stderr + 'timed out\n' });
-      // No exit status at all: the connection went away under the command.
-      if (code === undefined && signal === undefined)
-        return reject(
-          new OrchardError('host-unreachable', `connection to ${label} lost while a command ran`),
-        );
-      resolve({ code: typeof code === 'number' ? code : 128, stdout, stderr });
-    });
+    ch.once('close', (code?: number | null, signal?: string) =>
+      settle(() => {
+        const stdout = Buffer.concat(out).toString('utf8');
+        const stderr = splitPid(Buffer.concat(err).toString('utf8')).rest;
+        // No exit status at all: the connection went away under the command.
+        if (code === undefined && signal === undefined)
+          return reject(
+            new OrchardError('host-unreachable', `connection to ${label} lost while a command ran`),
+          );
+        resolve({ code: typeof code === 'number' ? code : 128, stdout, stderr });
+      }),
+    );
     ch.end(opts.input === undefined ? undefined : opts.input);
   });
 }
@@ -122,13 +190,19 @@ export class SshHost implements Host {
 
   /** Runs argv without the requirements check (the check itself uses it). */
   private async run(argv: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
-    const cmd = remoteCommandLine(argv, {
+    const cmd = remoteCommandLine(['sh', '-c', PID_SCRIPT, 'orchard', ...argv], {
       ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
       ...(opts.env ? { env: opts.env } : {}),
     });
     this.execs.count++;
     if (this.trace) process.stderr.write(`[orchard exec ${this.name}] ${argv.join(' ')}\n`);
-    return this.channel(cmd, undefined, (ch) => collect(ch, this.name, opts));
+    return this.channel(cmd, undefined, (ch) => collect(ch, this.name, argv, opts, (pid) => this.kill(pid)));
+  }
+
+  /** Best effort: the timed-out command's process group (sshd made it a session leader), else it. */
+  private kill(pid: number): void {
+    const script = 'kill -KILL -"$1" 2>/dev/null || kill -KILL "$1"';
+    void this.run(['sh', '-c', script, 'orchard-kill', String(pid)], { timeoutMs: 10_000 }).catch(() => {});
   }
 
   /** tmux >= 3.2 and git on the host, checked once per connection life of this object. */
@@ -174,11 +248,15 @@ export class SshHost implements Host {
     const r = await this.exec(['sh', '-c', WRITE_SCRIPT, 'orchard-write', path, mode.toString(8)], {
       input: data,
     });
-    if (r.code !== 0)
+    if (r.code !== 0) {
+      const { why, noSpace } = remoteWriteError(r.stderr);
       throw new OrchardError(
         'command-failed',
-        `cannot write ${path} on ${this.name}: ${r.stderr.trim() || `exit ${r.code}`}`,
+        noSpace
+          ? `${why} writing ${path} on ${this.name}`
+          : `cannot write ${path} on ${this.name}: ${why || `exit ${r.code}`}`,
       );
+    }
   }
 
   async mkdirp(path: string): Promise<void> {

@@ -1,7 +1,9 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { OrchardError } from '../../shared/errors.ts';
+// The config as a JSON file (CLI, tests, browser server and the app alike): read and validated by
+// the one schema on every read, so edits by another process show at once; written atomically.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../util/atomic-write.ts';
+import { parseConfig } from './config-schema.ts';
 import { defaultConfig, type OrchardConfig, type Store } from './store.ts';
 
 export class JsonFileStore implements Store {
@@ -25,20 +27,7 @@ export class JsonFileStore implements Store {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return defaultConfig();
       throw e;
     }
-    try {
-      const parsed = JSON.parse(text) as Partial<OrchardConfig>;
-      const base = defaultConfig();
-      return {
-        version: 1,
-        repos: Array.isArray(parsed.repos) ? parsed.repos : base.repos,
-        hosts: Array.isArray(parsed.hosts) ? parsed.hosts : base.hosts,
-        profiles: Array.isArray(parsed.profiles) ? parsed.profiles : base.profiles,
-        preferences: { ...base.preferences, ...(parsed.preferences ?? {}) },
-        ...(Array.isArray(parsed.trustedHostKeys) ? { trustedHostKeys: parsed.trustedHostKeys } : {}),
-      };
-    } catch {
-      throw new OrchardError('internal', `config file ${this.file} is not valid JSON; fix or remove it`);
-    }
+    return parseConfig(text, this.file);
   }
 
   update(fn: (c: OrchardConfig) => OrchardConfig | void): Promise<OrchardConfig> {
@@ -46,10 +35,7 @@ export class JsonFileStore implements Store {
     const run = this.queue.then(async () => {
       const cur = await this.read();
       const next = fn(cur) ?? cur;
-      await mkdir(dirname(this.file), { recursive: true });
-      const tmp = `${this.file}.${randomBytes(6).toString('hex')}.tmp`;
-      await writeFile(tmp, JSON.stringify(next, null, 2) + '\n', { mode: 0o600 });
-      await rename(tmp, this.file);
+      await writeFileAtomic(this.file, JSON.stringify(next, null, 2) + '\n', { mode: 0o600 });
       return next;
     });
     this.queue = run.catch(() => {});
