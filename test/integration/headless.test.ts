@@ -77,7 +77,7 @@ describe.each(['local', 'ssh'] as const)('%s', (kind) => {
       ],
       t.env,
     );
-    expect(spawned.stderr).toBe('');
+    expect(spawned.code, spawned.stderr).toBe(0);
     const id = (JSON.parse(spawned.stdout) as { id: string }).id;
 
     // The first turn, from the prompt: the message, the answer, the result with cost and duration.
@@ -111,7 +111,7 @@ describe.each(['local', 'ssh'] as const)('%s', (kind) => {
 
     // send adds a turn, with a tool call and its input; working while it runs, then idle.
     const sent = await runCli(['send', id, 'tool ls -la'], t.env);
-    expect(sent).toMatchObject({ code: 0, stderr: '' });
+    expect(sent.code, sent.stderr).toBe(0);
     const second = await waitFor(
       async () => {
         const ev = await events(id);
