@@ -52,9 +52,11 @@ import {
 import type { HostContext } from './hosts/registry.ts';
 import { forgetSession, resumeAll, resumeById } from './sessions/resume-ops.ts';
 import { readySpawn } from './sessions/setup.ts';
+import { sendHeadless } from './sessions/headless.ts';
 import type { OrchardConfig, Store } from './store/store.ts';
 import type { Disposable } from './util/lifecycle.ts';
 
+/** SpawnOptions carry `headless` and `prompt` (src/core/sessions/headless.ts). */
 export interface EngineSpawnOptions extends SpawnOptions {
   repo: string;
   agent?: string;
@@ -414,6 +416,8 @@ export class Engine implements Disposable {
    */
   async send(id: string, text: string, enter = true, force = false): Promise<void> {
     const s = await this.live(id);
+    // A headless session takes JSON messages through its pipe, not keystrokes.
+    if (s.headless) return sendHeadless(await this.hosts.get(s.host), s, text);
     if (s.state === 'exited')
       throw new OrchardError('invalid-argument', `session ${id} has exited; it cannot take input`);
     const tmux = (await this.hosts.get(s.host)).tmux;

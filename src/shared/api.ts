@@ -27,6 +27,7 @@ import type {
   BroadcastResult,
 } from './approve.ts';
 import type { ErrorValue } from './errors.ts';
+import type { HeadlessEventsParams, HeadlessEventsResult } from './headless.ts';
 import type {
   HostSummary,
   AddHostParams,
@@ -62,6 +63,8 @@ export type Empty = Record<string, never>;
 
 // Hosts, limits and key passphrases: their payloads live in hosts.ts.
 export type * from './hosts.ts';
+// Headless sessions' events.
+export type * from './headless.ts';
 
 export interface AddRepoParams {
   /** Path of a git work tree on `host`. */
@@ -90,6 +93,10 @@ export interface SpawnParams {
   force?: boolean;
   /** Start the agent without the repo's setup (an untrusted .orchard/setup is then not refused). */
   skipSetup?: boolean;
+  /** Headless: the agent takes JSON messages (sendText) and reports events (headlessEvents). */
+  headless?: boolean;
+  /** A headless session's first message. */
+  prompt?: string;
 }
 
 export interface KillParams {
@@ -381,7 +388,7 @@ export interface GcItem {
   worktree: string;
   branch: string | null;
   sessionId?: string;
-  action: 'remove-worktree' | 'prune-record' | 'remove-broken' | 'remove-transcripts';
+  action: 'remove-worktree' | 'prune-record' | 'remove-broken' | 'remove-transcripts' | 'remove-event-logs';
   reason: string;
   done: boolean;
   error?: string;
@@ -529,6 +536,8 @@ export interface RequestMap {
   approve: { params: ApproveParams; result: ApproveResult };
   approveAll: { params: ApproveAllParams; result: ApproveAllResult };
   broadcast: { params: BroadcastParams; result: BroadcastResult };
+  // Headless sessions (src/shared/headless.ts): events since a byte offset; messages via sendText.
+  headlessEvents: { params: HeadlessEventsParams; result: HeadlessEventsResult };
 }
 
 export interface SendMap {
@@ -636,6 +645,8 @@ export const REQUESTS = [
   'approve',
   'approveAll',
   'broadcast',
+  // Headless
+  'headlessEvents',
 ] as const;
 
 export const SENDS = [

@@ -48,8 +48,24 @@ export interface AgentProfile {
    * Absent: the kind's default (Claude Code: `--resume {sessionId}`); empty: the agent cannot resume.
    */
   resumeArgs?: string[];
+  /**
+   * Headless mode (`spawn --headless`): how the agent runs without a terminal, messages in and
+   * events out as JSON lines. Absent: the kind's default (Claude Code, Codex); null: no headless mode.
+   */
+  headless?: HeadlessSpec | null;
   /** How a permission question is answered on screen (src/core/sessions/approve.ts); absent: the kind's. */
   approval?: ApprovalSpec;
+}
+
+/** How an agent runs headless (src/core/sessions/headless.ts). */
+export interface HeadlessSpec {
+  /** Arguments added after `command` (Claude Code: `-p --input-format stream-json ...`). */
+  args: string[];
+  /**
+   * How messages reach it: 'stream-json' = one JSON user message a line on its stdin, any number of
+   * turns (Claude Code); 'argv' = the first prompt is its last argument and it takes no more (Codex exec).
+   */
+  input: 'stream-json' | 'argv';
 }
 
 /**
@@ -173,6 +189,11 @@ export interface SessionInfo {
   setup?: 'running' | 'failed';
   tmuxSession: string;
   paneId: string;
+  /**
+   * A headless session (`spawn --headless`): JSON messages in through a pipe, events out; how it
+   * takes messages ('argv': only its first prompt).
+   */
+  headless?: HeadlessSpec['input'];
   // Review (src/core/review): the branch's base and where it stands against it.
   /** What the branch is merged into and diffed against (`@orchard_base`). */
   base?: string;

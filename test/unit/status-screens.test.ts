@@ -112,6 +112,11 @@ test('which panes get their screen read', () => {
   expect(check({ '@orchard_state': 'error', '@orchard_state_at': old })).toBe(false);
   expect(check({ '@orchard_state': 'working', pane_dead: '1' })).toBe(false);
   expect(check({ '@orchard_state': 'idle' }, { id: 'plain', kind: 'custom' })).toBe(true); // no hooks: always
+  // Headless: no screen to read, its state comes from its stream.
+  expect(
+    check({ '@orchard_state': 'waiting', '@orchard_state_at': old, '@orchard_headless': 'stream-json' }),
+  ).toBe(false);
+  expect(check({ '@orchard_headless': 'argv' }, { id: 'plain', kind: 'custom' })).toBe(false);
 });
 
 test('what a stable verdict writes', () => {

@@ -79,8 +79,8 @@ export const coreCommands: Command[] = [
   {
     name: 'spawn',
     usage:
-      'spawn <repo> <branch> [--new [--from <base>]] [--agent <profile> | --command <cmd>] [--memory 4G] [--cpu 150%] [--force] [--skip-setup] [--json]',
-    summary: 'worktree (made or reused) + tmux session + agent',
+      'spawn <repo> <branch> [--new [--from <base>]] [--agent <profile> | --command <cmd>] [--memory 4G] [--cpu 150%] [--force] [--skip-setup] [--headless [--prompt <text>]] [--json]',
+    summary: 'worktree (made or reused) + tmux session + agent (--headless: JSON messages, see events)',
     options: {
       ...json,
       new: { type: 'boolean' },
@@ -91,9 +91,14 @@ export const coreCommands: Command[] = [
       cpu: { type: 'string' },
       force: { type: 'boolean' },
       'skip-setup': { type: 'boolean' },
+      headless: { type: 'boolean' },
+      prompt: { type: 'string' },
     },
     async run({ args, values, engine, emit }) {
       need(args, 2, this.usage);
+      const prompt = str(values, 'prompt');
+      if (prompt !== undefined && !flag(values, 'headless'))
+        throw new UsageError('--prompt goes with --headless');
       const limits = limitsFromValues(values);
       const agent = str(values, 'agent');
       const command = str(values, 'command');
@@ -114,6 +119,9 @@ export const coreCommands: Command[] = [
           ...(limits ? { limits } : {}),
           force: flag(values, 'force'),
           skipSetup: flag(values, 'skip-setup'),
+          ...(flag(values, 'headless')
+            ? { headless: true, ...(prompt !== undefined ? { prompt } : {}) }
+            : {}),
         }),
       );
       const { id, repo, branch, worktree, host, agent: a, state, createdAt } = s;
@@ -143,7 +151,7 @@ export const coreCommands: Command[] = [
     usage:
       'send <id> <text | -> [--no-enter] [--force] | send --to <all|repo:R|host:H|state:S|id,id> <text> [--json]',
     summary:
-      "type text into a session's agent (then Enter); - reads stdin; --force even into a first-run dialog; --to: into several, with a summary",
+      "type text into a session's agent (then Enter); - reads stdin; --force even into a first-run dialog; --to: into several, with a summary; headless: one user message",
     options: { 'no-enter': { type: 'boolean' }, force: { type: 'boolean' }, to: { type: 'string' }, ...json },
     async run({ args, values, engine, emit }) {
       const to = str(values, 'to');

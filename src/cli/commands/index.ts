@@ -4,6 +4,7 @@ import { coreCommands } from './core.ts';
 import { hostCommands } from './host.ts';
 import { webCommands } from './web.ts';
 import { logCommands } from './log.ts';
+import { eventsCommands } from './events.ts';
 import { portCommands } from './ports.ts';
 import { statsCommands } from './stats.ts';
 import { resumeCommands } from './resume.ts';
@@ -24,4 +25,5 @@ export const COMMANDS: Command[] = [
   ...logCommands,
   ...setupCommands,
   ...approveCommands,
+  ...eventsCommands,
 ];

@@ -1,5 +1,5 @@
 // Built-in agent profiles. The store may override any of them or add new ones (merged by id).
-import type { AgentKind, AgentProfile } from '../../shared/model.ts';
+import type { AgentKind, AgentProfile, HeadlessSpec } from '../../shared/model.ts';
 
 const GiB = 1024 ** 3;
 
@@ -15,6 +15,27 @@ export const RESUME_ARGS: Partial<Record<AgentKind, string[]>> = {
   codex: ['resume', '--last'],
   gemini: ['--resume'],
   opencode: ['--continue'],
+};
+
+/**
+ * How each agent runs headless (a profile's `headless` overrides its kind's). Claude Code: print mode
+ * with stream-json both ways, its user messages echoed back (so a message written to the pipe by
+ * any program shows in the events); Codex: `exec --json`, one prompt per run.
+ */
+export const HEADLESS: Partial<Record<AgentKind, HeadlessSpec>> = {
+  claude: {
+    args: [
+      '-p',
+      '--input-format',
+      'stream-json',
+      '--output-format',
+      'stream-json',
+      '--verbose',
+      '--replay-user-messages',
+    ],
+    input: 'stream-json',
+  },
+  codex: { args: ['exec', '--json'], input: 'argv' },
 };
 
 export const BUILTIN_PROFILES: readonly AgentProfile[] = [

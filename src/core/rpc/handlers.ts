@@ -7,6 +7,7 @@ import { gc } from '../sessions/gc.ts';
 import { setupAction, setupPlan, trustRepo } from '../sessions/setup.ts';
 import { approve, approveAll } from '../sessions/approve.ts';
 import { broadcast } from '../sessions/broadcast.ts';
+import { headlessEvents } from '../sessions/headless-ops.ts';
 
 export interface HandlerContext {
   engine: Engine;
@@ -146,4 +147,6 @@ export const handlers: Handlers = {
     return r;
   },
   broadcast: (p, { engine }) => broadcast(engine, p),
+  // Headless sessions: their events since an offset (the window polls while the view is open).
+  headlessEvents: (p, { engine }) => headlessEvents(engine, p.id, p.offset ?? 0),
 };

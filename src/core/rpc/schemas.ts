@@ -85,10 +85,13 @@ const spawn = z
     limits: limitValues.optional(),
     force: z.boolean().optional(),
     skipSetup: z.boolean().optional(),
+    headless: z.boolean().optional(),
+    prompt: nonEmpty(MiB, 'prompt').optional(),
   })
   .refine((p) => !(p.agent !== undefined && p.command !== undefined), {
     message: 'agent and command exclude each other',
   })
+  .refine((p) => p.prompt === undefined || p.headless === true, { message: 'prompt goes with headless' })
   .refine((p) => p.from === undefined || p.newBranch === true, { message: 'from goes with newBranch' });
 
 type RequestSchemas = { [K in RequestName]: z.ZodType<RequestParams<K>> };
@@ -208,6 +211,11 @@ export const requestSchemas: RequestSchemas = {
       enter: z.boolean().optional(),
     })
     .refine((b) => (b.to === undefined) !== (b.ids === undefined), 'give either to or ids'),
+  // Headless sessions (src/core/sessions/headless*.ts): messages go through sendText.
+  headlessEvents: z.strictObject({
+    id: sessionId,
+    offset: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+  }),
 };
 
 type SendSchemas = { [K in SendName]: z.ZodType<SendPayload<K>> };

@@ -83,6 +83,10 @@ export async function approve(engine: Engine, p: ApproveParams): Promise<Approve
   const s = await engine.find(p.id);
   if (s.state === 'stopped' || s.state === 'exited')
     throw refuse(`session ${p.id} is ${s.state}: there is nothing to answer`);
+  if (s.headless)
+    throw refuse(
+      `session ${p.id} is headless: its agent was denied the tool (print mode asks no one); allow it in the agent's settings and send the request again`,
+    );
   const [ctx, profile] = await Promise.all([engine.hosts.get(s.host), profileOf(engine, s)]);
   let now = await readPaneNow(ctx.tmux, s.paneId);
   // The hook fires a moment before the agent has drawn its dialog: a click on a fresh notification

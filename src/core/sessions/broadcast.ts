@@ -5,6 +5,7 @@ import type { BroadcastItem, BroadcastParams, BroadcastResult } from '../../shar
 import { OrchardError, toErrorValue } from '../../shared/errors.ts';
 import type { SessionInfo } from '../../shared/model.ts';
 import type { Engine } from '../engine.ts';
+import { sendHeadless } from './headless.ts';
 
 export type TargetFilter =
   { kind: 'all' } | { kind: 'repo' | 'host' | 'state'; value: string } | { kind: 'ids'; ids: string[] };
@@ -64,7 +65,9 @@ export async function broadcast(engine: Engine, p: BroadcastParams): Promise<Bro
       if (why) return { ...base, delivered: false, error: why };
       try {
         const ctx = await engine.hosts.get(s.host);
-        await ctx.tmux.sendText(s.paneId, p.text, p.enter ?? true);
+        // A headless session reads messages from its pipe, not keys from its pane.
+        if (s.headless) await sendHeadless(ctx, s, p.text);
+        else await ctx.tmux.sendText(s.paneId, p.text, p.enter ?? true);
         return { ...base, delivered: true };
       } catch (e) {
         return { ...base, delivered: false, error: toErrorValue(e).message };

@@ -19,6 +19,7 @@ import { listHostSessions } from './list.ts';
 import { removeRecord } from './records.ts';
 import { runTeardown } from './teardown.ts';
 import { transcriptFiles } from './transcript.ts';
+import { oldEventLogs } from './headless-ops.ts';
 
 interface Planned extends GcItem {
   /** Ended tmux sessions on the worktree, killed with it. */
@@ -190,6 +191,7 @@ export async function gc(engine: Engine, dryRun: boolean): Promise<GcResult> {
       // Listed again: the sessions this run ended are gone now, and so may their transcripts be.
       const now = dryRun ? sessions : await listHostSessions(ctx, config.repos, Date.now(), false);
       items.push(...(await oldTranscripts(ctx, now, dryRun)));
+      items.push(...(await oldEventLogs(ctx, now, dryRun)));
     } catch {
       // No logs folder yet, or it cannot be read: nothing to clean.
     }

@@ -53,6 +53,9 @@ export function paneToSession(
     ...(p['@orchard_base'] ? { base: p['@orchard_base'] } : {}),
     ...(p['@orchard_pr'] ? { prUrl: p['@orchard_pr'] } : {}),
     ...(p['@orchard_merged'] ? { merged: p['@orchard_merged'] } : {}),
+    ...(p['@orchard_headless'] === 'stream-json' || p['@orchard_headless'] === 'argv'
+      ? { headless: p['@orchard_headless'] }
+      : {}),
   };
 }
 

@@ -31,6 +31,8 @@ export interface SessionRecord {
   /** The agent's own session id (Claude Code `--session-id`). */
   agentSessionId?: string;
   limits?: ResourceLimits;
+  /** A headless session (src/core/sessions/headless.ts): how its agent takes messages. */
+  headless?: 'stream-json' | 'argv';
   createdAt: string;
   tmuxSession: string;
   /** When the session was last seen running (also the file's mtime, refreshed while it runs). */
@@ -53,6 +55,7 @@ const recordSchema = z.object({
   env: z.record(z.string(), z.string()).optional(),
   agentSessionId: str.optional(),
   limits: z.object({ memory: z.number().optional(), cpu: z.number().optional() }).optional(),
+  headless: z.enum(['stream-json', 'argv']).optional(),
   createdAt: str,
   tmuxSession: str,
   lastSeen: str,
@@ -108,6 +111,9 @@ export function recordOf(p: RecordSource): SessionRecord {
     ...(Object.keys(env).length ? { env } : {}),
     ...(sid ? { agentSessionId: sid } : {}),
     ...(limits ? { limits } : {}),
+    ...(t['@orchard_headless'] === 'stream-json' || t['@orchard_headless'] === 'argv'
+      ? { headless: t['@orchard_headless'] }
+      : {}),
     createdAt: t['@orchard_created'] || new Date().toISOString(),
     tmuxSession: p.spec.name,
     lastSeen: new Date().toISOString(),

@@ -192,6 +192,8 @@ export async function resumeSession(
       '@orchard_agent': rec.agent,
       '@orchard_agent_session': start.sid ?? '',
       '@orchard_created': rec.createdAt,
+      // Still headless: the wrapper is in its argv; the window and `send` must know.
+      ...(rec.headless ? { '@orchard_headless': rec.headless } : {}),
     },
     // The transcript goes on in the same log (appended).
     transcript: await prepareTranscript(ctx, rec.id),

@@ -25,6 +25,7 @@ import { recordOf, writeRecord, type SessionRecord } from './records.ts';
 import { prepareTranscript } from './transcript.ts';
 import { findBrokenWorktrees, removeBrokenWorktree } from './broken.ts';
 import type { PendingSpawn } from './lock.ts';
+import { prepareHeadless } from './headless.ts';
 import { branchSlug, randomId } from '../util/slug.ts';
 
 export interface SpawnOptions {
@@ -35,6 +36,10 @@ export interface SpawnOptions {
   rows?: number;
   /** Memory / CPU limits, enforced by the host's limit backend (src/core/limits). */
   limits?: ResourceLimits;
+  /** Headless (src/core/sessions/headless.ts): JSON messages through a pipe, no terminal UI. */
+  headless?: boolean;
+  /** A headless session's first message. */
+  prompt?: string;
 }
 
 export interface SpawnPlan {
@@ -287,6 +292,7 @@ export async function prepareSpawn(
     ...(opts.rows ? { rows: opts.rows } : {}),
     transcript,
   };
+  if (opts.headless) await prepareHeadless(ctx, profile, spec, id, opts.prompt);
   return { ctx, git, plan, spec, id, limits: opts.limits };
 }
 

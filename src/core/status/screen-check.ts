@@ -37,6 +37,8 @@ export function judgeScreen(screen: string, profile: ProfileLike): ScreenVerdict
 /** Whether this pane's screen should be read on this tick. */
 export function needsScreenCheck(p: PaneRecord, profile: ProfileLike | undefined, nowMs: number): boolean {
   if (p.pane_dead === '1' || !p['@orchard_id']) return false;
+  // A headless agent draws no screen: its state comes from its own stream (sessions/headless.ts).
+  if (p['@orchard_headless']) return false;
   if (!hasHooks(profile)) return true;
   const state = p['@orchard_state'];
   // No hook yet (a trust dialog comes before SessionStart), or SessionStart fired (an offer to

@@ -45,6 +45,14 @@ const profile = z.looseObject({
       idle: strings.optional(),
     })
     .optional(),
+  // Headless mode (src/core/sessions/headless.ts); null: the agent has none.
+  headless: z
+    .looseObject({
+      args: strings,
+      input: z.enum(['stream-json', 'argv'], { error: 'must be stream-json or argv' }),
+    })
+    .nullable()
+    .optional(),
 });
 
 const preferences = z.looseObject({

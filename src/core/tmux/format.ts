@@ -42,6 +42,8 @@ export const PANE_FIELDS = [
   '@orchard_merged',
   // The setup phase before the agent (src/core/sessions/setup.ts): running, failed.
   '@orchard_setup',
+  // Headless sessions (src/core/sessions/headless.ts): how the agent takes messages.
+  '@orchard_headless',
 ] as const;
 
 export type PaneField = (typeof PANE_FIELDS)[number];

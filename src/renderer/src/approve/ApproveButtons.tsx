@@ -7,8 +7,9 @@ import type { SessionInfo } from '../../../shared/model.ts';
 import { api } from '../api.ts';
 import './approve.css';
 
-export function waitsForPermission(s: Pick<SessionInfo, 'state' | 'reason'>): boolean {
-  return s.state === 'waiting' && s.reason === 'permission';
+export function waitsForPermission(s: Pick<SessionInfo, 'state' | 'reason' | 'headless'>): boolean {
+  // A headless agent's tool was already denied (print mode asks no one): no dialog to answer.
+  return s.state === 'waiting' && s.reason === 'permission' && !s.headless;
 }
 
 export function ApproveButtons({ session: s, compact }: { session: SessionInfo; compact?: boolean }) {

@@ -50,12 +50,23 @@ export function NewSessionDialog(p: NewSessionDialogProps) {
   const [planError, setPlanError] = useState<string | null>(null);
   const [planSeq, setPlanSeq] = useState(0);
   const [spawned, setSpawned] = useState<string | null>(null);
+  // Headless (src/renderer/src/conversation): the agent gets JSON messages, the tab a conversation.
+  const [headless, setHeadless] = useState(false);
+  const [prompt, setPrompt] = useState('');
 
   const load = p.branches[repo];
   const local = (load?.branches ?? []).filter((b) => b.kind === 'local');
   const repoConfig = p.repos.find((r) => r.name === repo);
   const profiles = p.profiles?.profiles ?? [];
   const chosenAgent = agent || p.profiles?.defaultAgent || profiles[0]?.id || '';
+  const chosenProfile = profiles.find((x) => x.id === chosenAgent);
+  // A profile's own `headless`, else its kind's built-in mode (Claude Code, Codex).
+  const headlessOk =
+    !!chosenProfile &&
+    chosenProfile.headless !== null &&
+    (chosenProfile.headless !== undefined ||
+      chosenProfile.kind === 'claude' ||
+      chosenProfile.kind === 'codex');
 
   useEffect(() => {
     // Only when the chosen repo changes: a list being loaded is not asked for twice.
@@ -118,6 +129,9 @@ export function NewSessionDialog(p: NewSessionDialogProps) {
       ...(chosenLimits ? { limits: chosenLimits } : {}),
       ...(force ? { force: true } : {}),
       ...(skipSetup ? { skipSetup: true } : {}),
+      ...(headless && headlessOk
+        ? { headless: true, ...(prompt.trim() ? { prompt: prompt.trim() } : {}) }
+        : {}),
     };
     setBusy(true);
     setError(null);
@@ -274,6 +288,27 @@ export function NewSessionDialog(p: NewSessionDialogProps) {
           ))}
         </select>
       </label>
+      <label className="check">
+        <input
+          type="checkbox"
+          checked={headless && headlessOk}
+          onChange={(e) => setHeadless(e.target.checked)}
+          disabled={busy || !headlessOk}
+        />
+        Headless: a conversation instead of a terminal
+      </label>
+      {headless && headlessOk && (
+        <label className="field">
+          <span>First message</span>
+          <textarea
+            rows={3}
+            value={prompt}
+            onChange={(e) => setPrompt(e.target.value)}
+            placeholder="optional: what the agent should do"
+            disabled={busy}
+          />
+        </label>
+      )}
       <div className="field-row">
         <label className="field grow">
           <span>Memory limit</span>

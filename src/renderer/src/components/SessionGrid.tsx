@@ -81,7 +81,7 @@ export function SessionGrid(p: SessionGridProps) {
               <dt>host</dt>
               <dd>{s.host}</dd>
               <dt>agent</dt>
-              <dd>{s.agent}</dd>
+              <dd>{s.headless ? `${s.agent} (headless)` : s.agent}</dd>
               <dt>uptime</dt>
               <dd>{s.state === 'stopped' ? lastSeenText(s) || '—' : uptime(s.createdAt, now)}</dd>
               {p.disk?.[s.id] !== undefined && (

@@ -7,6 +7,7 @@ import { BRANCH_MIME, getBranchDrag, hasType } from '../dnd.ts';
 import type { AppState, Store } from '../state/store.ts';
 import type { TerminalRegistry } from '../terminal/registry.ts';
 import { TerminalView } from '../terminal/TerminalView.tsx';
+import { ConversationView } from '../conversation/ConversationView.tsx';
 import { TabBar, tabId, tabPanelId } from './TabBar.tsx';
 import { SessionPanel } from './Revive.tsx';
 
@@ -51,19 +52,24 @@ export function TerminalsView({ api, registry, state: s, store, hidden, searchSi
             hidden={t.id !== s.active}
           >
             <SessionPanel session={t} onRevive={(id, how) => store.revive(id, how)}>
-              {(key) => (
-                <TerminalView
-                  key={key}
-                  api={api}
-                  registry={registry}
-                  sessionId={t.id}
-                  active={!hidden && t.id === s.active}
-                  alive={!gone.has(t.id) && t.state !== 'stopped' && t.state !== 'unreachable'}
-                  theme={s.theme}
-                  searchSignal={searchSignal}
-                  onSize={(c, r) => store.setTermSize(c, r)}
-                />
-              )}
+              {(key) =>
+                // A headless session has no terminal to show: its conversation instead.
+                t.headless ? (
+                  <ConversationView key={key} api={api} session={t} active={!hidden && t.id === s.active} />
+                ) : (
+                  <TerminalView
+                    key={key}
+                    api={api}
+                    registry={registry}
+                    sessionId={t.id}
+                    active={!hidden && t.id === s.active}
+                    alive={!gone.has(t.id) && t.state !== 'stopped' && t.state !== 'unreachable'}
+                    theme={s.theme}
+                    searchSignal={searchSignal}
+                    onSize={(c, r) => store.setTermSize(c, r)}
+                  />
+                )
+              }
             </SessionPanel>
           </div>
         ))}
