@@ -291,3 +291,11 @@ export function reportCorrupt(host: string, list: readonly CorruptRecord[]): voi
     process.stderr.write(`orchard: skipped a corrupt session record on ${host}: ${c.file}: ${c.error}\n`);
   }
 }
+
+/** The records folder itself could not be read (permissions, a failing command): said once per host. */
+export function reportUnreadable(host: string, error: string): void {
+  const key = `${host}\0folder\0${error}`;
+  if (reported.has(key)) return;
+  reported.add(key);
+  process.stderr.write(`orchard: cannot read the session records on ${host}: ${error}\n`);
+}

@@ -1,12 +1,14 @@
 // Sessions Orchard recorded whose tmux session is gone (a reboot, `tmux kill-server`): listed as
 // `stopped`, with when they were last seen, instead of vanishing. Records of sessions tmux still
 // has are skipped (tmux is the truth for what runs) and get their lastSeen refreshed.
+import { OrchardError } from '../../shared/errors.ts';
 import { LOCAL_HOST, type RepoConfig, type SessionInfo } from '../../shared/model.ts';
 import type { HostContext } from '../hosts/registry.ts';
 import {
   readRecords,
   removeRecord,
   reportCorrupt,
+  reportUnreadable,
   touchDue,
   touchLocalRecords,
   type RecordsRead,
@@ -27,7 +29,10 @@ export async function hostRecords(ctx: HostContext): Promise<HostRecords> {
     reportCorrupt(ctx.host.name, read.corrupt);
     return read;
   } catch (e) {
-    reportCorrupt(ctx.host.name, [{ file: 'sessions folder', error: (e as Error).message }]);
+    // A lost connection is the host's news (it is listed unreachable), not a corrupt record; a
+    // folder that cannot be read is said once.
+    if (!(e instanceof OrchardError && e.code === 'host-unreachable'))
+      reportUnreadable(ctx.host.name, (e as Error).message);
     return { records: [], corrupt: [], touch: false };
   }
 }
