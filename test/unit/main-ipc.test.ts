@@ -71,6 +71,7 @@ const VALID_REQUESTS: Record<string, Record<string, unknown>> = {
   approve: { id: 'ab12', decision: 'yes' },
   approveAll: { decision: 'no', dryRun: true },
   broadcast: { to: 'all', text: 'hi' },
+  headlessEvents: { id: 'ab12', offset: 0 },
 };
 const VALID_SENDS: Record<string, Record<string, unknown>> = {
   terminalInput: { term: 't1', data: 'x' },
