@@ -59,11 +59,14 @@ async function sampleWithin(
       const sample = (async () => {
         const ctx = await hosts.get(name);
         const panes = await listPanesWithin(ctx, ms);
-        return monitor.sampleHost(
+        const sample = await monitor.sampleHost(
           ctx,
           panes,
           repos.filter((r) => r.host === name).map((r) => r.path),
         );
+        // Worktree sizes (one du per host, cached a minute): a one-shot run waits for them.
+        await monitor.disk.annotate(ctx, sample.sessions, panes, true).catch(() => undefined);
+        return sample;
       })().catch((e: unknown) => failed(e instanceof Error ? e.message : String(e)));
       return Promise.race([sample, late]).finally(() => clearTimeout(timer));
     }),

@@ -31,7 +31,7 @@ export class LocalHost implements Host {
     const [file, ...args] = argv;
     if (!file) return Promise.reject(new OrchardError('invalid-argument', 'empty command'));
     this.execs.count++;
-    if (this.trace) process.stderr.write(`[orchard exec] ${argv.join(' ')}\n`);
+    if (this.trace) process.stderr.write(`[orchard exec] ${argv.join(' ').replace(/\n/g, '\\n')}\n`);
     const limit = execTimeout(opts);
     return new Promise((resolve, reject) => {
       const child = spawn(file, args, {

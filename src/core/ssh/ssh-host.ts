@@ -195,7 +195,8 @@ export class SshHost implements Host {
       ...(opts.env ? { env: opts.env } : {}),
     });
     this.execs.count++;
-    if (this.trace) process.stderr.write(`[orchard exec ${this.name}] ${argv.join(' ')}\n`);
+    if (this.trace)
+      process.stderr.write(`[orchard exec ${this.name}] ${argv.join(' ').replace(/\n/g, '\\n')}\n`);
     return this.channel(cmd, undefined, (ch) => collect(ch, this.name, argv, opts, (pid) => this.kill(pid)));
   }
 
