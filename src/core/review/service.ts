@@ -23,6 +23,7 @@ import { BASE_TAG, MERGED_TAG, PR_TAG, checkBase, sessionBase, setSessionTag } f
 import { filePatch, listChanges } from './diff.ts';
 import { isAncestor, resolveCommit } from './gitx.ts';
 import { commitWorktree, deleteMergedBranch, planMerge, runMerge } from './merge.ts';
+import { withBranchLock } from '../sessions/lock.ts';
 import { createPr, pushBranch } from './remote.ts';
 
 const queues = new Map<string, Promise<unknown>>();
@@ -101,42 +102,45 @@ export async function merge(engine: Engine, p: MergeParams): Promise<MergeResult
       'a squash merge never fully merges the branch; it is kept (drop --delete-branch)',
     );
   const into = p.into ?? (await sessionBase(host, s));
-  return serialized(key(s), async () => {
-    const input = { host, s, into, mode, all: !!p.all, ...(p.message ? { message: p.message } : {}) };
-    let plan = await planMerge(input);
-    let committed: string | undefined;
-    if (plan.dirty) {
-      const msg = p.message?.trim() || `${plan.branch}: work of session ${s.id}`;
-      committed = (await commitWorktree(host, s, msg, true)).sha;
-      plan = await planMerge({ ...input, all: false });
-    }
-    const sha = await runMerge(host, s, plan, mode, p.message);
-    await setSessionTag(ctx, s, MERGED_TAG, `${into} ${sha}`).catch(() => undefined);
-    const result: MergeResult = {
-      id: s.id,
-      branch: plan.branch,
-      into,
-      mode,
-      fastForward: plan.fastForward && mode !== 'squash',
-      sha,
-      where: plan.target,
-      ...(committed ? { committed } : {}),
-      worktreeRemoved: false,
-      branchDeleted: false,
-    };
-    if (p.deleteWorktree) {
-      const config = await engine.store.read();
-      const k = await killSession(ctx, s, config.repos, { removeWorktree: true });
-      result.worktreeRemoved = k.worktreeRemoved;
-      if (k.worktreeError)
-        throw new OrchardError('command-failed', `merged, but the worktree was kept: ${k.worktreeError}`);
-      if (p.deleteBranch) {
-        await deleteMergedBranch(host, s.repoPath, plan.branch, into);
-        result.branchDeleted = true;
+  // Serialized here, and across processes by the branch's lock (the one spawns take).
+  return serialized(key(s), () =>
+    withBranchLock(ctx, s.repoPath, s.branch, async () => {
+      const input = { host, s, into, mode, all: !!p.all, ...(p.message ? { message: p.message } : {}) };
+      let plan = await planMerge(input);
+      let committed: string | undefined;
+      if (plan.dirty) {
+        const msg = p.message?.trim() || `${plan.branch}: work of session ${s.id}`;
+        committed = (await commitWorktree(host, s, msg, true)).sha;
+        plan = await planMerge({ ...input, all: false });
       }
-    }
-    return result;
-  });
+      const sha = await runMerge(host, s, plan, mode, p.message);
+      await setSessionTag(ctx, s, MERGED_TAG, `${into} ${sha}`).catch(() => undefined);
+      const result: MergeResult = {
+        id: s.id,
+        branch: plan.branch,
+        into,
+        mode,
+        fastForward: plan.fastForward && mode !== 'squash',
+        sha,
+        where: plan.target,
+        ...(committed ? { committed } : {}),
+        worktreeRemoved: false,
+        branchDeleted: false,
+      };
+      if (p.deleteWorktree) {
+        const config = await engine.store.read();
+        const k = await killSession(ctx, s, config.repos, { removeWorktree: true });
+        result.worktreeRemoved = k.worktreeRemoved;
+        if (k.worktreeError)
+          throw new OrchardError('command-failed', `merged, but the worktree was kept: ${k.worktreeError}`);
+        if (p.deleteBranch) {
+          await deleteMergedBranch(host, s.repoPath, plan.branch, into);
+          result.branchDeleted = true;
+        }
+      }
+      return result;
+    }),
+  );
 }
 
 export async function push(engine: Engine, id: string): Promise<PushResult> {
@@ -162,7 +166,9 @@ export async function cleanup(engine: Engine, id: string): Promise<CleanupResult
   )
     throw new OrchardError('invalid-argument', `${s.branch} is not merged into ${into}; nothing was removed`);
   const config = await engine.store.read();
-  const k = await killSession(ctx, s, config.repos, { removeWorktree: true });
+  const k = await withBranchLock(ctx, s.repoPath, s.branch, () =>
+    killSession(ctx, s, config.repos, { removeWorktree: true }),
+  );
   if (k.worktreeError)
     throw new OrchardError('command-failed', `session ended, but the worktree was kept: ${k.worktreeError}`);
   return { id: s.id, worktree: s.worktree, worktreeRemoved: k.worktreeRemoved };

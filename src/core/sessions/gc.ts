@@ -16,6 +16,7 @@ import { sessionBase } from '../review/base.ts';
 import { isAncestor, resolveCommit, statusLines } from '../review/gitx.ts';
 import { findBrokenWorktrees, removeBrokenWorktree, type BrokenWorktree } from './broken.ts';
 import { listHostSessions } from './list.ts';
+import { withBranchLock } from './lock.ts';
 import { removeRecord } from './records.ts';
 import { runTeardown } from './teardown.ts';
 import { transcriptFiles } from './transcript.ts';
@@ -177,7 +178,10 @@ export async function gc(engine: Engine, dryRun: boolean): Promise<GcResult> {
       for (const p of planned) {
         if (!dryRun) {
           try {
-            await execute(ctx, config.repos, p);
+            // Under the branch's lock (the one spawns take): never while a spawn works on it.
+            await (p.branch
+              ? withBranchLock(ctx, p.repoPath, p.branch, () => execute(ctx, config.repos, p))
+              : execute(ctx, config.repos, p));
             p.done = true;
           } catch (e) {
             p.error = toErrorValue(e).message;

@@ -309,3 +309,21 @@ export async function readSpawnRecords(ctx: HostContext, repoPath: string): Prom
     .map(parseRecord)
     .filter((x): x is SpawnRecord => x !== null);
 }
+
+/**
+ * Run `fn` holding the branch's lock (the one spawns take): a merge, a clean-up or gc never works on
+ * a branch while another process spawns on it, and the other way round.
+ */
+export async function withBranchLock<T>(
+  ctx: HostContext,
+  repoPath: string,
+  branch: string,
+  fn: () => Promise<T>,
+): Promise<T> {
+  const lock = await acquireSpawnLock(ctx, { repoPath, branch, waitMs: 60_000 });
+  try {
+    return await fn();
+  } finally {
+    await lock.release().catch(() => undefined);
+  }
+}
