@@ -9,6 +9,7 @@ import { lastSeenText, ReviveActions, type Revival } from './Revive.tsx';
 import { ChangesButton, MergedBits } from '../changes/ReviewButtons.tsx';
 import { ApproveButtons } from '../approve/ApproveButtons.tsx';
 import { FleetBar } from '../approve/FleetBar.tsx';
+import { Forwards } from './Forwards.tsx';
 import { SelectBox } from '../approve/SelectBox.tsx';
 
 export interface SessionGridProps {
@@ -56,6 +57,7 @@ export function SessionGrid(p: SessionGridProps) {
   return (
     <>
       <FleetBar sessions={p.sessions} />
+      <Forwards />
       <ul className="grid" aria-label="All sessions">
         {p.sessions.map((s) => (
           <li

@@ -2,6 +2,7 @@
 // the OrchardApi (src/renderer/src/api.ts); this file adds only what is the window's own: which
 // tabs are open and in what order, the current view, dialogs, spawns in flight, errors to show.
 import type {
+  ForwardInfo,
   HostSummary,
   OrchardApi,
   ProfilesResult,
@@ -326,6 +327,19 @@ export class Store {
    * forward that this window's Orchard process (the app, or `orchard web`) runs on its 127.0.0.1.
    * The tab is opened first (synchronously, so popup blockers allow it) and pointed at the URL.
    */
+  /** The port forwards this window's Orchard process runs (SSH sessions' dev servers). */
+  listForwards(): Promise<ForwardInfo[]> {
+    return this.api.request('forwardList', {});
+  }
+
+  async stopForward(localPort: number): Promise<void> {
+    try {
+      await this.api.request('forwardStop', { localPort });
+    } catch (e) {
+      this.error(`Could not stop the forward on port ${localPort}: ${message(e)}`);
+    }
+  }
+
   async openPort(id: string, port: number): Promise<void> {
     const win = window.open('about:blank', '_blank');
     try {
