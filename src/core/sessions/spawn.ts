@@ -11,6 +11,7 @@ import type {
   WorktreeInfo,
 } from '../../shared/model.ts';
 import { CLAUDE_SETTINGS_FILE, claudeSettings } from '../agents/claude-hooks.ts';
+import { prepareSignals, withSignalArgs } from '../agents/signals.ts';
 import { Git } from '../git/git.ts';
 import { defaultBase } from '../review/base.ts';
 import { encodeLimitsTag, hasLimits, prepareLimits } from '../limits/limits.ts';
@@ -123,16 +124,22 @@ async function ensureCommand(ctx: HostContext, profile: AgentProfile): Promise<v
     );
 }
 
-/** The agent's argv; Claude Code gets its session id and the hooks settings file. */
+/**
+ * The agent's argv and environment; Claude Code gets its session id and the hooks settings file,
+ * Codex, Gemini CLI and OpenCode their native signals (agents/signals.ts).
+ */
 async function agentArgv(
   ctx: HostContext,
   profile: AgentProfile,
   agentSessionId: string | undefined,
-): Promise<string[]> {
-  if (profile.kind !== 'claude' || !agentSessionId) return [...profile.command];
+): Promise<{ argv: string[]; env?: Record<string, string> }> {
+  if (profile.kind !== 'claude' || !agentSessionId) {
+    const signals = await prepareSignals(ctx, profile.kind);
+    return { argv: withSignalArgs(profile.command, signals), ...(signals ? { env: signals.env } : {}) };
+  }
   const file = posix.join(await ctx.home(), 'hooks', CLAUDE_SETTINGS_FILE);
   await ctx.host.writeFile(file, JSON.stringify(claudeSettings(), null, 2) + '\n');
-  return [...profile.command, '--session-id', agentSessionId, '--settings', file];
+  return { argv: [...profile.command, '--session-id', agentSessionId, '--settings', file] };
 }
 
 export function tmuxSessionName(branch: string, id: string): string {
@@ -172,7 +179,7 @@ export async function prepareSpawn(
   const git = new Git(ctx.host, repo.path);
   const id = randomId();
   const agentSessionId = profile.kind === 'claude' ? randomUUID() : undefined;
-  const [plan, panes, argv, base, transcript] = await Promise.all([
+  const [plan, panes, launch, base, transcript] = await Promise.all([
     planWorktree(ctx, git, repo, opts),
     ctx.tmux.listPanes(),
     ensureCommand(ctx, profile).then(() => agentArgv(ctx, profile, agentSessionId)),
@@ -190,8 +197,8 @@ export async function prepareSpawn(
   const spec: NewSessionSpec = {
     name: tmuxSessionName(plan.branch, id),
     cwd: plan.worktree,
-    argv,
-    env: { ORCHARD_SESSION_ID: id, ...(profile.env ?? {}) },
+    argv: launch.argv,
+    env: { ORCHARD_SESSION_ID: id, ...(launch.env ?? {}), ...(profile.env ?? {}) },
     tags: {
       '@orchard_id': id,
       '@orchard_repo': repo.name,
