@@ -1,5 +1,6 @@
 // The engine's face: every operation the CLI, the router and the app use. Stateless between calls
 // apart from open host connections; sessions and worktrees are read from tmux and git each time.
+import { sendBehaviour, sendText } from './agents/send.ts';
 import { join } from 'node:path';
 import type {
   AddHostParams,
@@ -313,7 +314,9 @@ export class Engine implements Disposable {
     const s = await this.live(id);
     if (s.state === 'exited')
       throw new OrchardError('invalid-argument', `session ${id} has exited; it cannot take input`);
-    await (await this.hosts.get(s.host)).tmux.sendText(s.paneId, text, enter);
+    // The profile's submit key and delay (Gemini CLI drops an Enter in the same write as a paste).
+    const profile = (await this.profiles()).find((p) => p.id === s.agent);
+    await sendText((await this.hosts.get(s.host)).tmux, s.paneId, text, enter, sendBehaviour(profile));
   }
 
   async capture(id: string): Promise<string> {

@@ -96,6 +96,8 @@ export interface KillResult {
   /** Set when the session was killed but its worktree could not be removed (it is kept). */
   worktreeError?: string;
   worktree: string;
+  /** The processes of the session that were ended (the agent and whatever it started, daemons too). */
+  ended?: { pid: number; command: string }[];
 }
 
 // Resume / restart / forget (src/core/sessions/resume*.ts): stopped and exited sessions.

@@ -36,6 +36,21 @@ export interface AgentProfile {
    * Absent: the kind's default (Claude Code: `--resume {sessionId}`); empty: the agent cannot resume.
    */
   resumeArgs?: string[];
+  /** How `orchard send` submits text to this agent (absent: paste and Enter in one tmux call). */
+  send?: SendBehaviour;
+}
+
+/**
+ * Per-agent submit behaviour. Some TUIs drop an Enter that arrives in the same read as a paste
+ * (Gemini CLI), or open a menu for a slash command and need the Enter a moment later (OpenCode).
+ */
+export interface SendBehaviour {
+  /** The tmux key that submits (default Enter). */
+  submitKey?: string;
+  /** Milliseconds between the paste and the submit key; 0 or absent: both in one tmux call. */
+  submitDelayMs?: number;
+  /** Milliseconds between the paste of a slash command ("/exit") and the submit key. */
+  slashDelayMs?: number;
 }
 
 export interface ScreenPatterns {

@@ -155,7 +155,10 @@ export const coreCommands: Command[] = [
         removeWorktree: flag(values, 'remove-worktree'),
         force: flag(values, 'force'),
       });
-      emit(r, `killed ${r.id}${r.worktreeRemoved ? `, removed ${r.worktree}` : ''}\n`);
+      const ended = r.ended?.length
+        ? ` (ended ${r.ended.length} process${r.ended.length > 1 ? 'es' : ''}: ${r.ended.map((p) => `${p.pid} ${p.command}`).join(', ')})`
+        : '';
+      emit(r, `killed ${r.id}${ended}${r.worktreeRemoved ? `, removed ${r.worktree}` : ''}\n`);
       if (r.worktreeError) {
         io.err(`orchard: killed ${r.id}, but its worktree ${r.worktree} was kept: ${r.worktreeError}\n`);
         return 1;

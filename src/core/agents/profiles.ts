@@ -1,5 +1,5 @@
 // Built-in agent profiles. The store may override any of them or add new ones (merged by id).
-import type { AgentKind, AgentProfile } from '../../shared/model.ts';
+import type { AgentKind, AgentProfile, SendBehaviour } from '../../shared/model.ts';
 
 const GiB = 1024 ** 3;
 
@@ -15,6 +15,17 @@ export const RESUME_ARGS: Partial<Record<AgentKind, string[]>> = {
   codex: ['resume', '--last'],
   gemini: ['--resume'],
   opencode: ['--continue'],
+};
+
+/**
+ * How each agent takes `orchard send` (measured against the real CLIs, test/realagent): Gemini CLI
+ * 0.61 drops an Enter that comes in the same write as the paste (≥ 50 ms later it submits);
+ * OpenCode 1.18 opens its command menu for a pasted "/exit" and submits on an Enter a moment later.
+ * Codex and Claude Code take both in one tmux call.
+ */
+export const SEND: Partial<Record<AgentKind, SendBehaviour>> = {
+  gemini: { submitDelayMs: 150, slashDelayMs: 300 },
+  opencode: { slashDelayMs: 300 },
 };
 
 export const BUILTIN_PROFILES: readonly AgentProfile[] = [
@@ -41,6 +52,7 @@ export const BUILTIN_PROFILES: readonly AgentProfile[] = [
     command: ['gemini'],
     expectedMemory: 0.5 * GiB,
     resumeArgs: RESUME_ARGS.gemini,
+    send: SEND.gemini,
   },
   { id: 'aider', label: 'Aider', kind: 'aider', command: ['aider'], expectedMemory: 0.5 * GiB },
   {
@@ -50,6 +62,7 @@ export const BUILTIN_PROFILES: readonly AgentProfile[] = [
     command: ['opencode'],
     expectedMemory: 0.5 * GiB,
     resumeArgs: RESUME_ARGS.opencode,
+    send: SEND.opencode,
   },
   {
     id: 'shell',

@@ -5,6 +5,7 @@ import { OrchardError, toErrorValue } from '../../shared/errors.ts';
 import type { RepoConfig, SessionInfo } from '../../shared/model.ts';
 import { Git } from '../git/git.ts';
 import type { HostContext } from '../hosts/registry.ts';
+import { killProcessTree } from './kill-tree.ts';
 import { listHostSessions } from './list.ts';
 import { removeRecord } from './records.ts';
 
@@ -63,9 +64,18 @@ export async function killSession(
 ): Promise<KillResult> {
   const git = new Git(ctx.host, s.repoPath);
   const remove = opts.removeWorktree ? await checkRemovable(ctx, git, s, repos, !!opts.force) : false;
+  // The whole tree first: daemons the agent started in sessions of their own (Codex's app-server)
+  // would outlive the tmux session and be out of reach once the pane is gone (kill-tree.ts).
+  const tree = s.pid ? await killProcessTree(ctx, s.pid, s.id) : null;
   await ctx.tmux.killSession(s.tmuxSession);
   await removeRecord(ctx, s.id); // killed on purpose: nothing to resume (records.ts)
-  const result: KillResult = { id: s.id, killed: true, worktreeRemoved: false, worktree: s.worktree };
+  const result: KillResult = {
+    id: s.id,
+    killed: true,
+    worktreeRemoved: false,
+    worktree: s.worktree,
+    ...(tree?.processes.length ? { ended: tree.processes } : {}),
+  };
   if (!remove) return result;
   try {
     await git.removeWorktree(s.worktree, !!opts.force);
