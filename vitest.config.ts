@@ -21,6 +21,18 @@ export default defineConfig({
       },
       {
         test: {
+          // The real Claude Code (pinned; .ci/run installs it, ORCHARD_CLAUDE_BIN points at it)
+          // against a mock Anthropic API on 127.0.0.1. Skipped with a reason when the CLI is
+          // missing, except in CI, where that fails.
+          name: 'agents',
+          include: ['test/realagent/**/*.test.ts'],
+          testTimeout: 90_000,
+          hookTimeout: 60_000,
+          maxWorkers: 1,
+        },
+      },
+      {
+        test: {
           name: 'component',
           include: ['test/component/**/*.test.tsx'],
           environment: 'jsdom',

@@ -51,6 +51,12 @@ export interface SendBehaviour {
   submitDelayMs?: number;
   /** Milliseconds between the paste of a slash command ("/exit") and the submit key. */
   slashDelayMs?: number;
+  /**
+   * After submitting, look at the screen: while the text still sits in the input box (the last
+   * lines), press the submit key again (up to 3 times, 500 ms apart). Gemini CLI drops the first
+   * Enter it gets in its first seconds.
+   */
+  confirmSubmit?: boolean;
 }
 
 export interface ScreenPatterns {

@@ -20,11 +20,12 @@ export const RESUME_ARGS: Partial<Record<AgentKind, string[]>> = {
 /**
  * How each agent takes `orchard send` (measured against the real CLIs, test/realagent): Gemini CLI
  * 0.61 drops an Enter that comes in the same write as the paste (≥ 50 ms later it submits);
+ * it also drops the first Enter in its first seconds after start (confirmSubmit looks and presses again);
  * OpenCode 1.18 opens its command menu for a pasted "/exit" and submits on an Enter a moment later.
  * Codex and Claude Code take both in one tmux call.
  */
 export const SEND: Partial<Record<AgentKind, SendBehaviour>> = {
-  gemini: { submitDelayMs: 150, slashDelayMs: 300 },
+  gemini: { submitDelayMs: 150, slashDelayMs: 300, confirmSubmit: true },
   opencode: { slashDelayMs: 300 },
 };
 
