@@ -20,11 +20,11 @@ export interface Scenario {
   /** Keys that put the agent where it can ask a question (Codex: Plan mode). */
   questionKeys?: string[];
   quit: string;
-  /** Keys instead of `orchard send <quit>` (Gemini CLI: see gemini.test.ts). */
-  quitKeys?: string[];
   /** Start-up can be slow (OpenCode loads for 20 s+ on a busy machine). */
   bootMs: number;
   turnMs: number;
+  /** Per test (default: the project's 90 s). */
+  testMs?: number;
 }
 
 const log = (agent: string, what: string, since: number) =>
@@ -80,7 +80,8 @@ export function realAgentSuite(agent: RealAgent, sc: Scenario): void {
       t = await makeEnv();
       mock = await startMockModels();
       repo = makeRepo(t.dir, 'repo');
-      const trusted = [worktreePathFor({ name: 'repo', host: 'local', path: repo }, 'flow')];
+      const cfg = { name: 'repo', host: 'local', path: repo };
+      const trusted = [worktreePathFor(cfg, 'flow'), worktreePathFor(cfg, 'quit')];
       const env =
         agent === 'codex'
           ? codexEnv(t.dir, mock.url, trusted)
@@ -155,73 +156,79 @@ export function realAgentSuite(agent: RealAgent, sc: Scenario): void {
       expect(r.code).toBe(0);
     };
 
-    test('prompt → working → idle; approval with the command; approve → idle; question; kill leaves nothing', async () => {
-      const s = await t.engine.spawn({ repo, branch: 'flow', newBranch: true });
-      let since = Date.now();
-      await screenIs(s, (v) => v.state === 'idle', 'the prompt, idle', sc.bootMs);
-      log(agent, 'idle prompt', since);
+    test(
+      'prompt → working → idle; approval with the command; approve → idle; question; kill leaves nothing',
+      async () => {
+        const s = await t.engine.spawn({ repo, branch: 'flow', newBranch: true });
+        let since = Date.now();
+        await screenIs(s, (v) => v.state === 'idle', 'the prompt, idle', sc.bootMs);
+        log(agent, 'idle prompt', since);
 
-      since = Date.now();
-      await send(s, 'slow 5000');
-      await screenIs(s, (v) => v.state === 'working', 'the turn running (send submitted it)', 10_000);
-      log(agent, 'working on screen', since);
-      if (sc.native.working) await lsIs(s, (x) => x.state === 'working', 'ls: working (native)', 5_000);
-      await screenIs(s, (v) => v.state === 'idle', 'the turn done, idle', sc.turnMs);
-      await lsIs(s, (x) => x.state === 'idle', 'ls: idle (native)', 5_000);
-      log(agent, 'idle again', since);
+        since = Date.now();
+        await send(s, 'slow 5000');
+        await screenIs(s, (v) => v.state === 'working', 'the turn running (send submitted it)', 10_000);
+        log(agent, 'working on screen', since);
+        if (sc.native.working) await lsIs(s, (x) => x.state === 'working', 'ls: working (native)', 5_000);
+        await screenIs(s, (v) => v.state === 'idle', 'the turn done, idle', sc.turnMs);
+        await lsIs(s, (x) => x.state === 'idle', 'ls: idle (native)', 5_000);
+        log(agent, 'idle again', since);
 
-      since = Date.now();
-      await send(s, 'bash touch "ran file.txt"');
-      const ask = await screenIs(s, (v) => v.state === 'waiting', 'the approval', sc.turnMs);
-      expect(ask).toMatchObject({ state: 'waiting', reason: 'permission' });
-      expect((ask as { detail?: string }).detail).toContain('touch "ran file.txt"');
-      log(agent, `approval "${(ask as { detail?: string }).detail}"`, since);
-      if (sc.native.permission) {
-        const x = await lsIs(s, (x) => x.state === 'waiting', 'ls: waiting (native)', 5_000);
-        expect(x.reason).toBe('permission');
-        expect(x.detail).toContain('touch "ran file.txt"');
-      }
-      await t.engine.send(s.id, '', true); // approve: the highlighted "allow once"
-      await waitFor(
-        async () => existsSync(join(s.worktree, 'ran file.txt')) || undefined,
-        sc.turnMs,
-        'the approved file',
-      );
-      await screenIs(s, (v) => v.state === 'idle', 'idle after the approved command', sc.turnMs);
-      await lsIs(s, (x) => x.state === 'idle', 'ls: idle after approval', 5_000);
+        since = Date.now();
+        await send(s, 'bash touch "ran file.txt"');
+        const ask = await screenIs(s, (v) => v.state === 'waiting', 'the approval', sc.turnMs);
+        expect(ask).toMatchObject({ state: 'waiting', reason: 'permission' });
+        expect((ask as { detail?: string }).detail).toContain('touch "ran file.txt"');
+        log(agent, `approval "${(ask as { detail?: string }).detail}"`, since);
+        if (sc.native.permission) {
+          const x = await lsIs(s, (x) => x.state === 'waiting', 'ls: waiting (native)', 5_000);
+          expect(x.reason).toBe('permission');
+          expect(x.detail).toContain('touch "ran file.txt"');
+        }
+        await t.engine.send(s.id, '', true); // approve: the highlighted "allow once"
+        await waitFor(
+          async () => existsSync(join(s.worktree, 'ran file.txt')) || undefined,
+          sc.turnMs,
+          'the approved file',
+        );
+        await screenIs(s, (v) => v.state === 'idle', 'idle after the approved command', sc.turnMs);
+        await lsIs(s, (x) => x.state === 'idle', 'ls: idle after approval', 5_000);
 
-      since = Date.now();
-      if (sc.questionKeys) tmux('send-keys', '-t', s.paneId, ...sc.questionKeys);
-      await send(s, 'ask Which database should we use?');
-      const q = await screenIs(s, (v) => v.state === 'waiting', 'the question', sc.turnMs);
-      expect(q).toMatchObject({ state: 'waiting', reason: 'question' });
-      expect((q as { detail?: string }).detail).toMatch(/Which database should we use/);
-      log(agent, 'question', since);
-      if (sc.native.question) {
-        const x = await lsIs(s, (x) => x.state === 'waiting', 'ls: waiting(question) (native)', 5_000);
-        expect(x.reason).toBe('question');
-      }
-      await t.engine.send(s.id, '', true); // the first option
-      await screenIs(s, (v) => v.state === 'idle', 'idle after the answer', sc.turnMs);
+        since = Date.now();
+        if (sc.questionKeys) tmux('send-keys', '-t', s.paneId, ...sc.questionKeys);
+        await send(s, 'ask Which database should we use?');
+        const q = await screenIs(s, (v) => v.state === 'waiting', 'the question', sc.turnMs);
+        expect(q).toMatchObject({ state: 'waiting', reason: 'question' });
+        expect((q as { detail?: string }).detail).toMatch(/Which database should we use/);
+        log(agent, 'question', since);
+        if (sc.native.question) {
+          const x = await lsIs(s, (x) => x.state === 'waiting', 'ls: waiting(question) (native)', 5_000);
+          expect(x.reason).toBe('question');
+        }
+        await t.engine.send(s.id, '', true); // the first option
+        await screenIs(s, (v) => v.state === 'idle', 'idle after the answer', sc.turnMs);
 
-      // kill: nothing of the session is left (Codex's app-server daemons included).
-      const before = sessionPids(s.id);
-      expect(before.length).toBeGreaterThan(0);
-      const r = await runCli(['kill', s.id], t.env);
-      expect(r.code).toBe(0);
-      expect(r.stdout).toMatch(/ended \d+ process/);
-      console.log(`[agents] ${agent}: ${r.stdout.trim()}`);
-      await new Promise((res) => setTimeout(res, 500));
-      expect(before.filter(alive)).toEqual([]);
-      expect(sessionPids(s.id)).toEqual([]);
-    });
+        // kill: nothing of the session is left (Codex's app-server daemons included).
+        const before = sessionPids(s.id);
+        expect(before.length).toBeGreaterThan(0);
+        const r = await runCli(['kill', s.id], t.env);
+        expect(r.code).toBe(0);
+        expect(r.stdout).toMatch(/ended \d+ process/);
+        console.log(`[agents] ${agent}: ${r.stdout.trim()}`);
+        await new Promise((res) => setTimeout(res, 500));
+        expect(before.filter(alive)).toEqual([]);
+        expect(sessionPids(s.id)).toEqual([]);
+      },
+      sc.testMs,
+    );
 
-    test('first-start dialog → waiting(setup), never idle; quit → exited', async () => {
-      const s = await t.engine.spawn({ repo, branch: 'untrusted', newBranch: true });
-      if (agent !== 'opencode') {
-        // Codex and Gemini CLI ask whether to trust the folder.
-        // (Codex draws its composer for a moment before the dialog: the screen check's agreeing
-        // reads and starting grace keep that from reaching the pane.)
+    test(
+      'first-start dialog → waiting(setup), never idle',
+      async () => {
+        if (agent === 'opencode') return; // OpenCode asks nothing at start (no trust or login dialog)
+        const s = await t.engine.spawn({ repo, branch: 'untrusted', newBranch: true });
+        // Codex and Gemini CLI ask whether to trust the folder. (Codex draws its composer for a
+        // moment before the dialog: the screen check's agreeing reads and starting grace keep that
+        // from reaching the pane.)
         const v = await screenIs(s, (v) => v.state === 'waiting', 'the trust dialog', sc.bootMs);
         expect(v).toMatchObject({ state: 'waiting', reason: 'setup' });
         const seen = new Set<string>();
@@ -230,33 +237,35 @@ export function realAgentSuite(agent: RealAgent, sc: Scenario): void {
           seen.add((await t.engine.find(s.id)).state);
           await new Promise((res) => setTimeout(res, 500));
         }
-        // What `ls` says comes from the screen check once the tick judges these agents with
-        // their screen models (screen-check.ts → agentScreenModel); until it does, ls has no
-        // signal for a dialog and says idle after the starting grace (issue 19, item 5).
+        // What `ls` says comes from the screen check once the tick judges these agents with their
+        // screen models (screen-check.ts → agentScreenModel); until then ls has no signal for a
+        // dialog and says idle after the starting grace (issue 19, item 5).
         console.log(`[agents] ${agent}: ls during the trust dialog: ${[...seen].join(', ')}`);
         tmux('send-keys', '-t', s.paneId, 'Enter'); // trust it
-        if (agent === 'gemini') {
-          // Gemini CLI restarts itself to apply the trust.
-          await screenIs(s, (v) => v.state === 'idle', 'the prompt after the trust dialog', sc.bootMs);
-        }
-      }
-      await screenIs(s, (v) => v.state === 'idle', 'the prompt', sc.bootMs);
-      const since = Date.now();
-      if (sc.quitKeys)
-        for (const k of sc.quitKeys) {
-          tmux('send-keys', '-t', s.paneId, k);
-          await new Promise((res) => setTimeout(res, 300));
-        }
-      else await send(s, sc.quit);
-      await lsIs(s, (x) => x.state === 'exited', 'ls: exited', 20_000).catch(async (e: Error) => {
-        const tail = (await t.engine.capture(s.id))
-          .split('\n')
-          .filter((l) => l.trim())
-          .slice(-10);
-        throw new Error(`${e.message}; screen ends:\n${tail.join('\n')}`);
-      });
-      log(agent, `exited on ${sc.quit}`, since);
-      await runCli(['kill', s.id], t.env);
-    });
+        await screenIs(s, (v) => v.state === 'idle', 'the prompt after the trust dialog', sc.bootMs);
+        await runCli(['kill', s.id], t.env);
+      },
+      sc.testMs,
+    );
+
+    test(
+      'quit → exited',
+      async () => {
+        const s = await t.engine.spawn({ repo, branch: 'quit', newBranch: true });
+        await screenIs(s, (v) => v.state === 'idle', 'the prompt', sc.bootMs);
+        const since = Date.now();
+        await send(s, sc.quit);
+        await lsIs(s, (x) => x.state === 'exited', 'ls: exited', 20_000).catch(async (e: Error) => {
+          const tail = (await t.engine.capture(s.id))
+            .split('\n')
+            .filter((l) => l.trim())
+            .slice(-10);
+          throw new Error(`${e.message}; screen ends:\n${tail.join('\n')}`);
+        });
+        log(agent, `exited on ${sc.quit}`, since);
+        await runCli(['kill', s.id], t.env);
+      },
+      sc.testMs,
+    );
   });
 }
