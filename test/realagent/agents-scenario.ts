@@ -25,6 +25,8 @@ export interface Scenario {
   turnMs: number;
   /** Per test (default: the project's 90 s). */
   testMs?: number;
+  /** Wait after the first prompt before a slash command (Gemini CLI loads its commands late). */
+  slashSettleMs?: number;
 }
 
 const log = (agent: string, what: string, since: number) =>
