@@ -3,7 +3,7 @@
 // native signals as `orchard ls` reports them, `orchard send` submitting every time, a first-start
 // dialog that is never idle, quit → exited, and `orchard kill` leaving no process of the session.
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { worktreePathFor } from '../../src/core/repos.ts';
@@ -25,6 +25,8 @@ export interface Scenario {
   turnMs: number;
   /** Per test (default: the project's 90 s). */
   testMs?: number;
+  /** Daemons the agent starts (their command line), which kill must end too. */
+  daemons?: RegExp;
   /** Wait after the first prompt before a slash command (Gemini CLI loads its commands late). */
   slashSettleMs?: number;
 }
@@ -44,6 +46,14 @@ function alive(pid: number): boolean {
     return false;
   }
 }
+
+const cmdline = (pid: number) => {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+  } catch {
+    return '';
+  }
+};
 
 /** Processes carrying the session's id in their environment (the agent and all it started). */
 function sessionPids(id: string): number[] {
@@ -210,6 +220,19 @@ export function realAgentSuite(agent: RealAgent, sc: Scenario): void {
         await screenIs(s, (v) => v.state === 'idle', 'idle after the answer', sc.turnMs);
 
         // kill: nothing of the session is left (Codex's app-server daemons included).
+        if (sc.daemons) {
+          // Whether the agent started its daemons (Codex does not when it runs with session flags
+          // such as Orchard's `-c notify=…`); when it did, they must end with the session below.
+          const re = sc.daemons;
+          const d = await waitFor(
+            async () => sessionPids(s.id).find((p) => re.test(cmdline(p))),
+            6_000,
+            'a daemon',
+          ).catch(() => undefined);
+          console.log(
+            `[agents] ${agent}: daemon ${d ? `${d}: ${cmdline(d).slice(0, 100)}` : 'none started'}`,
+          );
+        }
         const before = sessionPids(s.id);
         expect(before.length).toBeGreaterThan(0);
         const r = await runCli(['kill', s.id], t.env);

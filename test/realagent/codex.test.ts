@@ -7,6 +7,9 @@ realAgentSuite('codex', {
   // request_user_input is offered in Plan mode (shift+tab).
   questionKeys: ['BTab'],
   quit: '/quit',
+  // Two `codex app-server` daemons per Codex home, in sessions of their own (setsid), started
+  // ~4 s after a plain `codex`; none with Orchard's `-c notify=…` (measured: 0 in 10 s).
+  daemons: /\bapp-server\b/,
   bootMs: 30_000,
   turnMs: 20_000,
 });
