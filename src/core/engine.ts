@@ -1,5 +1,6 @@
 // The engine's face: every operation the CLI, the router and the app use. Stateless between calls
 // apart from open host connections; sessions and worktrees are read from tmux and git each time.
+import { sendBehaviour, sendText } from './agents/send.ts';
 import { join } from 'node:path';
 import {
   MAX_KEYS,
@@ -431,7 +432,9 @@ export class Engine implements Disposable {
             `Answer it with orchard keys ${id} <key>... or orchard attach ${id}, or send with --force`,
         );
     }
-    await tmux.sendText(s.paneId, text, enter);
+    // The profile's submit key and delay (Gemini CLI drops an Enter in the same write as a paste).
+    const profile = (await this.profiles()).find((p) => p.id === s.agent);
+    await sendText(tmux, s.paneId, text, enter, sendBehaviour(profile));
   }
 
   /** The question of the first-run dialog on the session's screen, if one is there. */

@@ -115,6 +115,8 @@ export interface KillResult {
   worktree: string;
   /** The repo's teardown, when it had one (it ran before the worktree was removed). */
   teardown?: TeardownResult;
+  /** The processes of the session that were ended (the agent and whatever it started, daemons too). */
+  ended?: { pid: number; command: string }[];
 }
 
 // Resume / restart / forget (src/core/sessions/resume*.ts): stopped and exited sessions.

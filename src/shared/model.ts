@@ -55,6 +55,8 @@ export interface AgentProfile {
   headless?: HeadlessSpec | null;
   /** How a permission question is answered on screen (src/core/sessions/approve.ts); absent: the kind's. */
   approval?: ApprovalSpec;
+  /** How `orchard send` submits text to this agent (absent: paste and Enter in one tmux call). */
+  send?: SendBehaviour;
 }
 
 /** How an agent runs headless (src/core/sessions/headless.ts). */
@@ -79,6 +81,25 @@ export interface ApprovalSpec {
   always?: string[];
   no?: string[];
   keys?: 'digit' | 'digit-enter' | 'arrows';
+}
+
+/**
+ * Per-agent submit behaviour. Some TUIs drop an Enter that arrives in the same read as a paste
+ * (Gemini CLI), or open a menu for a slash command and need the Enter a moment later (OpenCode).
+ */
+export interface SendBehaviour {
+  /** The tmux key that submits (default Enter). */
+  submitKey?: string;
+  /** Milliseconds between the paste and the submit key; 0 or absent: both in one tmux call. */
+  submitDelayMs?: number;
+  /** Milliseconds between the paste of a slash command ("/exit") and the submit key. */
+  slashDelayMs?: number;
+  /**
+   * After submitting, look at the screen: while the text still sits in the input box (the last
+   * lines), press the submit key again (up to 3 times, 500 ms apart). Gemini CLI drops the first
+   * Enter it gets in its first seconds.
+   */
+  confirmSubmit?: boolean;
 }
 
 export interface ScreenPatterns {

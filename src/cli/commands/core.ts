@@ -213,7 +213,10 @@ export const coreCommands: Command[] = [
         removeWorktree: flag(values, 'remove-worktree'),
         force: flag(values, 'force'),
       });
-      emit(r, `killed ${r.id}${r.worktreeRemoved ? `, removed ${r.worktree}` : ''}\n`);
+      const ended = r.ended?.length
+        ? ` (ended ${r.ended.length} process${r.ended.length > 1 ? 'es' : ''}: ${r.ended.map((p) => `${p.pid} ${p.command}`).join(', ')})`
+        : '';
+      emit(r, `killed ${r.id}${ended}${r.worktreeRemoved ? `, removed ${r.worktree}` : ''}\n`);
       // The repo's teardown (src/core/sessions/teardown.ts): say what was not run or failed but forced.
       if (r.teardown?.untrusted)
         io.err(`orchard: ${r.teardown.untrusted} was not run: not trusted (orchard repo trust)\n`);

@@ -1,5 +1,5 @@
 // Built-in agent profiles. The store may override any of them or add new ones (merged by id).
-import type { AgentKind, AgentProfile, HeadlessSpec } from '../../shared/model.ts';
+import type { AgentKind, AgentProfile, HeadlessSpec, SendBehaviour } from '../../shared/model.ts';
 
 const GiB = 1024 ** 3;
 
@@ -38,6 +38,18 @@ export const HEADLESS: Partial<Record<AgentKind, HeadlessSpec>> = {
   codex: { args: ['exec', '--json'], input: 'argv' },
 };
 
+/**
+ * How each agent takes `orchard send` (measured against the real CLIs, test/realagent): Gemini CLI
+ * 0.61 drops an Enter that comes in the same write as the paste (≥ 50 ms later it submits);
+ * it also drops the first Enter in its first seconds after start (confirmSubmit looks and presses again);
+ * OpenCode 1.18 opens its command menu for a pasted "/exit" and submits on an Enter a moment later.
+ * Codex and Claude Code take both in one tmux call.
+ */
+export const SEND: Partial<Record<AgentKind, SendBehaviour>> = {
+  gemini: { submitDelayMs: 150, slashDelayMs: 300, confirmSubmit: true },
+  opencode: { slashDelayMs: 300 },
+};
+
 export const BUILTIN_PROFILES: readonly AgentProfile[] = [
   {
     id: 'claude',
@@ -62,6 +74,7 @@ export const BUILTIN_PROFILES: readonly AgentProfile[] = [
     command: ['gemini'],
     expectedMemory: 0.5 * GiB,
     resumeArgs: RESUME_ARGS.gemini,
+    send: SEND.gemini,
   },
   { id: 'aider', label: 'Aider', kind: 'aider', command: ['aider'], expectedMemory: 0.5 * GiB },
   {
@@ -71,6 +84,7 @@ export const BUILTIN_PROFILES: readonly AgentProfile[] = [
     command: ['opencode'],
     expectedMemory: 0.5 * GiB,
     resumeArgs: RESUME_ARGS.opencode,
+    send: SEND.opencode,
   },
   {
     id: 'shell',

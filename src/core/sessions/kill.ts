@@ -5,6 +5,7 @@ import { OrchardError, toErrorValue } from '../../shared/errors.ts';
 import type { RepoConfig, SessionInfo } from '../../shared/model.ts';
 import { Git } from '../git/git.ts';
 import type { HostContext } from '../hosts/registry.ts';
+import { killProcessTree } from './kill-tree.ts';
 import { listHostSessions } from './list.ts';
 import { removeRecord } from './records.ts';
 import { runTeardown } from './teardown.ts';
@@ -80,6 +81,9 @@ export async function killSession(
       `teardown failed (exit ${teardown.code}${teardown.timedOut ? ', timed out' : ''}) in ${s.worktree}; ` +
         `nothing was killed or removed (use --force to remove anyway)${teardown.output ? `:\n${teardown.output}` : ''}`,
     );
+  // The whole tree first: daemons the agent started in sessions of their own (Codex's app-server)
+  // would outlive the tmux session and be out of reach once the pane is gone (kill-tree.ts).
+  const tree = s.pid ? await killProcessTree(ctx, s.pid, s.id) : null;
   await ctx.tmux.killSession(s.tmuxSession);
   await removeRecord(ctx, s.id); // killed on purpose: nothing to resume (records.ts)
   const result: KillResult = {
@@ -88,6 +92,7 @@ export async function killSession(
     worktreeRemoved: false,
     worktree: s.worktree,
     ...(teardown ? { teardown } : {}),
+    ...(tree?.processes.length ? { ended: tree.processes } : {}),
   };
   if (!remove) return result;
   try {

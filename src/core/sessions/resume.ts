@@ -8,6 +8,7 @@ import type { ResumeResult } from '../../shared/api.ts';
 import { OrchardError } from '../../shared/errors.ts';
 import type { AgentProfile, RepoConfig, SessionInfo } from '../../shared/model.ts';
 import { CLAUDE_SETTINGS_FILE, claudeSettings } from '../agents/claude-hooks.ts';
+import { prepareSignals } from '../agents/signals.ts';
 import { RESUME_ARGS } from '../agents/profiles.ts';
 import { Git } from '../git/git.ts';
 import type { HostContext } from '../hosts/registry.ts';
@@ -80,6 +81,8 @@ async function agentStart(
 ): Promise<AgentStart> {
   const kind = profile?.kind ?? (rec.agentSessionId ? 'claude' : 'custom');
   const claude = kind === 'claude';
+  // The record's command and env carry the signals' flags and variables: their files must exist.
+  if (!claude) await prepareSignals(ctx, kind);
   // The store does not check profiles: a hand-written resumeArgs that is not a string list is ignored.
   const own = profile?.resumeArgs;
   const resumeArgs =

@@ -13,6 +13,7 @@ import type {
 } from '../../shared/model.ts';
 import { claudeArgv } from '../agents/claude-args.ts';
 import { CLAUDE_SETTINGS_FILE, claudeSettings } from '../agents/claude-hooks.ts';
+import { prepareSignals, withSignalArgs } from '../agents/signals.ts';
 import { Git } from '../git/git.ts';
 import { defaultBase } from '../review/base.ts';
 import { encodeLimitsTag, hasLimits, prepareLimits } from '../limits/limits.ts';
@@ -159,17 +160,23 @@ async function ensureCommand(ctx: HostContext, profile: AgentProfile): Promise<v
     );
 }
 
-/** The agent's argv; Claude Code gets its session id and the hooks settings file. */
+/**
+ * The agent's argv and environment; Claude Code gets its session id and the hooks settings file,
+ * Codex, Gemini CLI and OpenCode their native signals (agents/signals.ts).
+ */
 async function agentArgv(
   ctx: HostContext,
   profile: AgentProfile,
   agentSessionId: string | undefined,
-): Promise<string[]> {
-  if (profile.kind !== 'claude' || !agentSessionId) return [...profile.command];
+): Promise<{ argv: string[]; env?: Record<string, string> }> {
+  if (profile.kind !== 'claude' || !agentSessionId) {
+    const signals = await prepareSignals(ctx, profile.kind);
+    return { argv: withSignalArgs(profile.command, signals), ...(signals ? { env: signals.env } : {}) };
+  }
   const file = posix.join(await ctx.home(), 'hooks', CLAUDE_SETTINGS_FILE);
   const argv = claudeArgv(profile, agentSessionId, file); // checks the permission mode first
   await ctx.host.writeFile(file, JSON.stringify(claudeSettings(), null, 2) + '\n');
-  return argv;
+  return { argv };
 }
 
 export function tmuxSessionName(branch: string, id: string): string {
@@ -257,7 +264,7 @@ export async function prepareSpawn(
         `session ${running['@orchard_id']} already runs on ${opts.newBranch ? 'it' : branch} (${running['@orchard_worktree']})`,
     );
   await clearBroken(ctx, repo, branch, panes, guards);
-  const [plan, argv, base, transcript] = await Promise.all([
+  const [plan, launch, base, transcript] = await Promise.all([
     planWorktree(ctx, git, repo, opts, guards),
     ensureCommand(ctx, profile).then(() => agentArgv(ctx, profile, agentSessionId)),
     opts.from ?? defaultBase(ctx.host, repo.path).catch(() => ''),
@@ -274,8 +281,8 @@ export async function prepareSpawn(
   const spec: NewSessionSpec = {
     name: tmuxSessionName(plan.branch, id),
     cwd: plan.worktree,
-    argv,
-    env: { ORCHARD_SESSION_ID: id, ...(profile.env ?? {}) },
+    argv: launch.argv,
+    env: { ORCHARD_SESSION_ID: id, ...(launch.env ?? {}), ...(profile.env ?? {}) },
     tags: {
       '@orchard_id': id,
       '@orchard_repo': repo.name,

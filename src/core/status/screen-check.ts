@@ -6,6 +6,7 @@
 // cadence and the batching, patterns.ts the reading of a screen.
 import type { AgentProfile } from '../../shared/model.ts';
 import type { PaneRecord } from '../tmux/format.ts';
+import { agentScreenModel } from './screens/index.ts';
 import { STARTING_GRACE_MS } from './derive.ts';
 import { readScreen, type ScreenVerdict } from './patterns.ts';
 
@@ -31,6 +32,10 @@ export function hasHooks(profile: ProfileLike | undefined): boolean {
 
 /** What the screen shows, judged from the region that matters. */
 export function judgeScreen(screen: string, profile: ProfileLike): ScreenVerdict {
+  // A profile's own patterns extend the line patterns; without them, the agent's screen model
+  // (Codex, Gemini CLI, OpenCode: src/core/status/screens/) reads the region that matters.
+  const model = profile.screenPatterns ? undefined : agentScreenModel(profile.kind);
+  if (model) return model(screen);
   return readScreen(screen, profile) ?? { state: 'unknown' };
 }
 
