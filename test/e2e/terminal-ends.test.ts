@@ -66,18 +66,17 @@ async function typeInto(branch: string, text: string): Promise<void> {
   await page.keyboard.type(text);
 }
 
-test('tmux server killed: the page says so, the tab stays (marked), keystrokes are refused visibly', async () => {
+test('tmux server killed: the page says so, the tab stays (marked stopped), Resume is offered', async () => {
   await openSession('here', 'local-feat');
   execFileSync('tmux', ['-L', ssh.env.socket, 'kill-server']);
   const status = panelOf('local-feat').getByRole('status');
   await expect.poll(() => status.textContent(), { timeout: 10_000 }).toContain('tmux server exited');
   // Once the list has caught up, the tab is still there, marked stopped.
-  await expect.poll(() => tabOf('local-feat').getAttribute('data-gone'), { timeout: 10_000 }).toBe('true');
-  expect(await tabOf('local-feat').textContent()).toContain('stopped');
-  await typeInto('local-feat', 'ab');
-  await expect
-    .poll(() => panelOf('local-feat').getByRole('alert').textContent())
-    .toBe('2 keystrokes not sent');
+  // (Listed as stopped from its record, or kept as gone when it has none: either way, marked.)
+  await expect.poll(() => tabOf('local-feat').textContent(), { timeout: 10_000 }).toContain('stopped');
+  // The session has a durable record: its panel says it stopped and offers Resume (no terminal to
+  // type into; keystrokes refused while reconnecting are the SSH case below).
+  await panelOf('local-feat').getByRole('button', { name: 'Resume local-feat' }).waitFor({ timeout: 10_000 });
   await screenshot(page, 'tmux-server-exited');
   await page.getByRole('button', { name: 'Close tab local-feat' }).click();
   expect(await page.getByRole('tab').count()).toBe(0);

@@ -124,15 +124,21 @@ test('the tmux server killed: its sessions are reported stopped with the reason,
     );
     expect(stopped.map((s) => s.reason)).toEqual([SERVER_EXITED, SERVER_EXITED]);
     expect(stopped.map((s) => s.branch).sort()).toEqual(['gone-a', 'gone-b']);
-    // A new server with a new session: the monitor finds it by itself; the stopped ones go.
+    // A new server with a new session: the monitor finds it by itself; the two that died stay
+    // listed as stopped (from their durable records) until resumed or forgotten.
     const c = await t.engine.spawn({ repo, branch: 'back', newBranch: true, command: 'sleep 600' });
     await waitFor(
-      () => monitor.current?.length === 1 && monitor.current[0]!.id === c.id,
+      () =>
+        monitor.current?.find((s) => s.id === c.id && s.state !== 'stopped') &&
+        monitor.current.filter((s) => s.state === 'stopped').length === 2,
       10_000,
-      'the new server seen',
+      'the new server seen, the dead sessions still stopped',
     );
     await waitFor(() => monitor.host('local')?.mode === 'control', 5000, 'control mode again');
     await t.engine.kill(c.id);
+    for (const x of [a, b]) await t.engine.forget(x.id);
+    monitor.refresh(); // what the router does after a request that changed sessions
+    await waitFor(() => monitor.current?.length === 0, 10_000, 'forgotten');
   } finally {
     monitor.dispose();
   }

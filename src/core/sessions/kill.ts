@@ -83,9 +83,11 @@ export async function killSession(
     );
   // The whole tree first: daemons the agent started in sessions of their own (Codex's app-server)
   // would outlive the tmux session and be out of reach once the pane is gone (kill-tree.ts).
+  // Killed on purpose: nothing to resume (records.ts). The record goes first, so that nothing that
+  // watches (the host monitor) ever sees the session gone from tmux with its record still there.
+  await removeRecord(ctx, s.id);
   const tree = s.pid ? await killProcessTree(ctx, s.pid, s.id) : null;
   await ctx.tmux.killSession(s.tmuxSession);
-  await removeRecord(ctx, s.id); // killed on purpose: nothing to resume (records.ts)
   const result: KillResult = {
     id: s.id,
     killed: true,

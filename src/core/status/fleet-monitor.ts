@@ -139,6 +139,7 @@ export class FleetMonitor implements Disposable {
         config: () => store.read(),
         ...(name === 'local' ? {} : { lastSeen: this.lastSeen }),
         log: this.log,
+        noteContact: (e) => hosts.noteContact(name, e),
       },
       this.opts,
     );

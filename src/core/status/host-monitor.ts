@@ -20,6 +20,7 @@ import { mergeProfiles } from '../agents/profiles.ts';
 import type { HostContext } from '../hosts/registry.ts';
 import { hasSoftLimits } from '../limits/soft.ts';
 import { HostSampler } from '../monitor/host-sampler.ts';
+import { hostRecords, stoppedSessions } from '../sessions/stopped.ts';
 import { listPanesWithin, type HostSample } from '../monitor/monitor.ts';
 import type { LastSeenSessions } from '../ssh/last-seen.ts';
 import type { OrchardConfig } from '../store/store.ts';
@@ -51,6 +52,8 @@ export interface HostMonitorDeps {
   /** Remote hosts: the sessions last seen there, shown as unreachable while it is down. */
   lastSeen?: LastSeenSessions;
   log?(message: string): void;
+  /** How the last contact with the host went (the sidebar's reachable / unreachable badge). */
+  noteContact?(error?: unknown): void;
 }
 
 /** Signalled by the server-wide hooks below; every monitor on the server wakes on it. */
@@ -87,6 +90,9 @@ export class HostMonitor implements Disposable {
   private published = '';
   /** Sessions of a server that died under them, shown as stopped until a server is back. */
   private stopped: SessionInfo[] = [];
+  /** Sessions known only from their durable records (src/core/sessions/records.ts): stopped. */
+  private recorded: SessionInfo[] = [];
+  private recordsDirty = true;
   private exitReason = '';
   private lastError = '';
   private controlFailures = 0;
@@ -147,6 +153,9 @@ export class HostMonitor implements Disposable {
   /** Something changed sessions here (a spawn, a kill): look now rather than at the next event. */
   refresh(): void {
     if (this.disposed) return;
+    // A spawn, kill, resume or forget: read git and the records again with the next list.
+    this.setKey = '';
+    this.recordsDirty = true;
     if (this.modeNow === 'control' || this.modeNow === 'polling') void this.relist();
     else void this.connect();
   }
@@ -278,11 +287,39 @@ export class HostMonitor implements Disposable {
     this.exitReason = '';
     this.panes = [];
     this.modeNow = 'no-server';
-    this.publish([...this.stopped]);
+    this.deps.noteContact?.(); // the host answered: it just runs no tmux server
+    this.publish(this.withRecorded([...this.stopped]));
+    // After a reboot no server runs, and the records are all there is: read them once now.
+    if (this.recordsDirty) {
+      this.setKey = '';
+      void this.refreshRecords().then(() => {
+        if (this.modeNow === 'no-server') this.publish(this.withRecorded([...this.stopped]));
+      });
+    }
     this.timers.after('probe', this.opts.probeMs, () => this.connect());
   }
 
+  /** The records' stopped sessions (one read: fs here, one exec over SSH), refreshed on changes. */
+  private async refreshRecords(): Promise<void> {
+    const ctx = this.ctx ?? (await this.deps.context().catch(() => undefined));
+    if (!ctx) return;
+    this.recordsDirty = false;
+    try {
+      const live = sessionsFromPanes(this.panes, this.name, this.repos, this.branches, Date.now());
+      this.recorded = await stoppedSessions(ctx, await hostRecords(ctx), live, this.repos);
+    } catch (e) {
+      this.deps.log?.(`${this.name}: reading session records failed: ${message(e)}`);
+    }
+  }
+
+  /** A list plus the recorded sessions it does not already show. */
+  private withRecorded(list: SessionInfo[]): SessionInfo[] {
+    const ids = new Set(list.map((s) => s.id));
+    return [...list, ...this.recorded.filter((s) => !ids.has(s.id))];
+  }
+
   private unreachable(error: string): void {
+    this.deps.noteContact?.(new Error(error));
     this.modeNow = 'unreachable';
     this.controlFailures = 0; // what failed was the host, not control mode
     this.ctx = undefined;
@@ -316,6 +353,7 @@ export class HostMonitor implements Disposable {
 
   private async take(panes: PaneRecord[]): Promise<void> {
     this.listedAt = Date.now();
+    this.deps.noteContact?.();
     this.panes = panes;
     if (panes.length) this.stopped = [];
     const config = await this.deps.config();
@@ -325,6 +363,7 @@ export class HostMonitor implements Disposable {
     if (key !== this.setKey) {
       this.setKey = key;
       await this.refreshGit();
+      await this.refreshRecords();
     }
     this.derive();
     if (this.deps.lastSeen && this.list) await this.deps.lastSeen.set(this.name, this.list);
@@ -344,7 +383,7 @@ export class HostMonitor implements Disposable {
       const ports = this.ports.get(s.id);
       if (ports?.length) s.ports = ports;
     }
-    this.publish([...list, ...this.stopped]);
+    this.publish(this.withRecorded([...list, ...this.stopped]));
   }
 
   private publish(list: SessionInfo[]): void {
@@ -363,6 +402,7 @@ export class HostMonitor implements Disposable {
       if (this.modeNow === 'control' && Date.now() - this.listedAt >= this.opts.relistMs) void this.relist();
       if (this.panes.length && Date.now() - this.gitAt >= this.opts.gitMs) {
         await this.refreshGit();
+        await this.refreshRecords();
         this.derive();
       }
       if (this.modeNow === 'polling') await this.screenTick();
