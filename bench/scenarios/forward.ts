@@ -2,22 +2,12 @@
 // listener (a direct-tcpip channel per socket on the pooled ssh2 connection) against OpenSSH's own
 // `ssh -N -L` to the same port on the same loopback sshd, in the same run; and 20 requests at once.
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { makeSshd, makeSshEnv } from '../../test/helpers/sshd.ts';
+import { freePort, makeSshd, makeSshEnv } from '../../test/helpers/sshd.ts';
 import { makeRepo, median, ROOT, type Row } from '../lib.ts';
 
 const MB = 50;
 const RUNS = 3;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** MiB/s of one download of MB MiB from `base`. */
 async function download(base: string): Promise<number> {

@@ -1,8 +1,8 @@
 // A session's dev server, one click away (browser mode, local session): the port it listens on
 // shows on its tab and its card ("⇢ <port> http-server"); a click opens the server's page.
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { freePort } from '../helpers/sshd.ts';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { makeEnv, makeRepo, ROOT, runCli, type TestEnv } from '../helpers/env.ts';
 import { launchChromium, screenshot, startWeb, type WebServer } from './harness.ts';
@@ -11,15 +11,6 @@ let t: TestEnv;
 let web: WebServer;
 let browser: Browser;
 let page: Page;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 beforeAll(async () => {
   t = await makeEnv();

@@ -2,23 +2,13 @@
 // sshd), and forwarding an SSH session's port to this machine's loopback through the pooled
 // connection — surviving an sshd restart, closing with the session, refusing ports it does not own.
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { makeRepo, ROOT, runCli, waitFor } from '../helpers/env.ts';
-import { useSshEnv } from '../helpers/sshd.ts';
+import { freePort, useSshEnv } from '../helpers/sshd.ts';
 
 const ssh = useSshEnv();
 const SERVER = join(ROOT, 'test/fixtures/http-server.mjs');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 const serve = (port: number, host = '127.0.0.1') => `exec '${process.execPath}' '${SERVER}' ${port} ${host}`;
 
