@@ -58,7 +58,7 @@ env_key = "MOCK_API_KEY"
 
 ${projects}`,
   );
-  return { CODEX_HOME: home, MOCK_API_KEY: 'mock-key', PATH: pathEnv() };
+  return { CI: '', CODEX_HOME: home, MOCK_API_KEY: 'mock-key', PATH: pathEnv() };
 }
 
 /** Gemini CLI: a HOME with an API key chosen, the given folders trusted, the mock as its endpoint. */
@@ -78,7 +78,8 @@ export function geminiEnv(dir: string, apiUrl: string, trusted: string[]): Recor
     join(home, '.gemini', 'trustedFolders.json'),
     JSON.stringify(Object.fromEntries(trusted.map((p) => [p, 'TRUST_FOLDER']))),
   );
-  return { HOME: home, GEMINI_API_KEY: 'mock-key', GOOGLE_GEMINI_BASE_URL: apiUrl, PATH: pathEnv() };
+  // CI cleared (see claudeEnv): with CI=true Gemini CLI runs headless and exits at once.
+  return { CI: '', HOME: home, GEMINI_API_KEY: 'mock-key', GOOGLE_GEMINI_BASE_URL: apiUrl, PATH: pathEnv() };
 }
 
 /** OpenCode: a HOME and a config file with the mock as an OpenAI-compatible provider; tools ask. */
@@ -105,6 +106,7 @@ export function opencodeEnv(dir: string, apiUrl: string): Record<string, string>
     }),
   );
   return {
+    CI: '',
     HOME: home,
     OPENCODE_CONFIG: config,
     OPENCODE_DISABLE_AUTOUPDATE: '1',

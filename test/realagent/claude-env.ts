@@ -82,9 +82,14 @@ export function seedClaudeHome(
   return { home, hookLog };
 }
 
-/** The agent's environment: the seeded HOME, the mock API, no traffic to anywhere else. */
+/**
+ * The agent's environment: the seeded HOME, the mock API, no traffic to anywhere else. CI is
+ * cleared: the agents take CI=true (which .ci/run sets for the tier's own checks) as "not a person
+ * at a terminal" — Gemini CLI even goes headless — and a person's terminal is what Orchard gives them.
+ */
 export function claudeEnv(home: string, apiUrl: string): Record<string, string> {
   return {
+    CI: '',
     HOME: home,
     ANTHROPIC_BASE_URL: apiUrl,
     ANTHROPIC_API_KEY: TEST_API_KEY,
