@@ -286,11 +286,13 @@ export class HostMonitor implements Disposable {
       this.stopped = asStopped((this.list ?? []).filter((s) => !this.goneIds.has(s.id)));
     this.exitReason = '';
     this.panes = [];
+    // Entering no-server (the server just died, or none after a reboot): the records are what is left.
+    const entering = this.modeNow !== 'no-server';
     this.modeNow = 'no-server';
     this.deps.noteContact?.(); // the host answered: it just runs no tmux server
     this.publish(this.withRecorded([...this.stopped]));
     // After a reboot no server runs, and the records are all there is: read them once now.
-    if (this.recordsDirty) {
+    if (this.recordsDirty || entering) {
       this.setKey = '';
       void this.refreshRecords().then(() => {
         if (this.modeNow === 'no-server') this.publish(this.withRecorded([...this.stopped]));
