@@ -101,7 +101,7 @@ test('the monitor turns transitions into events with from, to and the session (r
     // Pushed: the SessionEnd hook's "exited" arrives before the pane dies; its exit code follows.
     const x = await waitFor(
       () => watcher.current?.find((v) => v.id === s.id && v.exitCode !== undefined),
-      5000,
+      15_000,
       'exit code',
     );
     expect(x.exitCode).toBe(0);

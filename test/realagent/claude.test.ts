@@ -281,7 +281,15 @@ describe.skipIf(!!missing)('real Claude Code', () => {
     // Its own HOME: Claude Code remembers the trust given above for more than that one folder.
     const s = await t.engine.spawn({ repo, branch: 'refused', newBranch: true, agent: 'claude-fresh' });
     await screenHas(s.id, /one you trust\?/, 'the trust dialog');
-    await keys(s.id, 'Enter'); // "No, exit" is highlighted
+    // "No, exit" is highlighted. The dialog can be drawn a moment before it takes keys: press again
+    // while it is still there.
+    for (let i = 0; i < 3; i++) {
+      await keys(s.id, 'Enter');
+      const gone = await waitFor(async () => (await find(s.id)).state === 'exited', 4000, 'exit').catch(
+        () => false,
+      );
+      if (gone) break;
+    }
     const dead = await until(s.id, (x) => x.state === 'exited', 'exited', 10_000);
     expect(dead.exitCode).toBe(1);
     expect(dead.reason).toMatch(/didn't start because this folder isn't trusted/);
