@@ -31,4 +31,20 @@ describe('jsonShapeProblem', () => {
     expect(jsonShapeProblem('{"a": "unterminated')).toBeNull();
     expect(jsonShapeProblem(']]]]')).toBeNull();
   });
+
+  test('UTF-8 bytes get the same answer as the string, multi-byte characters included', () => {
+    const texts = [
+      JSON.stringify({ t: 'send', ch: 'terminalInput', p: { term: 't', data: 'é世🌳"[[{' } }),
+      `{"a":"${'ü'.repeat(50)}\\",${'['.repeat(40)}`,
+      `["\\"${'['.repeat(100)}"]`,
+      `[${'1,'.repeat(20_000)}1]`,
+      '{"a": "ünterminated',
+    ];
+    for (const text of texts) {
+      const bytes = new TextEncoder().encode(text);
+      expect(bytes.length).toBeGreaterThanOrEqual(text.length);
+      expect(jsonShapeProblem(bytes)).toBe(jsonShapeProblem(text));
+    }
+    expect(jsonShapeProblem(Buffer.alloc(4_000_000, '['))).toMatch(/nested deeper than 32/);
+  });
 });

@@ -21,6 +21,7 @@ import {
   type Gate,
 } from './auth.ts';
 import { sendText, serveFile } from './static.ts';
+import { noteMessageSize } from '../../core/util/gc.ts';
 
 export const DEFAULT_RENDERER_DIR = fileURLToPath(new URL('../../../out/renderer', import.meta.url));
 const MAX_MESSAGE = 8 * 1024 * 1024;
@@ -94,9 +95,10 @@ function acceptSocket(ws: WebSocket, router: Router, id: string): void {
   ws.on('pong', () => (alive = true));
   ws.on('message', (data, isBinary) => {
     if (isBinary) return void conn.handle(null);
-    void conn.handle(
-      Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.concat(data as Buffer[]).toString('utf8'),
-    );
+    // The bytes as they came: the connection looks at their shape before it decodes them.
+    const bytes = Buffer.isBuffer(data) ? data : Buffer.concat(data as Buffer[]);
+    noteMessageSize(bytes.length);
+    void conn.handle(bytes);
   });
   ws.on('close', () => {
     clearInterval(ping);

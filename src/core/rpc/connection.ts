@@ -20,6 +20,8 @@ import { jsonShapeProblem } from './json-shape.ts';
 import { clientMessage, describeIssues, requestSchemas, sendSchemas } from './schemas.ts';
 import type { RouterCore } from './router.ts';
 
+const utf8 = new TextDecoder();
+
 /** The far end of a connection: the transport delivers server messages to it. */
 export interface Peer {
   /** Unique among the router's live connections (e.g. `ipc:<webContents id>`, `ws:<n>`). */
@@ -79,14 +81,17 @@ export class Connection implements Disposable {
     }
   }
 
-  /** Take one message: a JSON string (WebSocket) or an already-parsed object (IPC). */
+  /**
+   * Take one message: JSON as a string or as UTF-8 bytes (WebSocket), or an already-parsed object
+   * (IPC). Bytes are looked at before they are decoded: a refused message is never a string.
+   */
   async handle(raw: unknown): Promise<void> {
     let data = raw;
-    if (typeof raw === 'string') {
+    if (typeof raw === 'string' || raw instanceof Uint8Array) {
       const problem = jsonShapeProblem(raw);
       if (problem) return this.reply({ t: 'err', error: invalid(`message refused: ${problem}`) });
       try {
-        data = JSON.parse(raw);
+        data = JSON.parse(typeof raw === 'string' ? raw : utf8.decode(raw));
       } catch {
         return this.reply({ t: 'err', error: invalid('message is not JSON') });
       }
