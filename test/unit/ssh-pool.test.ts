@@ -87,6 +87,20 @@ describe('SshPool', () => {
     await expect(pool.acquire()).rejects.toMatchObject({ code: 'host-unreachable' });
   });
 
+  test('reached another way (a test, a passphrase given): the next acquire dials at once', async () => {
+    const f = fakeConnector();
+    const pool = new SshPool({ label: 'h', connect: () => f.connect(), backoffBaseMs: 60_000 });
+    f.setFail(new OrchardError('auth-failed', 'h: key is encrypted and no passphrase was given'));
+    await expect(pool.acquire()).rejects.toThrow(/no passphrase/);
+    f.setFail(null);
+    await expect(pool.acquire()).rejects.toThrow(/next retry in \d+s/);
+    pool.forgetFailures();
+    const lease = await pool.acquire();
+    expect(f.attempts).toBe(2);
+    lease.release();
+    pool.dispose();
+  });
+
   test('concurrent callers share one connection attempt', async () => {
     const f = fakeConnector();
     const pool = new SshPool({ label: 'h', connect: () => f.connect() });

@@ -10,6 +10,7 @@ import {
   type ScreenVerdict,
 } from '../../src/core/status/screen-check.ts';
 import { PANE_FIELDS, type PaneRecord } from '../../src/core/tmux/format.ts';
+import { ScreenPass } from '../../src/core/status/screen-pass.ts';
 
 const DIR = new URL('../fixtures/screens/claude-2.1.332/', import.meta.url);
 const screen = (name: string) => readFileSync(new URL(`${name}.txt`, DIR), 'utf8');
@@ -117,6 +118,33 @@ test('which panes get their screen read', () => {
     check({ '@orchard_state': 'waiting', '@orchard_state_at': old, '@orchard_headless': 'stream-json' }),
   ).toBe(false);
   expect(check({ '@orchard_headless': 'argv' }, { id: 'plain', kind: 'custom' })).toBe(false);
+});
+
+test('a hook state is judged 1 s after it was first seen, not after its whole-second stamp', () => {
+  // PermissionRequest wrote at T-0.99 s, stamped T-1: by the stamp it is 1 s old at T, but the
+  // dialog it announces may not be drawn yet. The monitor saw it 10 ms ago: no look yet.
+  const p = pane({
+    '@orchard_state': 'waiting',
+    '@orchard_reason': 'permission',
+    '@orchard_state_at': String(T - 1),
+  });
+  expect(needsScreenCheck(p, claude, now)).toBe(true);
+  expect(needsScreenCheck(p, claude, now, now - 10)).toBe(false);
+  expect(needsScreenCheck(p, claude, now, now - 1000)).toBe(true);
+  // Seen long ago: the stamp alone decides, as before.
+  expect(needsScreenCheck(p, claude, now, now - 60_000)).toBe(true);
+
+  // The screen pass keeps when it first saw each state: the same state again keeps its first time.
+  const pass = new ScreenPass();
+  const profiles = [{ id: 'claude', label: 'Claude Code', kind: 'claude' as const, command: ['claude'] }];
+  const q = { ...p, pane_id: '%1', '@orchard_agent': 'claude' };
+  expect(pass.needy([q], profiles, now)).toEqual([]);
+  expect(pass.needy([q], profiles, now + 500)).toEqual([]);
+  expect(pass.needy([q], profiles, now + 1000)).toEqual([q]);
+  // A new hook state (a new stamp) starts over.
+  const r = { ...q, '@orchard_state_at': String(T) };
+  expect(pass.needy([r], profiles, now + 1100)).toEqual([]);
+  expect(pass.needy([r], profiles, now + 2100)).toEqual([r]);
 });
 
 test('what a stable verdict writes', () => {

@@ -73,4 +73,9 @@ export interface Host extends Disposable {
    * the host's pooled connection). Absent on the local host: there, connect directly.
    */
   openTcp?(address: string, port: number): Promise<Duplex>;
+  /**
+   * The host was just reached another way (`orchard host test`, a passphrase given): forget earlier
+   * connection failures, so the next use dials at once instead of waiting out a backoff.
+   */
+  reached?(): void;
 }

@@ -141,8 +141,13 @@ export class HostRegistry implements Disposable {
   /** Record how talking to a host just went (list, test, attach): the sidebar shows it. */
   noteContact(name: string, error?: unknown): void {
     const at = new Date().toISOString();
-    if (error === undefined) this.contacts.set(name, { status: 'ok', at });
-    else
+    if (error === undefined) {
+      this.contacts.set(name, { status: 'ok', at });
+      this.entries.get(name)?.ctx.then(
+        (c) => c.host.reached?.(),
+        () => undefined,
+      );
+    } else
       this.contacts.set(name, {
         status: isKeyError(error) ? 'untrusted' : 'unreachable',
         error: toErrorValue(error).message,

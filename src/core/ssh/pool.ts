@@ -60,6 +60,16 @@ export class SshPool implements Disposable {
     return this.conns.reduce((n, c) => n + c.active, 0);
   }
 
+  /**
+   * The host was just reached another way (a test connection, a passphrase just given): a failure
+   * remembered from before must not refuse the next dial with "next retry in Ns".
+   */
+  forgetFailures(): void {
+    this.failures = 0;
+    this.nextTry = 0;
+    this.lastError = undefined;
+  }
+
   async acquire(): Promise<Lease> {
     for (;;) {
       if (this.disposed) throw new OrchardError('host-unreachable', `${this.opts.label}: connection closed`);

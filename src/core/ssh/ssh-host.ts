@@ -157,6 +157,11 @@ export class SshHost implements Host {
     this.pool = pool;
   }
 
+  /** Reached another way just now: dial at once next time, whatever failed before. */
+  reached(): void {
+    this.pool.forgetFailures();
+  }
+
   /** Open connections and channels now (tests, diagnostics). */
   get usage(): { connections: number; channels: number } {
     return { connections: this.pool.connectionCount, channels: this.pool.channelCount };

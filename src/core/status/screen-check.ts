@@ -39,8 +39,19 @@ export function judgeScreen(screen: string, profile: ProfileLike): ScreenVerdict
   return readScreen(screen, profile) ?? { state: 'unknown' };
 }
 
-/** Whether this pane's screen should be read on this tick. */
-export function needsScreenCheck(p: PaneRecord, profile: ProfileLike | undefined, nowMs: number): boolean {
+/**
+ * Whether this pane's screen should be read on this tick. `seenMs`: when the caller (the host
+ * monitor) first saw the pane's current hook state. @orchard_state_at has whole seconds, so a
+ * state written at 12.99 s is "1 s old" at 13.0 s; without `seenMs` the screen could be judged a few
+ * milliseconds after PermissionRequest, before the dialog is drawn, and a spinner still on screen
+ * would overrule the hook.
+ */
+export function needsScreenCheck(
+  p: PaneRecord,
+  profile: ProfileLike | undefined,
+  nowMs: number,
+  seenMs?: number,
+): boolean {
   if (p.pane_dead === '1' || !p['@orchard_id']) return false;
   // A headless agent draws no screen: its state comes from its own stream (sessions/headless.ts).
   if (p['@orchard_headless']) return false;
@@ -50,7 +61,7 @@ export function needsScreenCheck(p: PaneRecord, profile: ProfileLike | undefined
   // make auto mode the default comes after it), or nothing known: look.
   if (state === '') return nowMs - Number(p.session_created) * 1000 >= FIRST_CHECK_AFTER_MS;
   if (state === 'starting' || state === 'unknown') return true;
-  const at = Number(p['@orchard_state_at']) * 1000;
+  const at = Math.max(Number(p['@orchard_state_at']) * 1000, seenMs ?? 0);
   const age = Number.isFinite(at) ? nowMs - at : Infinity;
   const fromScreen = p['@orchard_state_src'] === 'screen';
   // An idle the screen wrote is looked at a little longer: had a hook written "working" between

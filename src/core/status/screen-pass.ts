@@ -28,8 +28,19 @@ export class ScreenPass {
   /** The last verdict key per pane: two reads in a row must agree. */
   private readonly last = new Map<string, string>();
 
+  /** When each pane's current state (state, its time stamp, its source) was first seen here. */
+  private readonly seen = new Map<string, { key: string; at: number }>();
+
   needy(panes: readonly PaneRecord[], profiles: readonly AgentProfile[], nowMs: number): PaneRecord[] {
-    return panes.filter((p) => needsScreenCheck(p, profileOf(p, profiles), nowMs));
+    return panes.filter((p) => needsScreenCheck(p, profileOf(p, profiles), nowMs, this.seenAt(p, nowMs)));
+  }
+
+  private seenAt(p: PaneRecord, nowMs: number): number {
+    const key = `${p['@orchard_state']}|${p['@orchard_state_at']}|${p['@orchard_state_src']}`;
+    const was = this.seen.get(p.pane_id);
+    if (was?.key === key) return was.at;
+    this.seen.set(p.pane_id, { key, at: nowMs });
+    return nowMs;
   }
 
   async run(
@@ -41,6 +52,8 @@ export class ScreenPass {
     const targets = this.needy(panes, profiles, nowMs);
     const wanted = new Set(targets.map((p) => p.pane_id));
     for (const id of [...this.last.keys()]) if (!wanted.has(id)) this.last.delete(id);
+    const present = new Set(panes.map((p) => p.pane_id));
+    for (const id of [...this.seen.keys()]) if (!present.has(id)) this.seen.delete(id);
     if (!targets.length) return { checked: 0, wrote: false, recheck: false };
     const screens = await channel.capture(targets.map((p) => p.pane_id));
     const updates: PaneOptionsUpdate[] = [];
