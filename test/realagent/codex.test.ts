@@ -6,6 +6,7 @@ realAgentSuite('codex', {
   native: { working: false, permission: false, question: false },
   // request_user_input is offered in Plan mode (shift+tab).
   questionKeys: ['BTab'],
+  firstStart: 'trust',
   quit: '/quit',
   // Two `codex app-server` daemons per Codex home, in sessions of their own (setsid), started
   // ~4 s after a plain `codex`; none with Orchard's `-c notify=…` (measured: 0 in 10 s).

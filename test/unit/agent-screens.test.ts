@@ -53,6 +53,8 @@ const EXPECTED: Record<'codex' | 'gemini' | 'opencode', Record<string, ScreenVer
   },
   opencode: {
     'prompt-idle-start': idle,
+    // The start screen in a pane 50 rows tall: the box centred, 20+ blank lines below it.
+    'prompt-idle-start-200x50': idle,
     'prompt-idle': idle,
     'turn-running': working,
     'turn-running-esc-once': working,

@@ -199,8 +199,16 @@ export class Tmux {
 
   async killSession(name: string): Promise<void> {
     const r = await this.run(['kill-session', '-t', `=${name}:`]);
-    if (r.code !== 0 && !/can't find session|no server running|error connecting/i.test(r.stderr))
-      throw new OrchardError('command-failed', `tmux kill-session failed: ${r.stderr.trim()}`);
+    if (r.code === 0 || /can't find session|no server running|error connecting/i.test(r.stderr)) return;
+    // The last session killed ends the server, which may exit before it answers (seen with a
+    // control client attached: "server exited unexpectedly"). Gone is what was asked for.
+    if (/server exited unexpectedly/i.test(r.stderr) && !(await this.hasSession(name))) return;
+    throw new OrchardError('command-failed', `tmux kill-session failed: ${r.stderr.trim()}`);
+  }
+
+  /** Whether the session exists (no server: it does not). */
+  async hasSession(name: string): Promise<boolean> {
+    return (await this.run(['has-session', '-t', `=${name}:`])).code === 0;
   }
 
   /** Paste text literally (stdin → buffer → pane), then optionally press Enter: one invocation. */

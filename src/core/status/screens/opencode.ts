@@ -31,9 +31,11 @@ export function judgeOpencodeScreen(screen: string): ScreenVerdict {
   const lines = screenLines(screen);
   if (!lines.length) return UNKNOWN;
   // The prompt box: its closing line, then the footer (on the start screen the box is centred: the
-  // folder and the version are at the bottom).
-  for (let b = lines.length - 1; b >= Math.max(0, lines.length - 20); b--) {
+  // folder and the version are at the bottom, below as many blank lines as the pane is tall). At
+  // most a few lines of text come after the box.
+  for (let b = lines.length - 1, text = 0; b >= 0 && text <= 20; b--) {
     if (BAR.test(lines[b]!)) break; // a dialog's block ends the screen
+    if (lines[b]) text++;
     if (!BOX_END.test(lines[b]!)) continue;
     const footer = squeeze(lines.slice(b + 1));
     return /\besc (again to )?interrupt\b/i.test(footer) ? { state: 'working' } : { state: 'idle' };
