@@ -19,8 +19,6 @@ import { codexEnv, findAgent, geminiEnv, opencodeEnv, privateTmp, type RealAgent
 import { startMockModels, type MockModels } from './mock-models.ts';
 
 export interface Scenario {
-  /** Why this agent's scenarios are not run yet (printed; the tier says so instead of failing). */
-  knownBroken?: string;
   /** Which transitions the agent reports natively (the rest comes from the monitor's screen check). */
   native: { working: boolean; permission: boolean; question: boolean };
   /** Keys that put the agent where it can ask a question (Codex: Plan mode). */
@@ -88,7 +86,6 @@ export function realAgentSuite(agent: RealAgent, sc: Scenario): void {
   if (missing && process.env.CI === 'true')
     throw new Error(`the agents tier needs ${agent} in CI: ${missing}`);
   if (missing) console.warn(`[agents] ${agent} skipped: ${missing}`);
-  if (sc.knownBroken) console.warn(`[agents] ${agent} NOT RUN: ${sc.knownBroken}`);
   const judge = agentScreenModel(agent)!;
 
   let t: TestEnv;
@@ -100,7 +97,7 @@ export function realAgentSuite(agent: RealAgent, sc: Scenario): void {
   const pushedSince = (id: string, from: number, to = Infinity) =>
     (pushed.get(id) ?? []).filter((x) => x.at >= from && x.at <= to);
 
-  describe.skipIf(!!missing || !!sc.knownBroken)(`real ${agent}`, () => {
+  describe.skipIf(!!missing)(`real ${agent}`, () => {
     beforeAll(async () => {
       process.env.TMPDIR = privateTmp();
       t = await makeEnv();
