@@ -54,6 +54,21 @@ export default tseslint.config(
     ['core', 'main', 'preload', 'renderer', 'cli'],
     [noElectron, noNode, { regex: '^(?!\\./)', message: 'src/shared imports nothing outside itself.' }],
   ),
+  // A folder directly under src/shared (src/shared/api/) may also reach its parent (../x.ts), which is
+  // still src/shared; ../../ is outside. Same rule otherwise (this block replaces the one above there).
+  {
+    ...layer(
+      'shared',
+      ['core', 'main', 'preload', 'renderer', 'cli'],
+      [
+        noElectron,
+        noNode,
+        { regex: '^(?!\\./|\\.\\./(?!\\.\\.))', message: 'src/shared imports nothing outside itself.' },
+      ],
+    ),
+    name: 'layers/shared-subfolders',
+    files: ['src/shared/*/*.{ts,tsx}'],
+  },
   layer('core', ['main', 'preload', 'renderer', 'cli'], [noElectron]),
   layer('cli', ['main', 'preload', 'renderer'], [noElectron]),
   layer('main', ['preload', 'renderer', 'cli']),
