@@ -5,7 +5,6 @@ import type {
   ForwardInfo,
   HostSummary,
   OrchardApi,
-  ProfilesResult,
   RequestParams,
   SetupAction,
   SetupPlan,
@@ -13,62 +12,26 @@ import type {
   SpawnParams,
 } from '../../../shared/api.ts';
 import type { RepoConfig, SessionInfo } from '../../../shared/model.ts';
-import type { BranchLoad } from '../components/BranchTree.tsx';
 import { hostActions, type HostActions } from '../components/HostCheck.tsx';
-import type { PendingSpawn } from '../components/TabBar.tsx';
 import type { BranchRef } from '../dnd.ts';
+import { initialState, type AppState, type DialogState, type View } from './app-state.ts';
 import { prefs, type Theme } from './prefs.ts';
-import { moveTab, neighbourAfterClose } from './tabs.ts';
+import { moveTab } from './tabs.ts';
+import {
+  reposWithChangedSessions,
+  restoredTabs,
+  sameList,
+  withBranches,
+  withItem,
+  withoutTab,
+  withSessions,
+  withSessionsReplaced,
+} from './transitions.ts';
 
-export type View = 'terminals' | 'grid' | 'dashboard';
+export type { AppState, DialogState, Notice, View } from './app-state.ts';
 
 /** How often the sidebar re-reads the hosts' reachability besides each session list change. */
 const HOST_STATUS_MS = 5_000;
-
-export type DialogState =
-  | { kind: 'new'; preset?: BranchRef }
-  | { kind: 'terminate'; id: string }
-  | { kind: 'addRepo'; host: string }
-  | { kind: 'addHost' }
-  | { kind: 'host'; name: string };
-
-export interface Notice {
-  id: number;
-  message: string;
-}
-
-export interface AppState {
-  hosts: HostSummary[];
-  repos: RepoConfig[];
-  branches: Record<string, BranchLoad | undefined>;
-  sessions: SessionInfo[];
-  /** False until the first session list arrived (so restored tabs are not dropped too early). */
-  sessionsLoaded: boolean;
-  profiles: ProfilesResult | null;
-  tabs: string[];
-  active: string | null;
-  view: View;
-  pending: PendingSpawn[];
-  errors: Notice[];
-  dialog: DialogState | null;
-  theme: Theme;
-  connected: boolean;
-  /** The server no longer takes this page's token (`orchard web` restarted). */
-  stale?: boolean;
-  /** Nothing answers at the page's origin any more (`orchard web` stopped, or restarted elsewhere). */
-  stopped?: boolean;
-  /**
-   * Open tabs whose session left the list while they were open (tmux server gone, killed from
-   * elsewhere), as last seen: the tab stays, marked, until the user closes it or the session is back.
-   */
-  gone: Record<string, SessionInfo>;
-  /** Last measured terminal size, used as the initial size of new sessions. */
-  termSize: { cols: number; rows: number } | null;
-}
-
-function sameList(a: string[], b: string[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
-}
 
 export function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
@@ -86,25 +49,7 @@ export class Store {
   constructor(api: OrchardApi) {
     this.api = api;
     this.hostActions = hostActions(api);
-    this.state = {
-      hosts: [],
-      repos: [],
-      branches: {},
-      sessions: [],
-      sessionsLoaded: false,
-      profiles: null,
-      tabs: prefs.openTabs(),
-      active: null,
-      view: 'terminals',
-      pending: [],
-      errors: [],
-      dialog: null,
-      theme: prefs.theme(),
-      connected: true,
-      gone: {},
-      termSize: null,
-    };
-    this.state.active = this.state.tabs[0] ?? null;
+    this.state = initialState();
   }
 
   getState = (): AppState => this.state;
@@ -147,12 +92,7 @@ export class Store {
     if (c.kind === 'openSession') this.openTab(c.id);
     else if (c.kind === 'newSession') this.openDialog({ kind: 'new' });
     else if (c.kind === 'showDashboard') this.setView('dashboard');
-    else if (c.kind === 'restoreTabs') {
-      const known = new Set(this.state.sessions.map((s) => s.id));
-      const open = this.state.sessionsLoaded ? c.open.filter((id) => known.has(id)) : c.open;
-      const active = c.active && open.includes(c.active) ? c.active : (open[0] ?? null);
-      this.set({ tabs: open, active });
-    }
+    else if (c.kind === 'restoreTabs') this.set(restoredTabs(this.state, c.open, c.active));
   }
 
   stop(): void {
@@ -178,21 +118,8 @@ export class Store {
   }
 
   setSessions(sessions: SessionInfo[]): void {
-    const known = new Set(sessions.map((s) => s.id));
-    // Tabs restored from an earlier visit whose session is gone are dropped; a tab open now keeps
-    // its place when its session disappears, and says so (TerminalsView), rather than vanish.
-    const gone: Record<string, SessionInfo> = {};
-    if (this.state.sessionsLoaded)
-      for (const id of this.state.tabs) {
-        if (known.has(id)) continue;
-        const last = this.state.gone[id] ?? this.state.sessions.find((s) => s.id === id);
-        if (last) gone[id] = last;
-      }
-    const tabs = this.state.tabs.filter((id) => known.has(id) || gone[id]);
-    const active =
-      this.state.active && tabs.includes(this.state.active) ? this.state.active : (tabs[0] ?? null);
-    const changedRepos = this.reposWithChangedSessions(sessions);
-    this.set({ sessions, sessionsLoaded: true, tabs, active, gone });
+    const changedRepos = reposWithChangedSessions(this.state, sessions);
+    this.set(withSessions(this.state, sessions));
     for (const repo of changedRepos) void this.loadBranches(repo);
     // The list was just taken from every host: their reachability is fresh now.
     void this.loadHosts();
@@ -208,32 +135,14 @@ export class Store {
     }
   }
 
-  /** Repos whose set of sessions changed: their worktree markers may have changed too. */
-  private reposWithChangedSessions(next: SessionInfo[]): string[] {
-    const key = (l: SessionInfo[]) => new Set(l.map((s) => `${s.repo}\0${s.id}`));
-    const before = key(this.state.sessions);
-    const after = key(next);
-    const repos = new Set<string>();
-    for (const k of before) if (!after.has(k)) repos.add(k.split('\0')[0]!);
-    for (const k of after) if (!before.has(k)) repos.add(k.split('\0')[0]!);
-    return [...repos].filter((r) => this.state.branches[r]);
-  }
-
   async loadBranches(repo: string): Promise<void> {
-    const prev = this.state.branches[repo];
-    this.set({
-      branches: { ...this.state.branches, [repo]: { loading: true, branches: prev?.branches ?? null } },
-    });
+    const prev = this.state.branches[repo]?.branches ?? null;
+    this.set(withBranches(this.state, repo, { loading: true, branches: prev }));
     try {
       const list = await this.api.request('branches', { repo });
-      this.set({ branches: { ...this.state.branches, [repo]: { loading: false, branches: list } } });
+      this.set(withBranches(this.state, repo, { loading: false, branches: list }));
     } catch (e) {
-      this.set({
-        branches: {
-          ...this.state.branches,
-          [repo]: { loading: false, branches: prev?.branches ?? null, error: message(e) },
-        },
-      });
+      this.set(withBranches(this.state, repo, { loading: false, branches: prev, error: message(e) }));
     }
   }
 
@@ -250,9 +159,7 @@ export class Store {
 
   /** Closing a tab detaches its terminal; the agent keeps running. */
   closeTab(id: string): void {
-    const active = this.state.active === id ? neighbourAfterClose(this.state.tabs, id) : this.state.active;
-    const { [id]: _closed, ...gone } = this.state.gone;
-    this.set({ tabs: this.state.tabs.filter((x) => x !== id), active, gone });
+    this.set(withoutTab(this.state, id));
   }
 
   reorderTab(id: string, toIndex: number): void {
@@ -307,10 +214,7 @@ export class Store {
     const size = this.state.termSize;
     try {
       const s = await this.api.request('spawn', { ...params, ...(size ?? {}) });
-      const sessions = this.state.sessions.some((x) => x.id === s.id)
-        ? this.state.sessions
-        : [...this.state.sessions, s];
-      this.set({ sessions });
+      this.set({ sessions: withItem(this.state.sessions, s, (x) => x.id) });
       this.openTab(s.id);
       void this.loadBranches(s.repo);
       return s;
@@ -322,11 +226,6 @@ export class Store {
     }
   }
 
-  /**
-   * Open a session's dev server: a local session's port as it is; an SSH session's through a
-   * forward that this window's Orchard process (the app, or `orchard web`) runs on its 127.0.0.1.
-   * The tab is opened first (synchronously, so popup blockers allow it) and pointed at the URL.
-   */
   /** The port forwards this window's Orchard process runs (SSH sessions' dev servers). */
   listForwards(): Promise<ForwardInfo[]> {
     return this.api.request('forwardList', {});
@@ -340,6 +239,11 @@ export class Store {
     }
   }
 
+  /**
+   * Open a session's dev server: a local session's port as it is; an SSH session's through a
+   * forward that this window's Orchard process (the app, or `orchard web`) runs on its 127.0.0.1.
+   * The tab is opened first (synchronously, so popup blockers allow it) and pointed at the URL.
+   */
   async openPort(id: string, port: number): Promise<void> {
     const win = window.open('about:blank', '_blank');
     try {
@@ -417,16 +321,12 @@ export class Store {
 
   /** Replace sessions by id with newer copies (a resume answers before the next list arrives). */
   private putSessions(list: SessionInfo[]): void {
-    const byId = new Map(list.map((s) => [s.id, s]));
-    this.set({ sessions: this.state.sessions.map((s) => byId.get(s.id) ?? s) });
+    this.set({ sessions: withSessionsReplaced(this.state.sessions, list) });
   }
 
   async addRepo(path: string, host: string, name?: string): Promise<RepoConfig> {
     const repo = await this.api.request('addRepo', { path, host, ...(name ? { name } : {}) });
-    const repos = this.state.repos.some((r) => r.name === repo.name)
-      ? this.state.repos
-      : [...this.state.repos, repo];
-    this.set({ repos });
+    this.set({ repos: withItem(this.state.repos, repo, (r) => r.name) });
     void this.loadBranches(repo.name);
     return repo;
   }
@@ -443,10 +343,7 @@ export class Store {
       ...(ssh ? { ssh } : {}),
       ...(identity ? { identity } : {}),
     });
-    const hosts = this.state.hosts.some((x) => x.name === h.name)
-      ? this.state.hosts
-      : [...this.state.hosts, h];
-    this.set({ hosts });
+    this.set({ hosts: withItem(this.state.hosts, h, (x) => x.name) });
     return h;
   }
 }
