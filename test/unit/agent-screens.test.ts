@@ -59,8 +59,11 @@ const EXPECTED: Record<'codex' | 'gemini' | 'opencode', Record<string, ScreenVer
     'turn-running': working,
     'turn-running-esc-once': working,
     'permission-bash': wait('permission', 'Shell command: touch "ran file.txt"'),
+    // 200 columns: the sidebar (folder, version, context used) shares the dialog's rows.
+    'permission-bash-200cols': wait('permission', 'Shell command: touch "ran file.txt"'),
     'approved-idle': idle,
     question: wait('question', 'Which database should we use?'),
+    'question-200cols': wait('question', 'Which database should we use?'),
     'question-answered': idle,
     interrupted: idle,
   },

@@ -17,6 +17,11 @@ import { screenLines, squeeze, UNKNOWN, waiting, type ScreenVerdict } from './ve
 const BOX_END = /^\s*╹▀{8,}/;
 const BAR = /^\s*┃/;
 const unbar = (l: string) => l.replace(/^\s*┃\s?/, '').trim();
+/**
+ * A line without what OpenCode's sidebar puts beside it in a wide pane (from ~160 columns: the
+ * folder, "• OpenCode 1.18.33", the context used), after a wide gap.
+ */
+const mainColumn = (l: string) => l.replace(/\s{6,}\S.*$/, '');
 
 /** The bar-framed block that ends the screen (the dialog), without its bars. */
 function lastBlock(lines: string[]): string[] {
@@ -40,7 +45,7 @@ export function judgeOpencodeScreen(screen: string): ScreenVerdict {
     const footer = squeeze(lines.slice(b + 1));
     return /\besc (again to )?interrupt\b/i.test(footer) ? { state: 'working' } : { state: 'idle' };
   }
-  const block = lastBlock(lines.slice(-30));
+  const block = lastBlock(lines.slice(-30)).map(mainColumn);
   const text = squeeze(block);
   if (/\bPermission required\b/i.test(text) && /\b(Allow once|Reject)\b/.test(text)) {
     const kind = block.find((l) => /^#\s+\S/.test(l))?.replace(/^#\s+/, '');
