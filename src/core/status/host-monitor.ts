@@ -1,9 +1,5 @@
-// One host's status, at one cadence owned here. tmux pushes: a control-mode client (control.ts)
-// hears sessions come and go, and a second one sleeps in `wait-for` until the server-wide hook
-// `after-set-option` (every hook's `tmux set -p @orchard_state …`, the wrapper's exit record, a
-// limit tag) or `pane-died` wakes it; then ONE list-panes runs through the control client: no
-// process at all. (A `refresh-client -B` subscription would not do: tmux checks it at most once a
-// second and only for the attached session, and each agent has a session of its own.)
+// One host's status, at one cadence owned here. tmux pushes through a pair of control-mode clients
+// (control-link.ts): a session coming or going, or any state change, wakes ONE list-panes.
 // Around that: a screen tick for the sessions that need a screen check (screen-pass.ts), a slow
 // tick for soft limits, listening ports (a process snapshot) and time-based states, `git worktree list` only when the set of sessions
 // changed (and once a minute), and a safety re-list every few seconds, all through the client.
@@ -24,7 +20,7 @@ import { hostRecords, stoppedSessions } from '../sessions/stopped.ts';
 import { listPanesWithin, type HostSample } from '../monitor/monitor.ts';
 import type { LastSeenSessions } from '../ssh/last-seen.ts';
 import type { OrchardConfig } from '../store/store.ts';
-import { ControlClient, ControlExit, localServerAlive } from '../tmux/control.ts';
+import { ControlExit, localServerAlive } from '../tmux/control.ts';
 import type { PaneRecord } from '../tmux/format.ts';
 import { Emitter, type Disposable } from '../util/lifecycle.ts';
 import { Rerun } from '../util/rerun.ts';
@@ -39,7 +35,8 @@ import {
   steadyError,
   worktreeBranches,
 } from './host-sessions.ts';
-import { controlChannel, execChannel, type PaneChannel } from './pane-channel.ts';
+import { ControlLink } from './control-link.ts';
+import { execChannel, type PaneChannel } from './pane-channel.ts';
 import { ScreenPass } from './screen-pass.ts';
 
 export type { HostMonitorOptions };
@@ -56,18 +53,6 @@ export interface HostMonitorDeps {
   noteContact?(error?: unknown): void;
 }
 
-/** Signalled by the server-wide hooks below; every monitor on the server wakes on it. */
-const WAKE_CHANNEL = 'orchard-state';
-const HOOK_INDEX = 57;
-/** Notifications after which the session list may differ. */
-const RELIST = new Set([
-  'sessions-changed',
-  'session-renamed',
-  'window-add',
-  'window-close',
-  'unlinked-window-add',
-  'unlinked-window-close',
-]);
 export { SERVER_EXITED };
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -80,8 +65,7 @@ export class HostMonitor implements Disposable {
 
   private modeNow: MonitorMode = 'starting';
   private ctx: HostContext | undefined;
-  private main: ControlClient | undefined;
-  private waiter: ControlClient | undefined;
+  private link: ControlLink | undefined;
   private channel: PaneChannel | undefined;
   private panes: PaneRecord[] = [];
   private repos: RepoConfig[] = [];
@@ -190,50 +174,23 @@ export class HostMonitor implements Disposable {
   }
 
   private async attach(ctx: HostContext): Promise<void> {
-    const base = ctx.tmux.base();
-    const main = await ControlClient.open(ctx.host, base);
-    let waiter: ControlClient;
-    try {
-      waiter = await ControlClient.open(ctx.host, base);
-    } catch (e) {
-      main.dispose();
-      throw e;
-    }
-    if (this.disposed) return (main.dispose(), waiter.dispose());
-    this.main = main;
-    this.waiter = waiter;
-    this.channel = controlChannel(main);
+    const link = await ControlLink.open(ctx);
+    if (this.disposed) return link.dispose();
+    this.link = link;
+    this.channel = link.channel;
     this.modeNow = 'control';
     this.attachedAt = Date.now();
-    main.onNotification((n) => RELIST.has(n.name) && void this.relist());
-    main.onExit((e) => this.lost(main, e));
-    waiter.onExit((e) => this.lost(waiter, e));
-    const signal = `wait-for -S ${WAKE_CHANNEL}`;
-    await main.runMany([
-      [['set-hook', '-g', `after-set-option[${HOOK_INDEX}]`, signal]],
-      [['set-hook', '-g', `pane-died[${HOOK_INDEX}]`, signal]],
-    ]);
-    this.arm(waiter);
+    await link.listen(
+      () => void this.relist(),
+      (e) => this.lost(link, e),
+    );
     this.timers.every('screen', this.opts.screenMs, () => this.screenTick());
     await this.relist();
     this.controlFailures = 0;
   }
 
-  /** Sleep in wait-for; the block of the command after it is the wake-up. Re-arm before listing. */
-  private arm(w: ControlClient): void {
-    if (w !== this.waiter || !w.alive) return;
-    w.run([['wait-for', WAKE_CHANNEL]], 0).catch(() => undefined);
-    w.run([['display-message', '-p', 'orchard-wake']], 0).then(
-      () => {
-        this.arm(w);
-        void this.relist();
-      },
-      () => undefined,
-    );
-  }
-
-  private lost(client: ControlClient, e: ControlExit): void {
-    if (client !== this.main && client !== this.waiter) return;
+  private lost(link: ControlLink, e: ControlExit): void {
+    if (link !== this.link) return;
     this.exitReason = e.message;
     this.dropControl();
     this.modeNow = 'starting';
@@ -247,12 +204,11 @@ export class HostMonitor implements Disposable {
   }
 
   private dropControl(): void {
-    const { main, waiter } = this;
-    this.main = this.waiter = this.channel = undefined;
+    const { link } = this;
+    this.link = this.channel = undefined;
     this.timers.stop('screen');
     this.timers.clear('recheck');
-    main?.dispose();
-    waiter?.dispose();
+    link?.dispose();
   }
 
   private startPolling(ctx: HostContext): void {
