@@ -5,17 +5,9 @@
 // changed (and once a minute), and a safety re-list every few seconds, all through the client.
 // Where control mode is unavailable: list-panes polling. With no server: a cheap probe (the socket
 // locally, one list-panes over SSH) every few seconds, never a storm of tmux processes.
-import {
-  LOCAL_HOST,
-  type AgentProfile,
-  type ListeningPort,
-  type RepoConfig,
-  type SessionInfo,
-} from '../../shared/model.ts';
+import { LOCAL_HOST, type AgentProfile, type RepoConfig, type SessionInfo } from '../../shared/model.ts';
 import { mergeProfiles } from '../agents/profiles.ts';
 import type { HostContext } from '../hosts/registry.ts';
-import { hasSoftLimits } from '../limits/soft.ts';
-import { HostSampler } from '../monitor/host-sampler.ts';
 import { hostRecords, stoppedSessions } from '../sessions/stopped.ts';
 import { listPanesWithin, type HostSample } from '../monitor/monitor.ts';
 import type { LastSeenSessions } from '../ssh/last-seen.ts';
@@ -37,6 +29,7 @@ import {
 } from './host-sessions.ts';
 import { ControlLink } from './control-link.ts';
 import { execChannel, type PaneChannel } from './pane-channel.ts';
+import { HostSnapshots } from './host-snapshots.ts';
 import { ScreenPass } from './screen-pass.ts';
 
 export type { HostMonitorOptions };
@@ -86,15 +79,12 @@ export class HostMonitor implements Disposable {
   private gitAt = 0;
   private listedAt = 0;
   private connecting = false;
-  private readonly sampler: HostSampler;
+  private readonly snapshots: HostSnapshots;
   private readonly screens = new ScreenPass();
   private readonly timers = new Timers((name, e) =>
     this.deps.log?.(`${this.name}: ${name} tick failed: ${message(e)}`),
   );
   private attachedAt = 0;
-  /** Listening ports per session id, from the latest process snapshot (src/core/monitor/ports.ts). */
-  private ports = new Map<string, ListeningPort[]>();
-  private portsAt = 0;
   /** Sessions killed on purpose lately (id → when). */
   private readonly goneIds = new Map<string, number>();
   private disposed = false;
@@ -104,7 +94,17 @@ export class HostMonitor implements Disposable {
   constructor(deps: HostMonitorDeps, opts: HostMonitorOptions = {}) {
     this.deps = deps;
     this.name = deps.name;
-    this.sampler = new HostSampler(deps.name, (m) => deps.log?.(m));
+    this.snapshots = new HostSnapshots(deps.name, (m) => deps.log?.(m), {
+      input: () => ({
+        ctx: this.modeNow === 'unreachable' ? undefined : this.ctx,
+        error: this.lastError || 'not connected yet',
+        panes: this.panes,
+        paths: this.repos.filter((r) => r.host === this.name).map((r) => r.path),
+        ...(this.channel ? { writer: this.channel } : {}),
+      }),
+      killed: () => void this.relist(),
+      portsChanged: () => this.derive(),
+    });
     this.opts = { ...monitorDefaults(deps.name === LOCAL_HOST), ...opts };
   }
 
@@ -337,10 +337,7 @@ export class HostMonitor implements Disposable {
   private derive(): void {
     if (this.modeNow !== 'control' && this.modeNow !== 'polling' && this.modeNow !== 'starting') return;
     const list = sessionsFromPanes(this.panes, this.name, this.repos, this.branches, Date.now());
-    for (const s of list) {
-      const ports = this.ports.get(s.id);
-      if (ports?.length) s.ports = ports;
-    }
+    this.snapshots.annotate(list);
     this.publish(this.withRecorded([...list, ...this.stopped]));
   }
 
@@ -365,8 +362,7 @@ export class HostMonitor implements Disposable {
       }
       if (this.modeNow === 'polling') await this.screenTick();
     }
-    const portsDue = this.panes.length > 0 && Date.now() - this.portsAt >= this.opts.portsMs;
-    if (hasSoftLimits(this.panes) || portsDue) await this.sample();
+    if (this.snapshots.due(this.panes, this.opts.portsMs)) await this.sample();
   }
 
   private async screenTick(): Promise<void> {
@@ -383,38 +379,15 @@ export class HostMonitor implements Disposable {
   }
 
   /** A process snapshot of the host (shared: at most one a second), with soft limits enforced. */
-  async sample(): Promise<HostSample> {
-    const sample = await this.sampleRaw();
-    if (sample.snapshot) {
-      this.portsAt = Date.now();
-      const ports = new Map(sample.sessions.map((x) => [x.stats.id, x.stats.ports ?? []] as const));
-      const key = (m: Map<string, ListeningPort[]>) => JSON.stringify([...m].filter(([, v]) => v.length));
-      if (key(ports) !== key(this.ports)) {
-        this.ports = ports;
-        this.derive();
-      }
-    }
-    return sample;
-  }
-
-  private sampleRaw(): Promise<HostSample> {
-    return this.sampler.sample(
-      () => ({
-        ctx: this.modeNow === 'unreachable' ? undefined : this.ctx,
-        error: this.lastError || 'not connected yet',
-        panes: this.panes,
-        paths: this.repos.filter((r) => r.host === this.name).map((r) => r.path),
-        ...(this.channel ? { writer: this.channel } : {}),
-      }),
-      () => void this.relist(),
-    );
+  sample(): Promise<HostSample> {
+    return this.snapshots.sample();
   }
 
   dispose(): void {
     this.disposed = true;
     this.timers.dispose();
     this.dropControl();
-    this.sampler.dispose();
+    this.snapshots.dispose();
     this.sessionsEmitter.dispose();
   }
 }
