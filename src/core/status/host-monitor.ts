@@ -8,7 +8,6 @@
 import { LOCAL_HOST, type AgentProfile, type RepoConfig, type SessionInfo } from '../../shared/model.ts';
 import { mergeProfiles } from '../agents/profiles.ts';
 import type { HostContext } from '../hosts/registry.ts';
-import { hostRecords, stoppedSessions } from '../sessions/stopped.ts';
 import { listPanesWithin, type HostSample } from '../monitor/monitor.ts';
 import type { LastSeenSessions } from '../ssh/last-seen.ts';
 import type { OrchardConfig } from '../store/store.ts';
@@ -20,7 +19,6 @@ import { Timers } from '../util/timers.ts';
 import {
   monitorDefaults,
   type HostMonitorOptions,
-  asStopped,
   asUnreachable,
   SERVER_EXITED,
   sessionsFromPanes,
@@ -30,6 +28,7 @@ import {
 import { ControlLink } from './control-link.ts';
 import { execChannel, type PaneChannel } from './pane-channel.ts';
 import { HostSnapshots } from './host-snapshots.ts';
+import { OfflineSessions } from './offline-sessions.ts';
 import { ScreenPass } from './screen-pass.ts';
 
 export type { HostMonitorOptions };
@@ -65,11 +64,7 @@ export class HostMonitor implements Disposable {
   private profiles: AgentProfile[] = [];
   private list: SessionInfo[] | undefined;
   private published = '';
-  /** Sessions of a server that died under them, shown as stopped until a server is back. */
-  private stopped: SessionInfo[] = [];
-  /** Sessions known only from their durable records (src/core/sessions/records.ts): stopped. */
-  private recorded: SessionInfo[] = [];
-  private recordsDirty = true;
+  private readonly offline: OfflineSessions;
   private exitReason = '';
   private lastError = '';
   private controlFailures = 0;
@@ -85,8 +80,6 @@ export class HostMonitor implements Disposable {
     this.deps.log?.(`${this.name}: ${name} tick failed: ${message(e)}`),
   );
   private attachedAt = 0;
-  /** Sessions killed on purpose lately (id → when). */
-  private readonly goneIds = new Map<string, number>();
   private disposed = false;
   private readonly deps: HostMonitorDeps;
   private readonly opts: Required<HostMonitorOptions>;
@@ -106,6 +99,10 @@ export class HostMonitor implements Disposable {
       portsChanged: () => this.derive(),
     });
     this.opts = { ...monitorDefaults(deps.name === LOCAL_HOST), ...opts };
+    this.offline = new OfflineSessions(deps.name, (m) => deps.log?.(m), {
+      live: () => sessionsFromPanes(this.panes, this.name, this.repos, this.branches, Date.now()),
+      repos: () => this.repos,
+    });
   }
 
   get mode(): MonitorMode {
@@ -129,9 +126,7 @@ export class HostMonitor implements Disposable {
    * "stop all" killing several at once), it is not "stopped by a server exit".
    */
   expectGone(id: string): void {
-    const now = Date.now();
-    for (const [k, at] of this.goneIds) if (now - at > 30_000) this.goneIds.delete(k);
-    this.goneIds.set(id, now);
+    this.offline.expectGone(id);
   }
 
   /** Something changed sessions here (a spawn, a kill): look now rather than at the next event. */
@@ -139,7 +134,7 @@ export class HostMonitor implements Disposable {
     if (this.disposed) return;
     // A spawn, kill, resume or forget: read git and the records again with the next list.
     this.setKey = '';
-    this.recordsDirty = true;
+    this.offline.dirty = true;
     if (this.modeNow === 'control' || this.modeNow === 'polling') void this.relist();
     else void this.connect();
   }
@@ -236,22 +231,19 @@ export class HostMonitor implements Disposable {
   }
 
   private noServer(): void {
-    const alive = this.panes.filter((p) => p.pane_dead !== '1' && !this.goneIds.has(p['@orchard_id']));
-    // All at once (several sessions, or tmux said it died): say so instead of dropping them.
-    if (alive.length >= 2 || (alive.length && /unexpectedly/.test(this.exitReason)))
-      this.stopped = asStopped((this.list ?? []).filter((s) => !this.goneIds.has(s.id)));
+    this.offline.serverExited(this.panes, this.list, this.exitReason);
     this.exitReason = '';
     this.panes = [];
     // Entering no-server (the server just died, or none after a reboot): the records are what is left.
     const entering = this.modeNow !== 'no-server';
     this.modeNow = 'no-server';
     this.deps.noteContact?.(); // the host answered: it just runs no tmux server
-    this.publish(this.withRecorded([...this.stopped]));
+    this.publish(this.offline.around([]));
     // After a reboot no server runs, and the records are all there is: read them once now.
-    if (this.recordsDirty || entering) {
+    if (this.offline.dirty || entering) {
       this.setKey = '';
       void this.refreshRecords().then(() => {
-        if (this.modeNow === 'no-server') this.publish(this.withRecorded([...this.stopped]));
+        if (this.modeNow === 'no-server') this.publish(this.offline.around([]));
       });
     }
     this.timers.after('probe', this.opts.probeMs, () => this.connect());
@@ -260,20 +252,7 @@ export class HostMonitor implements Disposable {
   /** The records' stopped sessions (one read: fs here, one exec over SSH), refreshed on changes. */
   private async refreshRecords(): Promise<void> {
     const ctx = this.ctx ?? (await this.deps.context().catch(() => undefined));
-    if (!ctx) return;
-    this.recordsDirty = false;
-    try {
-      const live = sessionsFromPanes(this.panes, this.name, this.repos, this.branches, Date.now());
-      this.recorded = await stoppedSessions(ctx, await hostRecords(ctx), live, this.repos);
-    } catch (e) {
-      this.deps.log?.(`${this.name}: reading session records failed: ${message(e)}`);
-    }
-  }
-
-  /** A list plus the recorded sessions it does not already show. */
-  private withRecorded(list: SessionInfo[]): SessionInfo[] {
-    const ids = new Set(list.map((s) => s.id));
-    return [...list, ...this.recorded.filter((s) => !ids.has(s.id))];
+    if (ctx) await this.offline.refresh(ctx);
   }
 
   private unreachable(error: string): void {
@@ -313,7 +292,7 @@ export class HostMonitor implements Disposable {
     this.listedAt = Date.now();
     this.deps.noteContact?.();
     this.panes = panes;
-    if (panes.length) this.stopped = [];
+    if (panes.length) this.offline.serverBack();
     const config = await this.deps.config();
     this.repos = config.repos;
     this.profiles = mergeProfiles(config.profiles);
@@ -338,7 +317,7 @@ export class HostMonitor implements Disposable {
     if (this.modeNow !== 'control' && this.modeNow !== 'polling' && this.modeNow !== 'starting') return;
     const list = sessionsFromPanes(this.panes, this.name, this.repos, this.branches, Date.now());
     this.snapshots.annotate(list);
-    this.publish(this.withRecorded([...list, ...this.stopped]));
+    this.publish(this.offline.around(list));
   }
 
   private publish(list: SessionInfo[]): void {
