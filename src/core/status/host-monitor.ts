@@ -1,30 +1,17 @@
-// One host's status, at one cadence owned here. tmux pushes: a control-mode client (control.ts)
-// hears sessions come and go, and a second one sleeps in `wait-for` until the server-wide hook
-// `after-set-option` (every hook's `tmux set -p @orchard_state …`, the wrapper's exit record, a
-// limit tag) or `pane-died` wakes it; then ONE list-panes runs through the control client: no
-// process at all. (A `refresh-client -B` subscription would not do: tmux checks it at most once a
-// second and only for the attached session, and each agent has a session of its own.)
+// One host's status, at one cadence owned here. tmux pushes through a pair of control-mode clients
+// (control-link.ts): a session coming or going, or any state change, wakes ONE list-panes.
 // Around that: a screen tick for the sessions that need a screen check (screen-pass.ts), a slow
 // tick for soft limits, listening ports (a process snapshot) and time-based states, `git worktree list` only when the set of sessions
 // changed (and once a minute), and a safety re-list every few seconds, all through the client.
 // Where control mode is unavailable: list-panes polling. With no server: a cheap probe (the socket
 // locally, one list-panes over SSH) every few seconds, never a storm of tmux processes.
-import {
-  LOCAL_HOST,
-  type AgentProfile,
-  type ListeningPort,
-  type RepoConfig,
-  type SessionInfo,
-} from '../../shared/model.ts';
+import { LOCAL_HOST, type AgentProfile, type RepoConfig, type SessionInfo } from '../../shared/model.ts';
 import { mergeProfiles } from '../agents/profiles.ts';
 import type { HostContext } from '../hosts/registry.ts';
-import { hasSoftLimits } from '../limits/soft.ts';
-import { HostSampler } from '../monitor/host-sampler.ts';
-import { hostRecords, stoppedSessions } from '../sessions/stopped.ts';
 import { listPanesWithin, type HostSample } from '../monitor/monitor.ts';
 import type { LastSeenSessions } from '../ssh/last-seen.ts';
 import type { OrchardConfig } from '../store/store.ts';
-import { ControlClient, ControlExit, localServerAlive } from '../tmux/control.ts';
+import { ControlExit, localServerAlive } from '../tmux/control.ts';
 import type { PaneRecord } from '../tmux/format.ts';
 import { Emitter, type Disposable } from '../util/lifecycle.ts';
 import { Rerun } from '../util/rerun.ts';
@@ -32,14 +19,16 @@ import { Timers } from '../util/timers.ts';
 import {
   monitorDefaults,
   type HostMonitorOptions,
-  asStopped,
   asUnreachable,
   SERVER_EXITED,
   sessionsFromPanes,
   steadyError,
   worktreeBranches,
 } from './host-sessions.ts';
-import { controlChannel, execChannel, type PaneChannel } from './pane-channel.ts';
+import { ControlLink } from './control-link.ts';
+import { execChannel, type PaneChannel } from './pane-channel.ts';
+import { HostSnapshots } from './host-snapshots.ts';
+import { OfflineSessions } from './offline-sessions.ts';
 import { ScreenPass } from './screen-pass.ts';
 
 export type { HostMonitorOptions };
@@ -56,18 +45,6 @@ export interface HostMonitorDeps {
   noteContact?(error?: unknown): void;
 }
 
-/** Signalled by the server-wide hooks below; every monitor on the server wakes on it. */
-const WAKE_CHANNEL = 'orchard-state';
-const HOOK_INDEX = 57;
-/** Notifications after which the session list may differ. */
-const RELIST = new Set([
-  'sessions-changed',
-  'session-renamed',
-  'window-add',
-  'window-close',
-  'unlinked-window-add',
-  'unlinked-window-close',
-]);
 export { SERVER_EXITED };
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -80,19 +57,14 @@ export class HostMonitor implements Disposable {
 
   private modeNow: MonitorMode = 'starting';
   private ctx: HostContext | undefined;
-  private main: ControlClient | undefined;
-  private waiter: ControlClient | undefined;
+  private link: ControlLink | undefined;
   private channel: PaneChannel | undefined;
   private panes: PaneRecord[] = [];
   private repos: RepoConfig[] = [];
   private profiles: AgentProfile[] = [];
   private list: SessionInfo[] | undefined;
   private published = '';
-  /** Sessions of a server that died under them, shown as stopped until a server is back. */
-  private stopped: SessionInfo[] = [];
-  /** Sessions known only from their durable records (src/core/sessions/records.ts): stopped. */
-  private recorded: SessionInfo[] = [];
-  private recordsDirty = true;
+  private readonly offline: OfflineSessions;
   private exitReason = '';
   private lastError = '';
   private controlFailures = 0;
@@ -102,17 +74,12 @@ export class HostMonitor implements Disposable {
   private gitAt = 0;
   private listedAt = 0;
   private connecting = false;
-  private readonly sampler: HostSampler;
+  private readonly snapshots: HostSnapshots;
   private readonly screens = new ScreenPass();
   private readonly timers = new Timers((name, e) =>
     this.deps.log?.(`${this.name}: ${name} tick failed: ${message(e)}`),
   );
   private attachedAt = 0;
-  /** Listening ports per session id, from the latest process snapshot (src/core/monitor/ports.ts). */
-  private ports = new Map<string, ListeningPort[]>();
-  private portsAt = 0;
-  /** Sessions killed on purpose lately (id → when). */
-  private readonly goneIds = new Map<string, number>();
   private disposed = false;
   private readonly deps: HostMonitorDeps;
   private readonly opts: Required<HostMonitorOptions>;
@@ -120,8 +87,22 @@ export class HostMonitor implements Disposable {
   constructor(deps: HostMonitorDeps, opts: HostMonitorOptions = {}) {
     this.deps = deps;
     this.name = deps.name;
-    this.sampler = new HostSampler(deps.name, (m) => deps.log?.(m));
+    this.snapshots = new HostSnapshots(deps.name, (m) => deps.log?.(m), {
+      input: () => ({
+        ctx: this.modeNow === 'unreachable' ? undefined : this.ctx,
+        error: this.lastError || 'not connected yet',
+        panes: this.panes,
+        paths: this.repos.filter((r) => r.host === this.name).map((r) => r.path),
+        ...(this.channel ? { writer: this.channel } : {}),
+      }),
+      killed: () => void this.relist(),
+      portsChanged: () => this.derive(),
+    });
     this.opts = { ...monitorDefaults(deps.name === LOCAL_HOST), ...opts };
+    this.offline = new OfflineSessions(deps.name, (m) => deps.log?.(m), {
+      live: () => sessionsFromPanes(this.panes, this.name, this.repos, this.branches, Date.now()),
+      repos: () => this.repos,
+    });
   }
 
   get mode(): MonitorMode {
@@ -145,9 +126,7 @@ export class HostMonitor implements Disposable {
    * "stop all" killing several at once), it is not "stopped by a server exit".
    */
   expectGone(id: string): void {
-    const now = Date.now();
-    for (const [k, at] of this.goneIds) if (now - at > 30_000) this.goneIds.delete(k);
-    this.goneIds.set(id, now);
+    this.offline.expectGone(id);
   }
 
   /** Something changed sessions here (a spawn, a kill): look now rather than at the next event. */
@@ -155,7 +134,7 @@ export class HostMonitor implements Disposable {
     if (this.disposed) return;
     // A spawn, kill, resume or forget: read git and the records again with the next list.
     this.setKey = '';
-    this.recordsDirty = true;
+    this.offline.dirty = true;
     if (this.modeNow === 'control' || this.modeNow === 'polling') void this.relist();
     else void this.connect();
   }
@@ -190,50 +169,23 @@ export class HostMonitor implements Disposable {
   }
 
   private async attach(ctx: HostContext): Promise<void> {
-    const base = ctx.tmux.base();
-    const main = await ControlClient.open(ctx.host, base);
-    let waiter: ControlClient;
-    try {
-      waiter = await ControlClient.open(ctx.host, base);
-    } catch (e) {
-      main.dispose();
-      throw e;
-    }
-    if (this.disposed) return (main.dispose(), waiter.dispose());
-    this.main = main;
-    this.waiter = waiter;
-    this.channel = controlChannel(main);
+    const link = await ControlLink.open(ctx);
+    if (this.disposed) return link.dispose();
+    this.link = link;
+    this.channel = link.channel;
     this.modeNow = 'control';
     this.attachedAt = Date.now();
-    main.onNotification((n) => RELIST.has(n.name) && void this.relist());
-    main.onExit((e) => this.lost(main, e));
-    waiter.onExit((e) => this.lost(waiter, e));
-    const signal = `wait-for -S ${WAKE_CHANNEL}`;
-    await main.runMany([
-      [['set-hook', '-g', `after-set-option[${HOOK_INDEX}]`, signal]],
-      [['set-hook', '-g', `pane-died[${HOOK_INDEX}]`, signal]],
-    ]);
-    this.arm(waiter);
+    await link.listen(
+      () => void this.relist(),
+      (e) => this.lost(link, e),
+    );
     this.timers.every('screen', this.opts.screenMs, () => this.screenTick());
     await this.relist();
     this.controlFailures = 0;
   }
 
-  /** Sleep in wait-for; the block of the command after it is the wake-up. Re-arm before listing. */
-  private arm(w: ControlClient): void {
-    if (w !== this.waiter || !w.alive) return;
-    w.run([['wait-for', WAKE_CHANNEL]], 0).catch(() => undefined);
-    w.run([['display-message', '-p', 'orchard-wake']], 0).then(
-      () => {
-        this.arm(w);
-        void this.relist();
-      },
-      () => undefined,
-    );
-  }
-
-  private lost(client: ControlClient, e: ControlExit): void {
-    if (client !== this.main && client !== this.waiter) return;
+  private lost(link: ControlLink, e: ControlExit): void {
+    if (link !== this.link) return;
     this.exitReason = e.message;
     this.dropControl();
     this.modeNow = 'starting';
@@ -247,12 +199,11 @@ export class HostMonitor implements Disposable {
   }
 
   private dropControl(): void {
-    const { main, waiter } = this;
-    this.main = this.waiter = this.channel = undefined;
+    const { link } = this;
+    this.link = this.channel = undefined;
     this.timers.stop('screen');
     this.timers.clear('recheck');
-    main?.dispose();
-    waiter?.dispose();
+    link?.dispose();
   }
 
   private startPolling(ctx: HostContext): void {
@@ -280,22 +231,19 @@ export class HostMonitor implements Disposable {
   }
 
   private noServer(): void {
-    const alive = this.panes.filter((p) => p.pane_dead !== '1' && !this.goneIds.has(p['@orchard_id']));
-    // All at once (several sessions, or tmux said it died): say so instead of dropping them.
-    if (alive.length >= 2 || (alive.length && /unexpectedly/.test(this.exitReason)))
-      this.stopped = asStopped((this.list ?? []).filter((s) => !this.goneIds.has(s.id)));
+    this.offline.serverExited(this.panes, this.list, this.exitReason);
     this.exitReason = '';
     this.panes = [];
     // Entering no-server (the server just died, or none after a reboot): the records are what is left.
     const entering = this.modeNow !== 'no-server';
     this.modeNow = 'no-server';
     this.deps.noteContact?.(); // the host answered: it just runs no tmux server
-    this.publish(this.withRecorded([...this.stopped]));
+    this.publish(this.offline.around([]));
     // After a reboot no server runs, and the records are all there is: read them once now.
-    if (this.recordsDirty || entering) {
+    if (this.offline.dirty || entering) {
       this.setKey = '';
       void this.refreshRecords().then(() => {
-        if (this.modeNow === 'no-server') this.publish(this.withRecorded([...this.stopped]));
+        if (this.modeNow === 'no-server') this.publish(this.offline.around([]));
       });
     }
     this.timers.after('probe', this.opts.probeMs, () => this.connect());
@@ -304,20 +252,7 @@ export class HostMonitor implements Disposable {
   /** The records' stopped sessions (one read: fs here, one exec over SSH), refreshed on changes. */
   private async refreshRecords(): Promise<void> {
     const ctx = this.ctx ?? (await this.deps.context().catch(() => undefined));
-    if (!ctx) return;
-    this.recordsDirty = false;
-    try {
-      const live = sessionsFromPanes(this.panes, this.name, this.repos, this.branches, Date.now());
-      this.recorded = await stoppedSessions(ctx, await hostRecords(ctx), live, this.repos);
-    } catch (e) {
-      this.deps.log?.(`${this.name}: reading session records failed: ${message(e)}`);
-    }
-  }
-
-  /** A list plus the recorded sessions it does not already show. */
-  private withRecorded(list: SessionInfo[]): SessionInfo[] {
-    const ids = new Set(list.map((s) => s.id));
-    return [...list, ...this.recorded.filter((s) => !ids.has(s.id))];
+    if (ctx) await this.offline.refresh(ctx);
   }
 
   private unreachable(error: string): void {
@@ -357,7 +292,7 @@ export class HostMonitor implements Disposable {
     this.listedAt = Date.now();
     this.deps.noteContact?.();
     this.panes = panes;
-    if (panes.length) this.stopped = [];
+    if (panes.length) this.offline.serverBack();
     const config = await this.deps.config();
     this.repos = config.repos;
     this.profiles = mergeProfiles(config.profiles);
@@ -381,11 +316,8 @@ export class HostMonitor implements Disposable {
   private derive(): void {
     if (this.modeNow !== 'control' && this.modeNow !== 'polling' && this.modeNow !== 'starting') return;
     const list = sessionsFromPanes(this.panes, this.name, this.repos, this.branches, Date.now());
-    for (const s of list) {
-      const ports = this.ports.get(s.id);
-      if (ports?.length) s.ports = ports;
-    }
-    this.publish(this.withRecorded([...list, ...this.stopped]));
+    this.snapshots.annotate(list);
+    this.publish(this.offline.around(list));
   }
 
   private publish(list: SessionInfo[]): void {
@@ -409,8 +341,7 @@ export class HostMonitor implements Disposable {
       }
       if (this.modeNow === 'polling') await this.screenTick();
     }
-    const portsDue = this.panes.length > 0 && Date.now() - this.portsAt >= this.opts.portsMs;
-    if (hasSoftLimits(this.panes) || portsDue) await this.sample();
+    if (this.snapshots.due(this.panes, this.opts.portsMs)) await this.sample();
   }
 
   private async screenTick(): Promise<void> {
@@ -427,38 +358,15 @@ export class HostMonitor implements Disposable {
   }
 
   /** A process snapshot of the host (shared: at most one a second), with soft limits enforced. */
-  async sample(): Promise<HostSample> {
-    const sample = await this.sampleRaw();
-    if (sample.snapshot) {
-      this.portsAt = Date.now();
-      const ports = new Map(sample.sessions.map((x) => [x.stats.id, x.stats.ports ?? []] as const));
-      const key = (m: Map<string, ListeningPort[]>) => JSON.stringify([...m].filter(([, v]) => v.length));
-      if (key(ports) !== key(this.ports)) {
-        this.ports = ports;
-        this.derive();
-      }
-    }
-    return sample;
-  }
-
-  private sampleRaw(): Promise<HostSample> {
-    return this.sampler.sample(
-      () => ({
-        ctx: this.modeNow === 'unreachable' ? undefined : this.ctx,
-        error: this.lastError || 'not connected yet',
-        panes: this.panes,
-        paths: this.repos.filter((r) => r.host === this.name).map((r) => r.path),
-        ...(this.channel ? { writer: this.channel } : {}),
-      }),
-      () => void this.relist(),
-    );
+  sample(): Promise<HostSample> {
+    return this.snapshots.sample();
   }
 
   dispose(): void {
     this.disposed = true;
     this.timers.dispose();
     this.dropControl();
-    this.sampler.dispose();
+    this.snapshots.dispose();
     this.sessionsEmitter.dispose();
   }
 }
