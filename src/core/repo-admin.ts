@@ -64,13 +64,13 @@ export async function repoBranches({ store, hosts }: RepoAdminDeps, repoRef: str
   const repo = await resolveRepo(config, hosts, repoRef);
   const ctx = await hosts.get(repo.host);
   const panes = await ctx.tmux.listPanes();
-  const [branches, broken] = await Promise.all([
-    new Git(ctx.host, repo.path).branches(),
-    findBrokenWorktrees(ctx, repo.path, {
-      panes,
-      ...(repo.worktreeRoot ? { worktreeRoot: repo.worktreeRoot } : {}),
-    }),
-  ]);
+  // Broken worktrees first: that look removes a record a dead spawn left half-written, without
+  // which git could not list the branches' worktrees at all.
+  const broken = await findBrokenWorktrees(ctx, repo.path, {
+    panes,
+    ...(repo.worktreeRoot ? { worktreeRoot: repo.worktreeRoot } : {}),
+  });
+  const branches = await new Git(ctx.host, repo.path).branches();
   const sessions = orchardPanes(panes).filter((p) => p['@orchard_repo_path'] === repo.path);
   for (const b of branches) {
     if (b.kind !== 'local') continue;

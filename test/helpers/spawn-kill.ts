@@ -147,9 +147,11 @@ export function killTrials(indices: number[], total = 20): KillBench {
       console.log(`trial ${i}: killed ${delayMs}: complete session (${Date.now() - started} ms)`);
       return;
     }
-    // No session: whatever is left is reported broken (never shown as a usable worktree).
-    const wt = linkedWorktrees().filter((w) => w.branch === branch);
+    // No session: whatever is left is reported broken (never shown as a usable worktree). Orchard
+    // looks first: a `git worktree add` killed before it wrote commondir leaves a record git itself
+    // cannot read (every `git worktree list` fails), which Orchard removes as the dead spawn's.
     const info = (await t.engine.branches(repo)).find((b) => b.name === branch);
+    const wt = linkedWorktrees().filter((w) => w.branch === branch);
     if (wt.length || (info?.worktree && existsSync(info.worktree))) {
       outcomes.leftovers++;
       expect(info?.broken, JSON.stringify({ info, wt })).toBeTruthy();

@@ -81,6 +81,71 @@ test('a SIGKILLed spawn --new: reported broken, then undone by the next spawn, w
   await t.engine.kill(s.id, { removeWorktree: true });
 });
 
+test("killed before git wrote commondir: git cannot list worktrees; the dead spawn's record goes, the retry succeeds", async () => {
+  const repo = makeRepo(t.dir, 'nocommon');
+  const path = join(t.dir, 'nocommon.worktrees', 'half');
+  const base = git(repo, 'rev-parse', 'main').trim();
+  // What `git worktree add -b half` leaves when killed as it writes commondir (CI caught one).
+  git(repo, 'worktree', 'add', '-q', '-b', 'half', '--', path, 'main');
+  const admin = join(repo, '.git', 'worktrees', 'half');
+  writeFileSync(join(admin, 'locked'), 'initializing');
+  writeFileSync(join(admin, 'commondir'), ''); // created, not yet written
+  rmSync(join(admin, 'index'));
+  expect(() => git(repo, 'worktree', 'list')).toThrow(/failed to read .*commondir/);
+  await writeDeadRecord(repo, 'half', { worktree: path, createdBranch: true, base });
+
+  // The same spawn again, straight away: it removes what its dead run left and succeeds.
+  const r = await runCli(['spawn', repo, 'half', '--new', '--command', 'sleep 600', '--json'], t.env);
+  expect(r.code, r.stderr).toBe(0);
+  const s = JSON.parse(r.stdout) as { id: string; worktree: string };
+  expect(s.worktree).toBe(path);
+  expect(git(path, 'status', '--porcelain')).toBe('');
+  expect(existsSync(join(admin, 'commondir'))).toBe(true);
+  expect(git(repo, 'worktree', 'list', '--porcelain')).toContain(path);
+  await t.engine.kill(s.id, { removeWorktree: true });
+
+  // Reported by `orchard branches` too, which repairs the same way (git works again after it).
+  git(repo, 'worktree', 'add', '-q', '-b', 'half2', '--', `${path}2`, 'main');
+  writeFileSync(join(`${admin}2`, 'commondir'), '');
+  await writeDeadRecord(repo, 'half2', { worktree: `${path}2`, createdBranch: true, base });
+  expect((await t.engine.branches(repo)).find((b) => b.name === 'half2')?.broken).toBe(
+    'half-made folder left by an interrupted spawn',
+  );
+  expect(existsSync(`${admin}2`)).toBe(false);
+  expect(git(repo, 'worktree', 'list', '--porcelain')).not.toContain(`${path}2`);
+
+  // Someone else's half-made record: left alone, and the error says which folder and what to do.
+  git(repo, 'worktree', 'add', '-q', '-b', 'theirs', '--', join(t.dir, 'theirs'), 'main');
+  writeFileSync(join(repo, '.git', 'worktrees', 'theirs', 'commondir'), '');
+  const b = await runCli(['branches', repo], t.env);
+  expect(b.code).not.toBe(0);
+  expect(b.stderr).toMatch(/worktrees\/theirs is a half-made worktree record .*rm -r/);
+  expect(existsSync(join(repo, '.git', 'worktrees', 'theirs'))).toBe(true);
+});
+
+test("killed while git wrote the new branch: its ref lock is the dead spawn's, removed; the retry succeeds", async () => {
+  const repo = makeRepo(t.dir, 'reflock');
+  const path = join(t.dir, 'reflock.worktrees', 'lk');
+  const base = git(repo, 'rev-parse', 'main').trim();
+  // What the `git branch` child of `git worktree add -b lk` leaves when killed mid-write.
+  writeFileSync(join(repo, '.git', 'refs', 'heads', 'lk.lock'), `${base}\n`);
+  const blocked = spawnSync('git', ['-C', repo, 'branch', 'lk'], { encoding: 'utf8' });
+  expect(blocked.stderr).toMatch(/lk\.lock': File exists/);
+  // Without a dead spawn of Orchard's behind it, the lock is not Orchard's: the error names it.
+  const r0 = await runCli(['spawn', repo, 'lk', '--new', '--command', 'sleep 600'], t.env);
+  expect(r0.code).toBe(1);
+  expect(r0.stderr).toMatch(/refs\/heads\/lk\.lock exists \(another git is running/);
+  expect(existsSync(join(repo, '.git', 'refs', 'heads', 'lk.lock'))).toBe(true);
+
+  await writeDeadRecord(repo, 'lk', { worktree: path, createdBranch: true, base });
+  const r = await runCli(['spawn', repo, 'lk', '--new', '--command', 'sleep 600', '--json'], t.env);
+  expect(r.code, r.stderr).toBe(0);
+  const s = JSON.parse(r.stdout) as { id: string; worktree: string };
+  expect(s.worktree).toBe(path);
+  expect(git(repo, 'rev-parse', 'lk').trim()).toBe(base);
+  await t.engine.kill(s.id, { removeWorktree: true });
+});
+
 test('a half-made worktree Orchard did not make is refused, never handed to an agent', async () => {
   const repo = makeRepo(t.dir, 'foreign', ['main2']);
   const path = join(t.dir, 'elsewhere', 'mine');

@@ -22,6 +22,12 @@ export interface AdminDir {
   /** Age in seconds of an index.lock left there, or null. */
   indexLockAgeS: number | null;
   hasIndex: boolean;
+  /**
+   * Its `commondir` file holds something. `git worktree add` writes it last of the record: killed
+   * while writing it, it leaves it empty, and every `git worktree` command of the repo then fails
+   * ("failed to read …/commondir") until the record is gone.
+   */
+  hasCommondir: boolean;
 }
 
 // One round trip over every admin folder: fields NUL-separated, one folder per record.
@@ -30,7 +36,8 @@ const ADMIN_SCAN =
   'printf "%s\\0" "$d"; cat -- "$d/gitdir" 2>/dev/null | tr -d "\\n"; printf "\\0"; ' +
   'if [ -f "$d/locked" ]; then printf "L"; cat -- "$d/locked" | tr -d "\\n"; fi; printf "\\0"; ' +
   'if [ -e "$d/index.lock" ]; then m=$(stat -c %Y -- "$d/index.lock" 2>/dev/null || stat -f %m -- "$d/index.lock"); ' +
-  'printf "%s" $((now - m)); fi; printf "\\0"; [ -f "$d/index" ] && printf 1; printf "\\0\\n"; done; exit 0';
+  'printf "%s" $((now - m)); fi; printf "\\0"; [ -f "$d/index" ] && printf 1; printf "\\0"; ' +
+  '[ -s "$d/commondir" ] && printf 1; printf "\\0\\n"; done; exit 0';
 const GIT_ENV = { GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' };
 
 export class Git {
@@ -46,10 +53,20 @@ export class Git {
     const r = await this.host.exec(['git', '-C', cwd, ...args], { env: GIT_ENV });
     if (r.code !== 0) {
       if (isNoSpace(r.stderr)) throw await noSpaceError(this.host, cwd);
-      const msg = r.stderr.trim().split('\n').filter(Boolean).pop() ?? `exit ${r.code}`;
+      // A lock file left behind: git's last line ("remove the file manually") does not say which.
+      const lock = /Unable to create '([^']+\.lock)': File exists/.exec(r.stderr)?.[1];
+      const msg = lock
+        ? `${lock} exists (another git is running, or one was killed and left it; remove it if none runs)`
+        : (r.stderr.trim().split('\n').filter(Boolean).pop() ?? `exit ${r.code}`);
       throw new OrchardError('command-failed', `${what} failed: ${msg}`, r.stderr);
     }
     return r;
+  }
+
+  /** `refs/heads/<branch>.lock` of the repo, when one exists (a git killed while writing the branch). */
+  async branchRefLock(branch: string): Promise<string | null> {
+    const lock = posix.join(await this.commonDir(), 'refs', 'heads', `${branch}.lock`);
+    return (await this.host.exists(lock)) ? lock : null;
   }
 
   /** The top of the work tree at `path`, or a clear error when it is not one. */
@@ -72,6 +89,15 @@ export class Git {
       return parseWorktreePorcelainZ(plain.stdout.replace(/\n/g, '\0'));
     }
     const msg = r.stderr.trim().split('\n').filter(Boolean).pop() ?? `exit ${r.code}`;
+    const half = /failed to read (.*\/worktrees\/[^/]+)\/commondir/.exec(r.stderr)?.[1];
+    if (half)
+      throw new OrchardError(
+        'command-failed',
+        `git worktree list failed: ${half} is a half-made worktree record (a \`git worktree add\` ` +
+          `interrupted before it finished); git cannot list this repo's worktrees until that folder is ` +
+          `removed (rm -r ${half})`,
+        r.stderr,
+      );
     throw new OrchardError('command-failed', `git worktree list failed: ${msg}`, r.stderr);
   }
 
@@ -167,7 +193,7 @@ export class Git {
     const r = await this.host.exec(['sh', '-c', ADMIN_SCAN, 'orchard-wt', common]);
     const out: AdminDir[] = [];
     for (const rec of r.stdout.split('\0\n')) {
-      const [dir, gitdir = '', locked = '', age = '', idx = ''] = rec.split('\0');
+      const [dir, gitdir = '', locked = '', age = '', idx = '', common = ''] = rec.split('\0');
       if (!dir) continue;
       out.push({
         dir,
@@ -175,6 +201,7 @@ export class Git {
         locked: locked.startsWith('L') ? locked.slice(1) : null,
         indexLockAgeS: age ? Number(age) : null,
         hasIndex: idx === '1',
+        hasCommondir: common === '1',
       });
     }
     return out;

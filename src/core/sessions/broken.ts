@@ -88,14 +88,15 @@ export async function findBrokenWorktrees(
   opts: FindBrokenOptions = {},
 ): Promise<BrokenWorktree[]> {
   const git = new Git(ctx.host, repoPath);
-  const [wts, admins, records, panes] = await Promise.all([
-    git.worktrees(),
+  const [found, records, panes] = await Promise.all([
     git.adminDirs(),
     readSpawnRecords(ctx, repoPath),
     opts.panes ?? ctx.tmux.listPanes().catch(() => []),
   ]);
   const { pending, live } = deadPending(records, opts.self);
   const owned = new Set(pending.flatMap((p) => (p.worktree ? [p.worktree] : [])));
+  const admins = await dropHalfMadeRecords(ctx, found, owned);
+  const wts = await git.worktrees();
   const root = opts.worktreeRoot ?? defaultWorktreeRoot({ path: repoPath });
   const sessions = orchardPanes(panes).filter((p) => p['@orchard_repo_path'] === repoPath);
   const sessionsOn = (path: string) =>
@@ -131,6 +132,40 @@ export async function findBrokenWorktrees(
     });
   }
   return out;
+}
+
+/** Whether git's admin folder `dir` is the one `git worktree add` made for `path` (same name, or
+ * the name with the number git appends when the name is taken). */
+function adminFor(dir: string, path: string): boolean {
+  const name = posix.basename(dir);
+  const base = posix.basename(path);
+  return name === base || (name.startsWith(base) && /^\d+$/.test(name.slice(base.length)));
+}
+
+/**
+ * A `git worktree add` killed before it wrote `commondir` leaves a record git cannot read, and
+ * then every `git worktree` command of the repo fails ("failed to read …/commondir"). When a dead
+ * spawn of Orchard's made it, the record (git's metadata only, never anyone's work) is removed; the
+ * half-made folder is then found like any other. Another's is left, and git's error says which.
+ */
+async function dropHalfMadeRecords(
+  ctx: HostContext,
+  admins: AdminDir[],
+  owned: ReadonlySet<string>,
+): Promise<AdminDir[]> {
+  const ours = admins.filter(
+    (a) =>
+      !a.hasCommondir &&
+      [...owned].some((p) => (a.gitdir ? a.gitdir === posix.join(p, '.git') : adminFor(a.dir, p))),
+  );
+  for (const a of ours) {
+    const r = await ctx.host.exec(['rm', '-rf', '--', a.dir]);
+    if (r.code !== 0)
+      throw new Error(
+        `cannot remove the half-made worktree record ${a.dir}: ${r.stderr.trim() || `exit ${r.code}`}`,
+      );
+  }
+  return admins.filter((a) => !ours.includes(a));
 }
 
 /** A git still writing in `path`: its spawn died, but git lives on (SIGKILL of the CLI alone, or
@@ -175,6 +210,13 @@ export async function undoPending(ctx: HostContext, repo: RepoConfig, self: Spaw
   const pending = self.inherited ?? [];
   if (!pending.length) return;
   const git = new Git(ctx.host, repo.path);
+  // `git worktree add -b` writes the new branch through a `git branch` child: killed with the
+  // spawn, it leaves refs/heads/<branch>.lock, and git then refuses the branch for good. The dead
+  // spawn's lock of that branch is ours now; with no git at work in the repo, its file goes.
+  for (const p of pending) {
+    const lock = p.createdBranch ? await git.branchRefLock(p.branch) : null;
+    if (lock && !(await gitAtWork(ctx, repo.path))) await ctx.host.exec(['rm', '-f', '--', lock]);
+  }
   const panes = orchardPanes(await ctx.tmux.listPanes()).filter((p) => p['@orchard_repo_path'] === repo.path);
   const broken = await findBrokenWorktrees(ctx, repo.path, {
     panes,
