@@ -40,6 +40,29 @@ export function startWeb(env: NodeJS.ProcessEnv, args: string[] = ['--port', '0'
   });
 }
 
+/** `orchard web` with Chromium open on one page of it, page errors printed. */
+export interface TestWindow {
+  web: WebServer;
+  browser: Browser;
+  page: Page;
+}
+
+/**
+ * Starts `orchard web` and a Chromium page sized `viewport`. `dom`: xterm's DOM renderer, so
+ * terminal text can be read from its rows (WebGL would draw it on a canvas).
+ */
+export async function openWindow(
+  env: NodeJS.ProcessEnv,
+  opts: { viewport?: { width: number; height: number }; dom?: boolean } = {},
+): Promise<TestWindow> {
+  const web = await startWeb(env);
+  const browser = await launchChromium();
+  const page = await browser.newPage({ viewport: opts.viewport ?? { width: 1360, height: 820 } });
+  if (opts.dom) await page.addInitScript(() => localStorage.setItem('orchard.renderer', 'dom'));
+  page.on('pageerror', (e) => console.error('page error:', e));
+  return { web, browser, page };
+}
+
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM))
     throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium (or set ORCHARD_CHROMIUM)`);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { makeEnv, makeRepo, ROOT, runCli, type TestEnv } from '../helpers/env.ts';
-import { launchChromium, screenshot, startWeb, type WebServer } from './harness.ts';
+import { screenshot, type WebServer, openWindow } from './harness.ts';
 
 const POLL = { timeout: 15_000 };
 
@@ -27,10 +27,7 @@ beforeAll(async () => {
   });
   const repo = makeRepo(t.dir, 'chat');
   expect((await runCli(['repo', 'add', repo], t.env)).code).toBe(0);
-  web = await startWeb(t.env);
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  page.on('pageerror', (e) => console.error('page error:', e));
+  ({ web, browser, page } = await openWindow(t.env, { viewport: { width: 1280, height: 800 } }));
 });
 
 afterAll(async () => {

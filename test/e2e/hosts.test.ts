@@ -10,7 +10,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { JsonFileStore } from '../../src/core/store/json-store.ts';
 import { makeEnv, type TestEnv } from '../helpers/env.ts';
 import { ENCRYPTED_KEY_PASSPHRASE, makeSshd, type Sshd } from '../helpers/sshd.ts';
-import { launchChromium, screenshot, startWeb, type WebServer } from './harness.ts';
+import { screenshot, type WebServer, openWindow } from './harness.ts';
 
 let t: TestEnv;
 let sshd: Sshd;
@@ -29,10 +29,11 @@ beforeAll(async () => {
   const knownHosts = join(t.dir, 'known_hosts');
   writeFileSync(sshConfig, 'IdentityAgent none\n');
   writeFileSync(knownHosts, '');
-  web = await startWeb({ ...t.env, ORCHARD_SSH_CONFIG: sshConfig, ORCHARD_KNOWN_HOSTS: knownHosts });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1360, height: 820 } });
-  page.on('pageerror', (e) => console.error('page error:', e));
+  ({ web, browser, page } = await openWindow({
+    ...t.env,
+    ORCHARD_SSH_CONFIG: sshConfig,
+    ORCHARD_KNOWN_HOSTS: knownHosts,
+  }));
   await page.goto(web.url);
 });
 

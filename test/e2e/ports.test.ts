@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { freePort } from '../helpers/sshd.ts';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { makeEnv, makeRepo, ROOT, runCli, type TestEnv } from '../helpers/env.ts';
-import { launchChromium, screenshot, startWeb, type WebServer } from './harness.ts';
+import { screenshot, type WebServer, openWindow } from './harness.ts';
 
 let t: TestEnv;
 let web: WebServer;
@@ -14,11 +14,7 @@ let page: Page;
 
 beforeAll(async () => {
   t = await makeEnv();
-  web = await startWeb(t.env);
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1360, height: 820 } });
-  await page.addInitScript(() => localStorage.setItem('orchard.renderer', 'dom'));
-  page.on('pageerror', (e) => console.error('page error:', e));
+  ({ web, browser, page } = await openWindow(t.env, { dom: true }));
 });
 
 afterAll(async () => {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { git, makeEnv, makeRepo, runCli, waitFor, type TestEnv } from '../helpers/env.ts';
-import { launchChromium, screenshot, startWeb, type WebServer } from './harness.ts';
+import { screenshot, type WebServer, openWindow } from './harness.ts';
 
 /** Actions run git and re-render large diffs: give their results time to show. */
 const POLL = { timeout: 15_000 };
@@ -26,10 +26,7 @@ beforeAll(async () => {
   git(repo, 'add', 'a.txt');
   git(repo, 'commit', '-q', '-m', 'a');
   expect((await runCli(['repo', 'add', repo], t.env)).code).toBe(0);
-  web = await startWeb(t.env);
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1360, height: 820 } });
-  page.on('pageerror', (e) => console.error('page error:', e));
+  ({ web, browser, page } = await openWindow(t.env));
 });
 
 afterAll(async () => {

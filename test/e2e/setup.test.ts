@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { git, makeEnv, makeRepo, runCli, waitFor, type TestEnv } from '../helpers/env.ts';
-import { launchChromium, screenshot, startWeb, terminalText, type WebServer } from './harness.ts';
+import { screenshot, terminalText, type WebServer, openWindow } from './harness.ts';
 
 let t: TestEnv;
 let web: WebServer;
@@ -32,11 +32,7 @@ beforeAll(async () => {
   git(repo, 'commit', '-q', '-m', 'setup');
   const added = await runCli(['repo', 'add', repo], t.env);
   expect(added.code, added.stderr).toBe(0);
-  web = await startWeb(t.env);
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1360, height: 820 } });
-  await page.addInitScript(() => localStorage.setItem('orchard.renderer', 'dom'));
-  page.on('pageerror', (e) => console.error('page error:', e));
+  ({ web, browser, page } = await openWindow(t.env, { dom: true }));
 });
 
 afterAll(async () => {

@@ -7,14 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { makeRepo, runCli, waitFor } from '../helpers/env.ts';
 import type { Sshd, SshTestEnv } from '../helpers/sshd.ts';
-import {
-  launchChromium,
-  screenshot,
-  startWeb,
-  terminalText,
-  withSshHost,
-  type WebServer,
-} from './harness.ts';
+import { screenshot, terminalText, withSshHost, type WebServer, openWindow } from './harness.ts';
 
 let ssh: SshTestEnv;
 let sshd: Sshd;
@@ -31,11 +24,10 @@ beforeAll(async () => {
     const r = await runCli(['repo', 'add', path], ssh.env.env);
     expect(r.code, r.stderr).toBe(0);
   }
-  web = await startWeb(ssh.env.env);
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  await page.addInitScript(() => localStorage.setItem('orchard.renderer', 'dom'));
-  page.on('pageerror', (e) => console.error('page error:', e));
+  ({ web, browser, page } = await openWindow(ssh.env.env, {
+    viewport: { width: 1280, height: 800 },
+    dom: true,
+  }));
   await page.goto(web.url);
 });
 

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { git, makeEnv, makeRepo, runCli, waitFor, type TestEnv } from '../helpers/env.ts';
-import { launchChromium, screenshot, SHOTS, startWeb, terminalText, type WebServer } from './harness.ts';
+import { screenshot, SHOTS, terminalText, type WebServer, openWindow } from './harness.ts';
 
 let t: TestEnv;
 let web: WebServer;
@@ -17,12 +17,8 @@ beforeAll(async () => {
   repo = makeRepo(t.dir, 'web', ['feat/login', 'fix/typo', 'doomed']);
   const added = await runCli(['repo', 'add', repo], t.env);
   expect(added.code, added.stderr).toBe(0);
-  web = await startWeb(t.env);
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1360, height: 820 } });
-  // Terminal text is read from the DOM renderer's rows; WebGL would draw it on a canvas.
-  await page.addInitScript(() => localStorage.setItem('orchard.renderer', 'dom'));
-  page.on('pageerror', (e) => console.error('page error:', e));
+  // Terminal text is read from the DOM renderer's rows (dom: true).
+  ({ web, browser, page } = await openWindow(t.env, { dom: true }));
   // Web Notifications need a user's permission: stand in for the browser's implementation and
   // record what the page shows.
   await page.addInitScript(() => {
