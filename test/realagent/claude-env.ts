@@ -98,3 +98,19 @@ export function claudeEnv(home: string, apiUrl: string): Record<string, string> 
     DISABLE_TELEMETRY: '1',
   };
 }
+
+/**
+ * Remove a test env whose Claude Code may still be writing into its HOME: it goes on for a moment
+ * after the tmux server is killed, so the removal is retried (20 × 250 ms).
+ */
+export async function cleanupAfterClaude(t: { cleanup(): void }): Promise<void> {
+  for (let i = 0; ; i++) {
+    try {
+      t.cleanup();
+      return;
+    } catch (e) {
+      if (i >= 20) throw e;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}

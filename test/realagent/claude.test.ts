@@ -12,7 +12,7 @@ import type { SessionInfo } from '../../src/shared/model.ts';
 import { worktreePathFor } from '../../src/core/repos.ts';
 import { makeEnv, makeRepo, runCli, waitFor, type TestEnv } from '../helpers/env.ts';
 import { FleetMonitor } from '../../src/core/status/fleet-monitor.ts';
-import { claudeEnv, findClaude, seedClaudeHome, type ClaudeHome } from './claude-env.ts';
+import { cleanupAfterClaude, claudeEnv, findClaude, seedClaudeHome, type ClaudeHome } from './claude-env.ts';
 import { MOCK_400_MESSAGE, startMockAnthropic, type MockAnthropic } from './mock-anthropic.ts';
 
 const found = findClaude();
@@ -76,17 +76,7 @@ describe.skipIf(!!missing)('real Claude Code', () => {
   afterAll(async () => {
     monitor?.dispose();
     await mock?.close();
-    if (!t) return;
-    // Claude Code still writes into its HOME while it exits after the tmux server is killed.
-    for (let i = 0; ; i++) {
-      try {
-        t.cleanup();
-        return;
-      } catch (e) {
-        if (i >= 20) throw e;
-        await new Promise((r) => setTimeout(r, 250));
-      }
-    }
+    if (t) await cleanupAfterClaude(t);
   });
 
   const find = (id: string) => t.engine.find(id);

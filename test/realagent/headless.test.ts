@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { HeadlessEvent } from '../../src/shared/headless.ts';
 import { FleetMonitor } from '../../src/core/status/fleet-monitor.ts';
 import { makeEnv, makeRepo, runCli, waitFor, type TestEnv } from '../helpers/env.ts';
-import { claudeEnv, findClaude, seedClaudeHome } from './claude-env.ts';
+import { cleanupAfterClaude, claudeEnv, findClaude, seedClaudeHome } from './claude-env.ts';
 import { startMockAnthropic, type MockAnthropic } from './mock-anthropic.ts';
 
 const found = findClaude();
@@ -42,16 +42,7 @@ describe.skipIf(!!missing)('real Claude Code, headless', () => {
   afterAll(async () => {
     monitor?.dispose();
     await mock?.close();
-    if (!t) return;
-    for (let i = 0; ; i++) {
-      try {
-        t.cleanup();
-        return;
-      } catch (e) {
-        if (i >= 20) throw e;
-        await new Promise((r) => setTimeout(r, 250));
-      }
-    }
+    if (t) await cleanupAfterClaude(t);
   });
 
   const events = async (id: string): Promise<HeadlessEvent[]> => {
