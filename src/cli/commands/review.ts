@@ -1,5 +1,5 @@
 // Finishing a session's work: diff, commit, merge, push, pull request, cleanup (src/core/review).
-import type { DiffFile, DiffResult, GcResult } from '../../shared/api.ts';
+import { DIFF_STATUS_LETTER, type DiffFile, type DiffResult, type GcResult } from '../../shared/api.ts';
 import type { MergeMode } from '../../shared/api.ts';
 import * as review from '../../core/review/service.ts';
 import { gc } from '../../core/sessions/gc.ts';
@@ -8,22 +8,13 @@ import { table, visible } from '../format.ts';
 
 const json = { json: { type: 'boolean' } } as const;
 
-const LETTER: Record<DiffFile['status'], string> = {
-  added: 'A',
-  modified: 'M',
-  deleted: 'D',
-  renamed: 'R',
-  copied: 'C',
-  typechange: 'T',
-};
-
 function fileName(f: DiffFile): string {
   return f.oldPath ? `${f.oldPath} => ${f.path}` : f.path;
 }
 
 function formatStat(d: DiffResult): string {
   const rows = d.files.map((f) => [
-    LETTER[f.status] + (f.untracked ? '?' : ''),
+    DIFF_STATUS_LETTER[f.status] + (f.untracked ? '?' : ''),
     f.binary ? 'bin' : `+${f.additions}`,
     f.binary ? '' : `-${f.deletions}`,
     fileName(f) + (f.large ? ' (large: not shown)' : ''),

@@ -7,6 +7,7 @@ import type { GcItem } from '../../shared/api.ts';
 import type { SessionInfo } from '../../shared/model.ts';
 import type { HostContext } from '../hosts/registry.ts';
 import { pipesDir, readEvents } from './headless.ts';
+import { checkSessionId, hostHolding } from './transcript.ts';
 
 export interface HeadlessSource {
   readonly hosts: { names(): Promise<string[]>; get(name: string): Promise<HostContext> };
@@ -18,8 +19,7 @@ export async function headlessHost(
   src: HeadlessSource,
   id: string,
 ): Promise<{ ctx: HostContext; session: SessionInfo | null }> {
-  if (!/^[0-9a-f]{1,64}$/i.test(id))
-    throw new OrchardError('session-not-found', `no session with id ${JSON.stringify(id)}`);
+  checkSessionId(id);
   try {
     const session = await src.find(id);
     if (!session.headless)
@@ -30,17 +30,7 @@ export async function headlessHost(
     return { ctx: await src.hosts.get(session.host), session };
   } catch (e) {
     if (!(e instanceof OrchardError) || e.code !== 'session-not-found') throw e;
-    const found = await Promise.all(
-      (await src.hosts.names()).map(async (name) => {
-        try {
-          const ctx = await src.hosts.get(name);
-          return (await readEvents(ctx, id, 0, 1)) === null ? null : ctx;
-        } catch {
-          return null;
-        }
-      }),
-    );
-    const ctx = found.find((c) => c !== null);
+    const ctx = await hostHolding(src.hosts, async (c) => (await readEvents(c, id, 0, 1)) !== null);
     if (!ctx) throw new OrchardError('session-not-found', `no session or event log with id ${id}`);
     return { ctx, session: null };
   }

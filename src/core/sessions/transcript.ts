@@ -118,28 +118,41 @@ export interface TranscriptSource {
   find(id: string): Promise<{ host: string }>;
 }
 
+/** A session id's shape, checked before it names any file (anything else is no session). */
+export function checkSessionId(id: string): void {
+  if (!/^[0-9a-f]{1,64}$/i.test(id))
+    throw new OrchardError('session-not-found', `no session with id ${JSON.stringify(id)}`);
+}
+
+/** The first host for which `holds` says yes (unreachable hosts say no), or null. */
+export async function hostHolding(
+  hosts: TranscriptSource['hosts'],
+  holds: (ctx: HostContext) => Promise<boolean>,
+): Promise<HostContext | null> {
+  const found = await Promise.all(
+    (await hosts.names()).map(async (name) => {
+      try {
+        const ctx = await hosts.get(name);
+        return (await holds(ctx)) ? ctx : null;
+      } catch {
+        return null;
+      }
+    }),
+  );
+  return found.find((c) => c !== null) ?? null;
+}
+
 /**
  * The host that holds session `id`'s transcript: the session's own host while it is listed, else
  * any host that has the log (the session was killed; logs stay until gc).
  */
 export async function transcriptHost(src: TranscriptSource, id: string): Promise<HostContext> {
-  if (!/^[0-9a-f]{1,64}$/i.test(id))
-    throw new OrchardError('session-not-found', `no session with id ${JSON.stringify(id)}`);
+  checkSessionId(id);
   try {
     return await src.hosts.get((await src.find(id)).host);
   } catch (e) {
     if (!(e instanceof OrchardError) || e.code !== 'session-not-found') throw e;
-    const found = await Promise.all(
-      (await src.hosts.names()).map(async (name) => {
-        try {
-          const ctx = await src.hosts.get(name);
-          return (await readTranscript(ctx, id)) === null ? null : ctx;
-        } catch {
-          return null;
-        }
-      }),
-    );
-    const ctx = found.find((c) => c !== null);
+    const ctx = await hostHolding(src.hosts, async (c) => (await readTranscript(c, id)) !== null);
     if (!ctx) throw new OrchardError('session-not-found', `no session or transcript with id ${id}`);
     return ctx;
   }

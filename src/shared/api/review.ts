@@ -23,6 +23,16 @@ export interface DiffFile {
   patch?: string;
 }
 
+/** git's one-letter status of a changed file, as `git status --short` shows it. */
+export const DIFF_STATUS_LETTER: Record<DiffFile['status'], string> = {
+  added: 'A',
+  modified: 'M',
+  deleted: 'D',
+  renamed: 'R',
+  copied: 'C',
+  typechange: 'T',
+};
+
 /** A patch above this size (either side's blob) is listed, not dumped. */
 export const DIFF_LARGE_BYTES = 5 * 1024 * 1024;
 

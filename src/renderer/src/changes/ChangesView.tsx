@@ -4,7 +4,7 @@
 // what exactly it will do; progress and errors appear right here. Refreshed when the agent goes
 // idle, and on demand.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { DiffFile, DiffResult, FilePatch } from '../../../shared/api.ts';
+import { DIFF_STATUS_LETTER, type DiffResult, type FilePatch } from '../../../shared/api.ts';
 import type { SessionInfo } from '../../../shared/model.ts';
 import { api } from '../api.ts';
 import {
@@ -18,15 +18,6 @@ import {
 } from './actions.ts';
 import { DiffViewer, type ViewType } from './DiffViewer.tsx';
 import './changes.css';
-
-const LETTER: Record<DiffFile['status'], string> = {
-  added: 'A',
-  modified: 'M',
-  deleted: 'D',
-  renamed: 'R',
-  copied: 'C',
-  typechange: 'T',
-};
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
@@ -226,7 +217,7 @@ export function ChangesView({ session: s, onClose }: { session: SessionInfo; onC
                 title={f.oldPath ? `${f.oldPath} → ${f.path}` : f.path}
                 onClick={() => setSelected(f.path)}
               >
-                <span className={`st st-${f.status}`}>{LETTER[f.status]}</span>
+                <span className={`st st-${f.status}`}>{DIFF_STATUS_LETTER[f.status]}</span>
                 <span className="path ellipsis">{f.path}</span>
                 {f.untracked && <span className="muted small">new</span>}
                 <span className="nums">
