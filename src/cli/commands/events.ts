@@ -6,6 +6,7 @@ import { parseEventLine } from '../../core/sessions/headless-events.ts';
 import { headlessEvents, headlessHost } from '../../core/sessions/headless-ops.ts';
 import { followEventsArgv } from '../../core/sessions/headless.ts';
 import { flag, need, type Command } from '../command.ts';
+import { followLines } from '../follow.ts';
 import { visible } from '../format.ts';
 
 const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n)}…` : s);
@@ -84,26 +85,14 @@ export const eventsCommands: Command[] = [
       }
       // Follow: one streaming command on the host (here or over SSH); Ctrl-C ends it.
       const { ctx } = await headlessHost(e, id);
-      const stream = await ctx.host.openPty(await followEventsArgv(ctx, id), { cols: 500, rows: 50 });
-      let partial = '';
       const shown = newStarts();
-      const code = await new Promise<number>((resolve) => {
-        stream.onData((d) => {
-          const parts = (partial + d.replace(/\r/g, '')).split('\n');
-          partial = parts.pop() ?? '';
-          const events = parts
-            .flatMap((l) => (l.startsWith('tail: ') ? [] : parseEventLine(l)))
-            .filter((ev) => json || shown(ev));
-          if (events.length)
-            io.out(events.map((ev) => (json ? `${JSON.stringify(ev)}\n` : formatEvent(ev))).join(''));
-        });
-        stream.onExit(({ code }) => resolve(code ?? 0));
-        const stop = () => resolve(0);
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
+      return followLines(ctx.host, await followEventsArgv(ctx, id), (lines) => {
+        const events = lines
+          .flatMap((l) => (l.startsWith('tail: ') ? [] : parseEventLine(l)))
+          .filter((ev) => json || shown(ev));
+        if (events.length)
+          io.out(events.map((ev) => (json ? `${JSON.stringify(ev)}\n` : formatEvent(ev))).join(''));
       });
-      stream.dispose();
-      return code;
     },
   },
 ];

@@ -3,6 +3,7 @@
 import { OrchardError } from '../../shared/errors.ts';
 import { followArgv, readTranscript, selectLines, transcriptHost } from '../../core/sessions/transcript.ts';
 import { flag, need, str, UsageError, type Command } from '../command.ts';
+import { followLines } from '../follow.ts';
 import { visible } from '../format.ts';
 
 export const logCommands: Command[] = [
@@ -37,25 +38,10 @@ export const logCommands: Command[] = [
         return 0;
       }
       // Follow: one streaming command on the host (tail -F), here or over SSH; Ctrl-C ends it.
-      const stream = await ctx.host.openPty(await followArgv(ctx, args[0]!, tail ?? 10), {
-        cols: 500,
-        rows: 50,
+      return followLines(ctx.host, await followArgv(ctx, args[0]!, tail ?? 10), (lines) => {
+        const shown = grep ? lines.filter((l) => grep.test(l)) : lines;
+        if (shown.length) io.out(shown.map((l) => `${visible(l)}\n`).join(''));
       });
-      let partial = '';
-      const code = await new Promise<number>((resolve) => {
-        stream.onData((d) => {
-          const parts = (partial + d.replace(/\r/g, '')).split('\n');
-          partial = parts.pop() ?? '';
-          const shown = grep ? parts.filter((l) => grep.test(l)) : parts;
-          if (shown.length) io.out(shown.map((l) => `${visible(l)}\n`).join(''));
-        });
-        stream.onExit(({ code }) => resolve(code ?? 0));
-        const stop = () => resolve(0);
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-      });
-      stream.dispose();
-      return code;
     },
   },
 ];
