@@ -111,6 +111,7 @@ export async function approve(engine: Engine, p: ApproveParams): Promise<Approve
   const keys = keysFor(dialog, option, spec.keys);
   if (typeof keys === 'string') throw refuse(`session ${p.id}: ${keys}; nothing was sent`);
   await sendGuarded(ctx.tmux, s.paneId, keys, now, p.id);
+  await resendIfDropped(ctx.tmux, s.paneId, keys, now, p.id);
   return {
     id: s.id,
     decision: p.decision,
@@ -118,6 +119,38 @@ export async function approve(engine: Engine, p: ApproveParams): Promise<Approve
     keys,
     ...(now.detail ? { detail: now.detail } : {}),
   };
+}
+
+/** How long the dialog may stay drawn after the answer before the answer counts as dropped. */
+const DROPPED_AFTER_TRIES = 8;
+const DROPPED_POLL_MS = 250;
+
+/**
+ * A key that reaches the agent in the instant its dialog is drawn can be lost (seen once in CI with
+ * the real Claude Code: the keys went in, the dialog stayed, nothing ran). If 2 s later the very
+ * same request still waits (same hook time stamp, the same dialog on screen), the answer is sent
+ * once more, through the same guard: had the agent taken the first, its hooks have moved on and
+ * the guard sends nothing.
+ */
+async function resendIfDropped(
+  tmux: Tmux,
+  paneId: string,
+  keys: string[],
+  before: PaneNow,
+  id: string,
+): Promise<void> {
+  if (!before.hook) return; // no time stamp to tell the same request from a new one
+  const shown = JSON.stringify(parseDialog(before.screen));
+  for (let i = 0; i < DROPPED_AFTER_TRIES; i++) {
+    await new Promise((r) => setTimeout(r, DROPPED_POLL_MS));
+    const now = await readPaneNow(tmux, paneId).catch(() => undefined);
+    const same =
+      now?.hook?.state === 'waiting' &&
+      now.hook.at === before.hook.at &&
+      JSON.stringify(parseDialog(now.screen)) === shown;
+    if (!same) return;
+  }
+  await sendGuarded(tmux, paneId, keys, before, id).catch(() => undefined);
 }
 
 /**
